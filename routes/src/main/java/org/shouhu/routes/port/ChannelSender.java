@@ -1,0 +1,20 @@
+package org.shouhu.routes.port;
+
+import org.shouhu.routes.model.Address;
+
+/** Sends rendered text to an address over one channel (an SMS provider, a chat platform). */
+public interface ChannelSender {
+
+    /** The address channel this sender serves ({@code sms}, {@code whatsapp}, {@code telegram}…). */
+    String channel();
+
+    /**
+     * Hands one message to the provider. Returns only once the provider accepted it.
+     *
+     * @param to        the recipient
+     * @param text      the final text (for SMS: with signature)
+     * @param messageId our message id (for the provider's status callback and idempotency)
+     * @throws SendFailedException when the provider refused it, transiently or for good
+     */
+    SendReceipt send(Address to, String text, String messageId) throws SendFailedException;
+}

@@ -1,6 +1,7 @@
 package org.shouhu.routes.model;
 
 import java.util.Map;
+import org.shouhu.templates.TemplateKey;
 
 /**
  * A message we mean to send: a template and its values for one recipient. It is rendered and
@@ -8,16 +9,16 @@ import java.util.Map;
  *
  * @param id       unique id, assigned by the outbox on enqueue (null before)
  * @param to       the recipient
- * @param template the template key (see {@code org.shouhu.templates.TemplateKey})
+ * @param template which text to send
  * @param params   the template's values (strings)
  * @param kind     the message class
  */
-public record OutboundMessage(String id, Address to, String template, Map<String, String> params, MessageClass kind) {
+public record OutboundMessage(String id, Address to, TemplateKey template, Map<String, String> params, MessageClass kind) {
     public OutboundMessage {
         params = Map.copyOf(params);
     }
 
-    public static OutboundMessage of(Address to, String template, Map<String, String> params, MessageClass kind) {
+    public static OutboundMessage of(Address to, TemplateKey template, Map<String, String> params, MessageClass kind) {
         return new OutboundMessage(null, to, template, params, kind);
     }
 

@@ -1,0 +1,66 @@
+package org.shouhu.templates;
+
+import java.util.Locale;
+
+/**
+ * Every message text Shouhu sends, with the SMS segment budget it must fit (signature included):
+ * one 70-character UCS-2 segment for the daily confirmations and status, at most three for any.
+ */
+public enum TemplateKey {
+    ARRIVAL(1),
+    PICKUP(1),
+    STATUS(1),
+    STATUS_NO_CHILD(3),
+    ACKNOWLEDGED(1),
+    ABSENCE_RECORDED(1),
+    ABSENCE_TO_STAFF(1),
+    ESCORT_REQUESTED(1),
+    ESCORT_TO_STAFF(1),
+    WHICH_CHILD(3),
+    HELP_GUARDIAN(3),
+    HELP_STAFF(3),
+    REGISTER_RECEIVED(3),
+    REGISTER_UNKNOWN_SITE(1),
+    REGISTER_TO_STAFF(3),
+    REGISTER_WELCOME(3),
+    REGISTER_APPROVED(1),
+    APPROVE_NOT_FOUND(1),
+    USAGE_REGISTER(1),
+    USAGE_CHECK_IN(1),
+    USAGE_CHECK_OUT(1),
+    USAGE_APPROVE(1),
+    USAGE_BROADCAST(1),
+    USAGE_CHILD_NAME(1),
+    CHECKED_IN(3),
+    CHECKED_OUT(3),
+    NO_SUCH_ROSTER_NO(1),
+    MISSING_LIST(3),
+    MISSING_NONE(1),
+    ROSTER_SUMMARY(3),
+    NOTICE(3),
+    NOTICE_SENT(1),
+    NOTICE_TOO_LONG(1),
+    NOTICE_HAS_URL(1),
+    OPTED_OUT(1),
+    OPTED_IN(1),
+    UNKNOWN_NUMBER(3),
+    UNKNOWN_COMMAND(1),
+    STAFF_ONLY(1),
+    GUARDIAN_ONLY(1);
+
+    private final int maxSegments;
+
+    TemplateKey(int maxSegments) {
+        this.maxSegments = maxSegments;
+    }
+
+    /** How many SMS segments the rendered text, signature included, may take. */
+    public int maxSegments() {
+        return maxSegments;
+    }
+
+    /** The file name of the template: {@code ARRIVAL} → {@code arrival}, {@code STATUS_NO_CHILD} → {@code status-no-child}. */
+    public String fileName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,140 @@
+package org.shouhu.gateway.redis;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A redis-server of our own: started on its own loopback port with its own data directory and AOF
+ * on, stopped with the JVM. Installs redis-server with apt-get where it is missing, so a fresh
+ * Debian machine needs nothing by hand. Never attaches to a server someone else left running.
+ */
+public final class PrivateRedis implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PrivateRedis.class);
+
+    private final Process process;
+    private final int port;
+
+    private PrivateRedis(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts redis-server with {@code dataDir} (created if needed) on a free port when {@code port} is 0. */
+    public static PrivateRedis start(Path dataDir, int port) throws IOException {
+        String binary = ensureInstalled();
+        Files.createDirectories(dataDir);
+        int chosen = port == 0 ? freePort() : port;
+        List<String> cmd = new ArrayList<>(List.of(binary,
+                "--port", String.valueOf(chosen), "--bind", "127.0.0.1", "--protected-mode", "yes",
+                "--dir", dataDir.toAbsolutePath().toString(),
+                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                "--daemonize", "no", "--logfile", "redis.log"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        PrivateRedis redis = new PrivateRedis(p, chosen);
+        redis.awaitReady(Duration.ofSeconds(20));
+        Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "redis-stop"));
+        LOG.info("private redis-server on 127.0.0.1:{} with data in {}", chosen, dataDir);
+        return redis;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The URL clients connect with. */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    private void awaitReady(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("redis-server exited with " + process.exitValue() + " (port " + port + " taken?)");
+            }
+            try (Jedis j = new Jedis("127.0.0.1", port, 200)) {
+                if ("PONG".equals(j.ping())) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                sleep(50);
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("redis-server did not answer within " + timeout);
+    }
+
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        try (Jedis j = new Jedis("127.0.0.1", port, 2000)) {
+            j.shutdown();
+        } catch (RuntimeException alreadyGoing) {
+            // the process is stopping or gone; destroy below makes sure
+        }
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The redis-server binary, installed with apt-get when missing and we are root. */
+    static String ensureInstalled() throws IOException {
+        for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        LOG.info("redis-server is missing: installing it with apt-get");
+        run(List.of("apt-get", "update", "-qq"));
+        run(List.of("apt-get", "install", "-y", "-qq", "redis-server"));
+        if (Files.isExecutable(Path.of("/usr/bin/redis-server"))) {
+            return "/usr/bin/redis-server";
+        }
+        throw new IOException("redis-server is not installed and apt-get could not install it; "
+                + "install it (apt-get install redis-server) or set REDIS_URL");
+    }
+
+    private static void run(List<String> cmd) throws IOException {
+        try {
+            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IOException(String.join(" ", cmd) + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + String.join(" ", cmd), e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.shouhu.gateway.store.redis;
+
+import java.time.LocalDate;
+
+/** The Redis key layout, in one place (docs/architecture.md lists it). */
+final class Keys {
+
+    static final String PREFIX = "sh:";
+
+    private Keys() {
+    }
+
+    static String sites() { return PREFIX + "sites"; }
+    static String site(String code) { return PREFIX + "site:" + code; }
+    static String siteStaff(String code) { return PREFIX + "site:" + code + ":staff"; }
+    static String staffPost(String phone) { return PREFIX + "staff:" + phone; }
+    static String roster(String code) { return PREFIX + "site:" + code + ":roster"; }
+    static String rosterSeq(String code) { return PREFIX + "site:" + code + ":seq:roster"; }
+    static String registration(String code, int no) { return PREFIX + "site:" + code + ":reg:" + no; }
+    static String registrationSeq(String code) { return PREFIX + "site:" + code + ":seq:reg"; }
+    static String childSeq() { return PREFIX + "seq:child"; }
+    static String child(String id) { return PREFIX + "child:" + id; }
+    static String guardians(String childId) { return PREFIX + "child:" + childId + ":guardians"; }
+    static String wards(String address) { return PREFIX + "guardian:" + address; }
+    static String day(String code, LocalDate date) { return PREFIX + "day:" + code + ":" + date; }
+    static String optOut() { return PREFIX + "optout"; }
+    static String once(String key) { return PREFIX + "once:" + key; }
+    static String rate(String key, long window) { return PREFIX + "rate:" + key + ":" + window; }
+    static String messageSeq() { return PREFIX + "seq:msg"; }
+    static String message(String id) { return PREFIX + "msg:" + id; }
+    static String providerId(String providerId) { return PREFIX + "pid:" + providerId; }
+    static String sentTo(String address) { return PREFIX + "to:" + address; }
+    static String outbox() { return PREFIX + "outbox"; }
+    static String outboxDelayed() { return PREFIX + "outbox:delayed"; }
+}

@@ -1,0 +1,349 @@
+package org.shouhu.gateway.store.redis;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.shouhu.routes.care.Child;
+import org.shouhu.routes.care.ChildState;
+import org.shouhu.routes.care.DayRecord;
+import org.shouhu.routes.care.Guardian;
+import org.shouhu.routes.care.Registration;
+import org.shouhu.routes.care.Sender;
+import org.shouhu.routes.care.Site;
+import org.shouhu.routes.care.StaffMember;
+import org.shouhu.routes.care.StaffRole;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.Phone;
+import org.shouhu.routes.port.CareStore;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.PipeliningBase;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The care domain in Redis (hashes and sets, see {@link Keys}). Hot look-ups (who an address is,
+ * a site's roster, a child's guardians) are cached with Caffeine, dropped on every local write and
+ * after a few seconds anyway, so other gateway nodes see changes quickly.
+ */
+public final class RedisCareStore implements CareStore {
+
+    private static final Duration CACHE_TTL = Duration.ofSeconds(10);
+
+    private final UnifiedJedis redis;
+    private final Cache<String, Sender> senders = cache(200_000);
+    private final Cache<String, List<Child>> rosters = cache(5_000);
+    private final Cache<String, List<Guardian>> guardians = cache(100_000);
+    private final Cache<String, Site> sites = cache(5_000);
+
+    public RedisCareStore(UnifiedJedis redis) {
+        this.redis = redis;
+    }
+
+    private static <V> Cache<String, V> cache(int size) {
+        return Caffeine.newBuilder().maximumSize(size).expireAfterWrite(CACHE_TTL).build();
+    }
+
+    // --- sites and staff
+
+    @Override
+    public void putSite(Site site) {
+        try (AbstractTransaction tx = redis.multi()) {
+            writeSite(tx, site);
+            tx.exec();
+        }
+        sites.invalidate(site.code());
+    }
+
+    private static void writeSite(PipeliningBase tx, Site site) {
+        tx.hset(Keys.site(site.code()), Map.of("name", site.name(), "county", site.county(),
+                "opens", site.opens().toString(), "closes", site.closes().toString()));
+        tx.sadd(Keys.sites(), site.code());
+    }
+
+    @Override
+    public Optional<Site> site(String code) {
+        Site cached = sites.getIfPresent(code);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Map<String, String> h = redis.hgetAll(Keys.site(code));
+        if (h.isEmpty()) {
+            return Optional.empty();
+        }
+        Site site = new Site(code, h.get("name"), h.get("county"),
+                LocalTime.parse(h.get("opens")), LocalTime.parse(h.get("closes")));
+        sites.put(code, site);
+        return Optional.of(site);
+    }
+
+    @Override
+    public List<Site> sites() {
+        return redis.smembers(Keys.sites()).stream().sorted()
+                .map(this::site).flatMap(Optional::stream).toList();
+    }
+
+    @Override
+    public void putStaff(StaffMember staff) {
+        String phone = staff.phone().e164();
+        String post = redis.get(Keys.staffPost(phone));
+        if (post != null && !post.equals(staff.siteCode())) {
+            throw new IllegalStateException("this phone is already staff at site " + post);
+        }
+        try (AbstractTransaction tx = redis.multi()) {
+            writeStaff(tx, staff);
+            tx.exec();
+        }
+        senders.invalidate(phone);
+    }
+
+    private static void writeStaff(PipeliningBase tx, StaffMember staff) {
+        String phone = staff.phone().e164();
+        tx.hset(Keys.siteStaff(staff.siteCode()), phone, staff.role().name() + "|" + staff.name());
+        tx.set(Keys.staffPost(phone), staff.siteCode());
+    }
+
+    @Override
+    public List<StaffMember> staffOf(String siteCode) {
+        List<StaffMember> staff = new ArrayList<>();
+        redis.hgetAll(Keys.siteStaff(siteCode)).forEach((phone, value) -> staff.add(staffMember(siteCode, phone, value)));
+        staff.sort(Comparator.comparing((StaffMember s) -> s.role()).thenComparing(s -> s.phone().e164()));
+        return staff;
+    }
+
+    private static StaffMember staffMember(String siteCode, String phone, String value) {
+        int bar = value.indexOf('|');
+        return new StaffMember(new Phone(phone), siteCode, value.substring(bar + 1),
+                StaffRole.valueOf(value.substring(0, bar)));
+    }
+
+    // --- children and guardians
+
+    @Override
+    public Child addChild(String siteCode, String name, List<Guardian> childGuardians) {
+        int rosterNo = (int) redis.incr(Keys.rosterSeq(siteCode));
+        Child child = new Child("c" + redis.incr(Keys.childSeq()), siteCode, rosterNo, name);
+        try (AbstractTransaction tx = redis.multi()) {
+            writeChild(tx, child, childGuardians);
+            tx.exec();
+        }
+        forgetChild(child, childGuardians);
+        return child;
+    }
+
+    private static void writeChild(PipeliningBase tx, Child child, List<Guardian> childGuardians) {
+        tx.hset(Keys.child(child.id()), Map.of("site", child.siteCode(),
+                "rosterNo", String.valueOf(child.rosterNo()), "name", child.name()));
+        tx.hset(Keys.roster(child.siteCode()), String.valueOf(child.rosterNo()), child.id());
+        for (Guardian g : childGuardians) {
+            tx.hset(Keys.guardians(child.id()), g.address().value(), g.relation());
+            tx.sadd(Keys.wards(g.address().value()), child.id());
+        }
+    }
+
+    private void forgetChild(Child child, List<Guardian> childGuardians) {
+        rosters.invalidate(child.siteCode());
+        guardians.invalidate(child.id());
+        childGuardians.forEach(g -> senders.invalidate(g.address().value()));
+    }
+
+    @Override
+    public List<Child> importAll(List<Site> newSites, List<StaffMember> staff, List<NewChild> children) {
+        Map<String, Integer> perSite = new LinkedHashMap<>();
+        children.forEach(c -> perSite.merge(c.siteCode(), 1, Integer::sum));
+        Map<String, Integer> nextNo = new HashMap<>();
+        perSite.forEach((code, n) -> nextNo.put(code, (int) (redis.incrBy(Keys.rosterSeq(code), n) - n + 1)));
+        long firstId = children.isEmpty() ? 0 : redis.incrBy(Keys.childSeq(), children.size()) - children.size() + 1;
+        List<Child> created = new ArrayList<>();
+        try (AbstractTransaction tx = redis.multi()) {
+            PipeliningBase w = tx;
+            newSites.forEach(s -> writeSite(w, s));
+            staff.forEach(s -> writeStaff(w, s));
+            for (int i = 0; i < children.size(); i++) {
+                NewChild c = children.get(i);
+                int no = nextNo.merge(c.siteCode(), 1, Integer::sum) - 1;
+                Child child = new Child("c" + (firstId + i), c.siteCode(), no, c.name());
+                writeChild(w, child, c.guardians());
+                created.add(child);
+            }
+            tx.exec();
+        }
+        senders.invalidateAll();
+        rosters.invalidateAll();
+        guardians.invalidateAll();
+        sites.invalidateAll();
+        return created;
+    }
+
+    @Override
+    public Optional<Child> child(String childId) {
+        Map<String, String> h = redis.hgetAll(Keys.child(childId));
+        return h.isEmpty() ? Optional.empty() : Optional.of(child(childId, h));
+    }
+
+    private static Child child(String id, Map<String, String> h) {
+        return new Child(id, h.get("site"), Integer.parseInt(h.get("rosterNo")), h.get("name"));
+    }
+
+    @Override
+    public List<Child> roster(String siteCode) {
+        return rosters.get(siteCode, this::loadRoster);
+    }
+
+    private List<Child> loadRoster(String siteCode) {
+        Map<String, String> byNo = redis.hgetAll(Keys.roster(siteCode));
+        return children(byNo.values()).stream().sorted(Comparator.comparingInt(Child::rosterNo)).toList();
+    }
+
+    private List<Child> children(java.util.Collection<String> ids) {
+        List<String> idList = List.copyOf(ids);
+        List<Response<Map<String, String>>> responses = new ArrayList<>();
+        try (AbstractPipeline p = redis.pipelined()) {
+            idList.forEach(id -> responses.add(p.hgetAll(Keys.child(id))));
+            p.sync();
+        }
+        List<Child> result = new ArrayList<>();
+        for (int i = 0; i < idList.size(); i++) {
+            Map<String, String> h = responses.get(i).get();
+            if (!h.isEmpty()) {
+                result.add(child(idList.get(i), h));
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public List<Guardian> guardiansOf(String childId) {
+        return guardians.get(childId, id -> {
+            List<Guardian> list = new ArrayList<>();
+            redis.hgetAll(Keys.guardians(id)).forEach((address, relation) -> list.add(new Guardian(new Address(address), relation)));
+            list.sort(Comparator.comparing(g -> g.address().value()));
+            return List.copyOf(list);
+        });
+    }
+
+    @Override
+    public void linkGuardian(String childId, Guardian guardian) {
+        try (AbstractTransaction tx = redis.multi()) {
+            tx.hset(Keys.guardians(childId), guardian.address().value(), guardian.relation());
+            tx.sadd(Keys.wards(guardian.address().value()), childId);
+            tx.exec();
+        }
+        guardians.invalidate(childId);
+        senders.invalidate(guardian.address().value());
+    }
+
+    @Override
+    public Sender identify(Address address) {
+        return senders.get(address.value(), key -> loadSender(address));
+    }
+
+    private Sender loadSender(Address address) {
+        Optional<StaffMember> staff = Optional.empty();
+        if (address.isSms()) {
+            String post = redis.get(Keys.staffPost(address.value()));
+            String value = post == null ? null : redis.hget(Keys.siteStaff(post), address.value());
+            if (value != null) {
+                staff = Optional.of(staffMember(post, address.value(), value));
+            }
+        }
+        List<Child> wards = children(redis.smembers(Keys.wards(address.value())));
+        wards = wards.stream().sorted(Comparator.comparing(Child::siteCode).thenComparingInt(Child::rosterNo)).toList();
+        return new Sender(address, staff, wards);
+    }
+
+    // --- registrations
+
+    @Override
+    public Registration createRegistration(String siteCode, String childName, Address guardian, String relation) {
+        int no = (int) redis.incr(Keys.registrationSeq(siteCode));
+        redis.hset(Keys.registration(siteCode, no), Map.of("child", childName, "guardian", guardian.value(),
+                "relation", relation, "status", "pending"));
+        return new Registration(siteCode, no, childName, guardian, relation, false);
+    }
+
+    @Override
+    public Optional<Registration> registration(String siteCode, int no) {
+        Map<String, String> h = redis.hgetAll(Keys.registration(siteCode, no));
+        if (h.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Registration(siteCode, no, h.get("child"), new Address(h.get("guardian")),
+                h.get("relation"), "approved".equals(h.get("status"))));
+    }
+
+    /** Atomic: of two staff approving at once, one wins. */
+    private static final String APPROVE = "if redis.call('HGET', KEYS[1], 'status') == 'pending' then "
+            + "redis.call('HSET', KEYS[1], 'status', 'approved') return 1 else return 0 end";
+
+    @Override
+    public boolean approveRegistration(String siteCode, int no) {
+        Object won = redis.eval(APPROVE, List.of(Keys.registration(siteCode, no)), List.of());
+        return Long.valueOf(1).equals(won);
+    }
+
+    // --- attendance
+
+    @Override
+    public Map<String, DayRecord> day(String siteCode, LocalDate date) {
+        Map<String, DayRecord> records = new HashMap<>();
+        redis.hgetAll(Keys.day(siteCode, date)).forEach((id, value) -> records.put(id, decode(id, value)));
+        return records;
+    }
+
+    @Override
+    public Optional<DayRecord> dayRecord(String siteCode, LocalDate date, String childId) {
+        String value = redis.hget(Keys.day(siteCode, date), childId);
+        return value == null ? Optional.empty() : Optional.of(decode(childId, value));
+    }
+
+    @Override
+    public void putDayRecord(String siteCode, LocalDate date, DayRecord record) {
+        redis.hset(Keys.day(siteCode, date), record.childId(), encode(record));
+    }
+
+    /** {@code STATE|arrived|left|by|escort}: compact, one hash field per child-day. */
+    static String encode(DayRecord r) {
+        return r.state().name() + "|" + time(r.arrivedAt()) + "|" + time(r.leftAt()) + "|"
+                + (r.pickedUpBy() == null ? "" : r.pickedUpBy().replace('|', '｜')) + "|" + (r.escortRequested() ? "1" : "0");
+    }
+
+    static DayRecord decode(String childId, String value) {
+        String[] f = value.split("\\|", -1);
+        return new DayRecord(childId, ChildState.valueOf(f[0]), parseTime(f[1]), parseTime(f[2]),
+                f[3].isEmpty() ? null : f[3], "1".equals(f[4]));
+    }
+
+    private static String time(LocalTime t) {
+        return t == null ? "" : t.toString();
+    }
+
+    private static LocalTime parseTime(String s) {
+        return s.isEmpty() ? null : LocalTime.parse(s);
+    }
+
+    // --- opt-out
+
+    @Override
+    public boolean isOptedOut(Address address) {
+        return redis.sismember(Keys.optOut(), address.value());
+    }
+
+    @Override
+    public void setOptedOut(Address address, boolean optedOut) {
+        if (optedOut) {
+            redis.sadd(Keys.optOut(), address.value());
+        } else {
+            redis.srem(Keys.optOut(), address.value());
+        }
+    }
+}

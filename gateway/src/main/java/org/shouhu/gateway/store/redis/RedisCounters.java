@@ -1,0 +1,41 @@
+package org.shouhu.gateway.store.redis;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.shouhu.routes.port.Once;
+import org.shouhu.routes.port.RateLimiter;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
+
+/** Keys that expire: "act once" markers ({@code SET NX EX}) and fixed-window counters, shared by all nodes. */
+public final class RedisCounters implements Once, RateLimiter {
+
+    private static final String COUNT = "local n = redis.call('INCR', KEYS[1]) "
+            + "if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
+
+    private final UnifiedJedis redis;
+    private final Clock clock;
+
+    public RedisCounters(UnifiedJedis redis, Clock clock) {
+        this.redis = redis;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean first(String key, Duration ttl) {
+        return "OK".equals(redis.set(Keys.once(key), "1", SetParams.setParams().nx().px(ttl.toMillis())));
+    }
+
+    @Override
+    public void forget(String key) {
+        redis.del(Keys.once(key));
+    }
+
+    @Override
+    public boolean tryAcquire(String key, int limit, Duration window) {
+        long windowNo = clock.millis() / window.toMillis();
+        Object n = redis.eval(COUNT, List.of(Keys.rate(key, windowNo)), List.of(String.valueOf(window.toMillis())));
+        return ((Long) n) <= limit;
+    }
+}

@@ -1,0 +1,48 @@
+package org.shouhu.gateway.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.shouhu.gateway.redis.PrivateRedis;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * One private redis-server for the whole test run (own port, own temporary data dir), or the
+ * server named by REDIS_URL. Each test calls {@link #fresh()} to start from an empty database.
+ */
+public final class TestRedis {
+
+    private static UnifiedJedis client;
+
+    private TestRedis() {
+    }
+
+    /** A client on an emptied database. */
+    public static synchronized UnifiedJedis fresh() {
+        UnifiedJedis redis = client();
+        redis.flushDB();
+        return redis;
+    }
+
+    public static synchronized UnifiedJedis client() {
+        if (client == null) {
+            client = new JedisPooled(url());
+        }
+        return client;
+    }
+
+    private static String url() {
+        String given = System.getenv("REDIS_URL");
+        if (given != null && !given.isBlank()) {
+            return given;
+        }
+        try {
+            Path dir = Files.createTempDirectory("shouhu-test-redis");
+            return PrivateRedis.start(dir, 0).url();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start a private redis-server for the tests", e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package org.shouhu.routes.care;
+
+import java.time.Duration;
+import java.util.List;
+import org.shouhu.routes.command.Command;
+import org.shouhu.routes.command.Verb;
+import org.shouhu.routes.model.OutboundMessage;
+import org.shouhu.routes.port.CareStore;
+import org.shouhu.routes.port.Once;
+import org.shouhu.templates.TemplateKey;
+
+/**
+ * Acts on one parsed command from an identified sender and says which messages follow. Who sends
+ * decides what is allowed: staff commands only from the site's staff phones, guardian commands
+ * only about the sender's own children, and a stranger gets registration instructions once a day.
+ */
+public final class CareService {
+
+    private final CareStore store;
+    private final Once once;
+    private final CareDay day;
+    private final GuardianActions guardians;
+    private final StaffActions staff;
+
+    public CareService(CareStore store, Once once, CareDay day, TextBudget budget) {
+        this.store = store;
+        this.once = once;
+        this.day = day;
+        this.guardians = new GuardianActions(store, day);
+        this.staff = new StaffActions(store, day, budget);
+    }
+
+    /** The messages that answer {@code command} from {@code sender}, after its effects are stored. */
+    public List<OutboundMessage> handle(Sender sender, Command command) {
+        Outgoing out = new Outgoing(sender.address());
+        if (command instanceof Command.OptOut) {
+            store.setOptedOut(sender.address(), true);
+            out.reply(TemplateKey.OPTED_OUT);
+        } else if (command instanceof Command.OptIn) {
+            store.setOptedOut(sender.address(), false);
+            out.reply(TemplateKey.OPTED_IN);
+        } else if (command instanceof Command.Register r) {
+            guardians.register(sender, r, out);
+        } else if (command instanceof Command.Malformed m && m.verb() == Verb.REGISTER) {
+            out.reply(TemplateKey.USAGE_REGISTER);
+        } else if (command instanceof Command.Help) {
+            help(sender, out);
+        } else if (isStaffCommand(command)) {
+            staffCommand(sender, command, out);
+        } else if (sender.isStranger()) {
+            stranger(sender, out);
+        } else {
+            guardianCommand(sender, command, out);
+        }
+        return out.messages();
+    }
+
+    private void help(Sender sender, Outgoing out) {
+        if (sender.isStaff()) {
+            out.reply(TemplateKey.HELP_STAFF);
+        }
+        if (sender.isGuardian() || !sender.isStaff()) {
+            out.reply(TemplateKey.HELP_GUARDIAN);
+        }
+    }
+
+    private static boolean isStaffCommand(Command command) {
+        return command instanceof Command.CheckIn || command instanceof Command.CheckOut
+                || command instanceof Command.ListMissing || command instanceof Command.ListRoster
+                || command instanceof Command.Approve || command instanceof Command.Broadcast
+                || command instanceof Command.Malformed m && isStaffVerb(m.verb());
+    }
+
+    private static boolean isStaffVerb(Verb verb) {
+        return switch (verb) {
+            case CHECK_IN, CHECK_OUT, LIST_MISSING, LIST_ROSTER, APPROVE, BROADCAST -> true;
+            default -> false;
+        };
+    }
+
+    private void staffCommand(Sender sender, Command command, Outgoing out) {
+        if (!sender.isStaff()) {
+            out.reply(TemplateKey.STAFF_ONLY);
+            return;
+        }
+        StaffMember member = sender.staff().orElseThrow();
+        if (command instanceof Command.CheckIn c) {
+            staff.checkIn(member, c.rosterNos(), out);
+        } else if (command instanceof Command.CheckOut c) {
+            staff.checkOut(member, c.rosterNos(), c.pickedUpBy(), out);
+        } else if (command instanceof Command.ListMissing) {
+            staff.listMissing(member, out);
+        } else if (command instanceof Command.ListRoster) {
+            staff.rosterSummary(member, out);
+        } else if (command instanceof Command.Approve a) {
+            staff.approve(member, a.requestNo(), out);
+        } else if (command instanceof Command.Broadcast b) {
+            staff.broadcast(member, b.text(), out);
+        } else if (command instanceof Command.Malformed m) {
+            out.reply(usage(m.verb()));
+        }
+    }
+
+    private void guardianCommand(Sender sender, Command command, Outgoing out) {
+        if (!sender.isGuardian()) {
+            staffAsksGuardianThing(sender, command, out);
+            return;
+        }
+        if (command instanceof Command.QueryStatus || command instanceof Command.Acknowledge) {
+            guardians.status(sender, out);
+        } else if (command instanceof Command.ReportAbsent a) {
+            guardians.reportAbsent(sender, a.childName(), out);
+        } else if (command instanceof Command.RequestEscort e) {
+            guardians.requestEscort(sender, e.childName(), out);
+        } else if (command instanceof Command.Malformed m) {
+            out.reply(usage(m.verb()));
+        } else {
+            out.reply(TemplateKey.UNKNOWN_COMMAND);
+        }
+    }
+
+    /** A staff member (not a guardian) sent a guardian command or something unknown. */
+    private void staffAsksGuardianThing(Sender sender, Command command, Outgoing out) {
+        StaffMember member = sender.staff().orElseThrow();
+        if (command instanceof Command.QueryStatus || command instanceof Command.Acknowledge) {
+            staff.rosterSummary(member, out);
+        } else if (command instanceof Command.ReportAbsent || command instanceof Command.RequestEscort) {
+            out.reply(TemplateKey.GUARDIAN_ONLY);
+        } else {
+            out.reply(TemplateKey.HELP_STAFF);
+        }
+    }
+
+    /** Registration instructions for a number we do not know, at most once a day per number. */
+    private void stranger(Sender sender, Outgoing out) {
+        String key = "stranger:" + sender.address().value() + ":" + day.today();
+        if (once.first(key, Duration.ofDays(1))) {
+            out.reply(TemplateKey.UNKNOWN_NUMBER);
+        }
+    }
+
+    private static TemplateKey usage(Verb verb) {
+        return switch (verb) {
+            case REGISTER -> TemplateKey.USAGE_REGISTER;
+            case CHECK_IN -> TemplateKey.USAGE_CHECK_IN;
+            case CHECK_OUT -> TemplateKey.USAGE_CHECK_OUT;
+            case APPROVE -> TemplateKey.USAGE_APPROVE;
+            case BROADCAST -> TemplateKey.USAGE_BROADCAST;
+            default -> TemplateKey.UNKNOWN_COMMAND;
+        };
+    }
+}

@@ -1,0 +1,137 @@
+package org.shouhu.routes.care;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.shouhu.routes.command.Command;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.port.CareStore;
+import org.shouhu.templates.TemplateKey;
+
+/** What guardians do by SMS: register a child, ask today's status, report an absence, ask for an escort. */
+final class GuardianActions {
+
+    private final CareStore store;
+    private final CareDay day;
+
+    GuardianActions(CareStore store, CareDay day) {
+        this.store = store;
+        this.day = day;
+    }
+
+    /** {@code DJ 王小明 ZT0427}: a request the site's staff must approve before anything about the child is shared. */
+    void register(Sender sender, Command.Register command, Outgoing out) {
+        Optional<Site> site = store.site(command.siteCode());
+        if (site.isEmpty()) {
+            out.reply(TemplateKey.REGISTER_UNKNOWN_SITE, Map.of("code", command.siteCode()));
+            return;
+        }
+        String name = clip(command.childName(), Child.MAX_NAME);
+        Optional<Child> already = sender.children().stream()
+                .filter(c -> c.siteCode().equals(site.get().code()) && c.name().equals(name))
+                .findFirst();
+        if (already.isPresent()) {
+            out.reply(TemplateKey.REGISTER_WELCOME, Map.of("child", name, "site", site.get().name()));
+            return;
+        }
+        Registration reg = store.createRegistration(site.get().code(), name, sender.address(), Guardian.DEFAULT_RELATION);
+        String no = String.valueOf(reg.no());
+        out.reply(TemplateKey.REGISTER_RECEIVED, Map.of("child", name, "site", site.get().name(), "requestNo", no));
+        for (StaffMember member : store.staffOf(site.get().code())) {
+            out.notify(Address.of(member.phone()), TemplateKey.REGISTER_TO_STAFF,
+                    Map.of("requestNo", no, "phone", sender.address().id(), "relation", reg.relation(),
+                            "child", name, "site", site.get().name()));
+        }
+    }
+
+    /** {@code 4} (and {@code 1} with nothing pending): one status SMS per child of the sender. */
+    void status(Sender sender, Outgoing out) {
+        LocalDate today = day.today();
+        for (Child child : sender.children()) {
+            Site site = store.site(child.siteCode()).orElse(null);
+            DayRecord record = store.dayRecord(child.siteCode(), today, child.id()).orElse(DayRecord.expected(child.id()));
+            out.reply(TemplateKey.STATUS, StatusValues.of(child, site, record));
+        }
+    }
+
+    /** {@code 2 [名字]}: the child is absent today; a child already checked in stays checked in. */
+    void reportAbsent(Sender sender, String childName, Outgoing out) {
+        Optional<Child> child = pick(sender, childName, "2", out);
+        if (child.isEmpty()) {
+            return;
+        }
+        Child c = child.get();
+        LocalDate today = day.today();
+        DayRecord record = store.dayRecord(c.siteCode(), today, c.id()).orElse(DayRecord.expected(c.id()));
+        if (record.state() == ChildState.ARRIVED || record.state() == ChildState.LEFT) {
+            out.reply(TemplateKey.STATUS, StatusValues.of(c, store.site(c.siteCode()).orElse(null), record));
+            return;
+        }
+        store.putDayRecord(c.siteCode(), today, record.absent());
+        out.reply(TemplateKey.ABSENCE_RECORDED, Map.of("child", c.name()));
+    }
+
+    /** {@code 3 [名字]}: ask the site to escort the child home; the site's captains (or all staff) are told. */
+    void requestEscort(Sender sender, String childName, Outgoing out) {
+        Optional<Child> child = pick(sender, childName, "3", out);
+        if (child.isEmpty()) {
+            return;
+        }
+        Child c = child.get();
+        LocalDate today = day.today();
+        DayRecord record = store.dayRecord(c.siteCode(), today, c.id()).orElse(DayRecord.expected(c.id()));
+        store.putDayRecord(c.siteCode(), today, record.withEscort());
+        out.reply(TemplateKey.ESCORT_REQUESTED, Map.of("child", c.name()));
+        String relation = store.guardiansOf(c.id()).stream()
+                .filter(g -> g.address().equals(sender.address()))
+                .map(Guardian::relation).findFirst().orElse(Guardian.DEFAULT_RELATION);
+        for (StaffMember member : captainsOrAll(c.siteCode())) {
+            out.notify(Address.of(member.phone()), TemplateKey.ESCORT_TO_STAFF,
+                    Map.of("rosterNo", String.valueOf(c.rosterNo()), "child", c.name(),
+                            "relation", relation, "phone", sender.address().id()));
+        }
+    }
+
+    private List<StaffMember> captainsOrAll(String siteCode) {
+        List<StaffMember> all = store.staffOf(siteCode);
+        List<StaffMember> captains = all.stream().filter(s -> s.role() == StaffRole.CAPTAIN).toList();
+        return captains.isEmpty() ? all : captains;
+    }
+
+    /** The one child a guardian command is about: the only child, or the one named; else asks which. */
+    private static Optional<Child> pick(Sender sender, String childName, String digit, Outgoing out) {
+        List<Child> children = sender.children();
+        String names = children.stream().map(Child::name).collect(Collectors.joining("、"));
+        if (childName == null || childName.isBlank()) {
+            if (children.size() == 1) {
+                return Optional.of(children.get(0));
+            }
+            out.reply(TemplateKey.WHICH_CHILD, Map.of("digit", digit, "first", shortName(children.get(0)), "names", names));
+            return Optional.empty();
+        }
+        Optional<Child> named = children.stream().filter(c -> c.name().equals(childName)).findFirst()
+                .or(() -> onlyMatch(children, childName));
+        if (named.isEmpty()) {
+            out.reply(TemplateKey.USAGE_CHILD_NAME, Map.of("name", clip(childName, Child.MAX_NAME), "names", names));
+        }
+        return named;
+    }
+
+    /** "小明" finds 王小明 when no other child's name contains it. */
+    private static Optional<Child> onlyMatch(List<Child> children, String part) {
+        List<Child> matches = children.stream().filter(c -> c.name().contains(part)).toList();
+        return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
+    }
+
+    /** The given name without the family name, as families say it: 王小明 → 小明. */
+    private static String shortName(Child child) {
+        String name = child.name();
+        return name.length() == 3 ? name.substring(1) : name;
+    }
+
+    static String clip(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max);
+    }
+}

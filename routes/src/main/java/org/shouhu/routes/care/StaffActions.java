@@ -1,0 +1,257 @@
+package org.shouhu.routes.care;
+
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.port.CareStore;
+import org.shouhu.templates.TemplateKey;
+
+/** What site staff do by SMS: check children in and out, see who is missing, approve registrations, broadcast. */
+final class StaffActions {
+
+    private static final Pattern URL = Pattern.compile("(?i)(https?://|www\\.|[a-z0-9-]+\\.(com|cn|net|org|top|xyz|cc)\\b)");
+
+    private final CareStore store;
+    private final CareDay day;
+    private final TextBudget budget;
+
+    StaffActions(CareStore store, CareDay day, TextBudget budget) {
+        this.store = store;
+        this.day = day;
+        this.budget = budget;
+    }
+
+    /** {@code 到 3 5 7}: each child not yet in is checked in and every guardian told; repeats notify no one. */
+    void checkIn(StaffMember member, List<Integer> rosterNos, Outgoing out) {
+        Roster roster = Roster.of(store, member.siteCode(), rosterNos);
+        if (!roster.unknown().isEmpty()) {
+            out.reply(TemplateKey.NO_SUCH_ROSTER_NO, roster.unknownValues());
+        }
+        if (roster.found().isEmpty()) {
+            return;
+        }
+        Site site = site(member);
+        LocalDate today = day.today();
+        LocalTime now = day.time();
+        Map<String, DayRecord> records = store.day(site.code(), today);
+        for (Child child : roster.found()) {
+            DayRecord record = records.getOrDefault(child.id(), DayRecord.expected(child.id()));
+            if (record.state() == ChildState.ARRIVED) {
+                continue;
+            }
+            DayRecord arrived = record.arrived(now);
+            store.putDayRecord(site.code(), today, arrived);
+            records.put(child.id(), arrived);
+            notifyGuardians(child, TemplateKey.ARRIVAL,
+                    Map.of("child", child.name(), "time", CareDay.format(now), "site", site.name()), out);
+        }
+        long missing = roster.all().stream()
+                .filter(c -> stateOf(records, c) == ChildState.EXPECTED).count();
+        Map<String, String> values = Map.of("count", String.valueOf(roster.found().size()),
+                "missing", String.valueOf(missing));
+        out.reply(TemplateKey.CHECKED_IN, withList(TemplateKey.CHECKED_IN, values, labels(roster.found())));
+    }
+
+    /** {@code 走 3 [奶奶]}: each child still on site is checked out and every guardian told who picked up. */
+    void checkOut(StaffMember member, List<Integer> rosterNos, String pickedUpBy, Outgoing out) {
+        Roster roster = Roster.of(store, member.siteCode(), rosterNos);
+        if (!roster.unknown().isEmpty()) {
+            out.reply(TemplateKey.NO_SUCH_ROSTER_NO, roster.unknownValues());
+        }
+        if (roster.found().isEmpty()) {
+            return;
+        }
+        Site site = site(member);
+        LocalDate today = day.today();
+        LocalTime now = day.time();
+        String by = pickedUpBy == null || pickedUpBy.isBlank() ? null : GuardianActions.clip(pickedUpBy.strip(), 10);
+        Map<String, DayRecord> records = store.day(site.code(), today);
+        for (Child child : roster.found()) {
+            DayRecord record = records.getOrDefault(child.id(), DayRecord.expected(child.id()));
+            if (record.state() == ChildState.LEFT) {
+                continue;
+            }
+            DayRecord left = record.left(now, by);
+            store.putDayRecord(site.code(), today, left);
+            records.put(child.id(), left);
+            Map<String, String> values = new HashMap<>(
+                    Map.of("child", child.name(), "time", CareDay.format(now), "site", site.name()));
+            if (by != null) {
+                values.put("by", by);
+            }
+            notifyGuardians(child, TemplateKey.PICKUP, values, out);
+        }
+        long present = roster.all().stream().filter(c -> stateOf(records, c) == ChildState.ARRIVED).count();
+        Map<String, String> values = Map.of("count", String.valueOf(roster.found().size()),
+                "present", String.valueOf(present));
+        out.reply(TemplateKey.CHECKED_OUT, withList(TemplateKey.CHECKED_OUT, values, labels(roster.found())));
+    }
+
+    /** {@code 未到}: children expected today who are neither checked in nor reported absent. */
+    void listMissing(StaffMember member, Outgoing out) {
+        List<Child> roster = store.roster(member.siteCode());
+        Map<String, DayRecord> records = store.day(member.siteCode(), day.today());
+        List<String> missing = roster.stream()
+                .filter(c -> stateOf(records, c) == ChildState.EXPECTED)
+                .map(c -> c.label() + (escort(records, c) ? "(护送)" : ""))
+                .toList();
+        if (missing.isEmpty()) {
+            out.reply(TemplateKey.MISSING_NONE);
+            return;
+        }
+        Map<String, String> values = new HashMap<>(Map.of("count", String.valueOf(missing.size()), "more", "1"));
+        int room = budget.room(TemplateKey.MISSING_LIST, "list", values);
+        TextBudget.Fitted fitted = TextBudget.fit(missing, " ", room);
+        values.put("list", fitted.text());
+        if (fitted.leftOut() == 0) {
+            values.remove("more");
+        }
+        out.reply(TemplateKey.MISSING_LIST, values);
+    }
+
+    /** {@code 名单}: today's counts, the numbers still missing and the escorts asked for. */
+    void rosterSummary(StaffMember member, Outgoing out) {
+        List<Child> roster = store.roster(member.siteCode());
+        Map<String, DayRecord> records = store.day(member.siteCode(), day.today());
+        Map<ChildState, Long> counts = roster.stream()
+                .collect(Collectors.groupingBy(c -> stateOf(records, c), Collectors.counting()));
+        List<String> missingNos = roster.stream().filter(c -> stateOf(records, c) == ChildState.EXPECTED)
+                .map(c -> String.valueOf(c.rosterNo())).toList();
+        List<String> escorts = roster.stream()
+                .filter(c -> escort(records, c) && stateOf(records, c) != ChildState.LEFT)
+                .map(c -> String.valueOf(c.rosterNo())).toList();
+        Map<String, String> values = new HashMap<>();
+        values.put("total", String.valueOf(roster.size()));
+        values.put("present", String.valueOf(counts.getOrDefault(ChildState.ARRIVED, 0L)));
+        values.put("left", String.valueOf(counts.getOrDefault(ChildState.LEFT, 0L)));
+        values.put("absent", String.valueOf(counts.getOrDefault(ChildState.ABSENT, 0L)));
+        values.put("missing", String.valueOf(missingNos.size()));
+        if (!escorts.isEmpty()) {
+            values.put("escorts", String.join(",", escorts));
+        }
+        if (!missingNos.isEmpty()) {
+            int room = budget.room(TemplateKey.ROSTER_SUMMARY, "missingNos", values);
+            TextBudget.Fitted fitted = TextBudget.fit(missingNos, ",", room - 2);
+            values.put("missingNos", fitted.text() + (fitted.leftOut() > 0 ? "…" : ""));
+        }
+        out.reply(TemplateKey.ROSTER_SUMMARY, values);
+    }
+
+    /** {@code 批 12}: the guardian is linked to the child (put on the roster when new) and welcomed. */
+    void approve(StaffMember member, int requestNo, Outgoing out) {
+        String no = String.valueOf(requestNo);
+        Optional<Registration> found = store.registration(member.siteCode(), requestNo)
+                .filter(r -> !r.approved());
+        if (found.isEmpty() || !store.approveRegistration(member.siteCode(), requestNo)) {
+            out.reply(TemplateKey.APPROVE_NOT_FOUND, Map.of("requestNo", no));
+            return;
+        }
+        Registration reg = found.get();
+        Guardian guardian = new Guardian(reg.guardian(), reg.relation());
+        Child child = store.roster(member.siteCode()).stream()
+                .filter(c -> c.name().equals(reg.childName())).findFirst()
+                .orElseGet(() -> store.addChild(member.siteCode(), reg.childName(), List.of()));
+        store.linkGuardian(child.id(), guardian);
+        Site site = site(member);
+        out.reply(TemplateKey.REGISTER_APPROVED,
+                Map.of("requestNo", no, "child", child.name(), "rosterNo", String.valueOf(child.rosterNo())));
+        out.notify(reg.guardian(), TemplateKey.REGISTER_WELCOME, Map.of("child", child.name(), "site", site.name()));
+    }
+
+    /** {@code 通知 …}: one notice to every guardian of the site (each address once). */
+    void broadcast(StaffMember member, String text, Outgoing out) {
+        Site site = site(member);
+        String notice = text.strip();
+        if (URL.matcher(notice).find()) {
+            out.reply(TemplateKey.NOTICE_HAS_URL);
+            return;
+        }
+        int max = budget.room(TemplateKey.NOTICE, "text", Map.of("site", site.name()));
+        if (notice.length() > max) {
+            out.reply(TemplateKey.NOTICE_TOO_LONG, Map.of("max", String.valueOf(max)));
+            return;
+        }
+        Set<Address> recipients = new LinkedHashSet<>();
+        for (Child child : store.roster(site.code())) {
+            for (Guardian g : store.guardiansOf(child.id())) {
+                recipients.add(g.address());
+            }
+        }
+        int reached = 0;
+        for (Address to : recipients) {
+            if (!store.isOptedOut(to)) {
+                out.notify(to, TemplateKey.NOTICE, Map.of("site", site.name(), "text", notice));
+                reached++;
+            }
+        }
+        out.reply(TemplateKey.NOTICE_SENT, Map.of("count", String.valueOf(reached)));
+    }
+
+    private void notifyGuardians(Child child, TemplateKey key, Map<String, String> values, Outgoing out) {
+        for (Guardian g : store.guardiansOf(child.id())) {
+            out.notify(g.address(), key, values);
+        }
+    }
+
+    private Map<String, String> withList(TemplateKey key, Map<String, String> values, List<String> items) {
+        Map<String, String> all = new HashMap<>(values);
+        int room = budget.room(key, "list", all);
+        TextBudget.Fitted fitted = TextBudget.fit(items, " ", room - 1);
+        all.put("list", fitted.text() + (fitted.leftOut() > 0 ? "…" : ""));
+        return all;
+    }
+
+    private Site site(StaffMember member) {
+        return store.site(member.siteCode())
+                .orElseThrow(() -> new IllegalStateException("staff of a site that does not exist"));
+    }
+
+    private static ChildState stateOf(Map<String, DayRecord> records, Child child) {
+        DayRecord r = records.get(child.id());
+        return r == null ? ChildState.EXPECTED : r.state();
+    }
+
+    private static boolean escort(Map<String, DayRecord> records, Child child) {
+        DayRecord r = records.get(child.id());
+        return r != null && r.escortRequested();
+    }
+
+    private static List<String> labels(List<Child> children) {
+        return children.stream().map(Child::label).toList();
+    }
+
+    /** The children a list of roster numbers names, and the numbers that name no one. */
+    private record Roster(List<Child> all, List<Child> found, List<Integer> unknown) {
+
+        static Roster of(CareStore store, String siteCode, List<Integer> numbers) {
+            List<Child> all = store.roster(siteCode);
+            Map<Integer, Child> byNo = all.stream().collect(Collectors.toMap(Child::rosterNo, c -> c));
+            List<Child> found = new ArrayList<>();
+            List<Integer> unknown = new ArrayList<>();
+            for (int n : numbers) {
+                Child c = byNo.get(n);
+                if (c == null) {
+                    unknown.add(n);
+                } else {
+                    found.add(c);
+                }
+            }
+            return new Roster(all, found, unknown);
+        }
+
+        Map<String, String> unknownValues() {
+            String numbers = unknown.stream().limit(10).map(String::valueOf).collect(Collectors.joining("、"));
+            int max = all.stream().mapToInt(Child::rosterNo).max().orElse(0);
+            return Map.of("numbers", numbers, "max", String.valueOf(max));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.shouhu.routes.port;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.shouhu.routes.care.Child;
+import org.shouhu.routes.care.DayRecord;
+import org.shouhu.routes.care.Guardian;
+import org.shouhu.routes.care.Registration;
+import org.shouhu.routes.care.Sender;
+import org.shouhu.routes.care.Site;
+import org.shouhu.routes.care.StaffMember;
+import org.shouhu.routes.model.Address;
+
+/**
+ * The system of record for the care domain: sites, staff, children and their guardians,
+ * registrations, each day's attendance and opt-outs. Every write is durable when the call returns.
+ */
+public interface CareStore {
+
+    // --- sites and staff
+
+    void putSite(Site site);
+
+    Optional<Site> site(String code);
+
+    List<Site> sites();
+
+    /**
+     * Adds or replaces a staff member. A phone is staff at one site at most.
+     *
+     * @throws IllegalStateException when the phone is already staff at another site
+     */
+    void putStaff(StaffMember staff);
+
+    List<StaffMember> staffOf(String siteCode);
+
+    // --- children and guardians
+
+    /** Puts a child on the site's roster with the next roster number and links its guardians. */
+    Child addChild(String siteCode, String name, List<Guardian> guardians);
+
+    /**
+     * Imports whole rosters at once: every child gets the next roster number of its site. Callers
+     * validate first; the writes go in one transaction, so nothing is half-imported.
+     */
+    List<Child> importAll(List<Site> sites, List<StaffMember> staff, List<NewChild> children);
+
+    /** A child to import, with its guardians. */
+    record NewChild(String siteCode, String name, List<Guardian> guardians) {
+    }
+
+    Optional<Child> child(String childId);
+
+    /** The site's roster in roster-number order. */
+    List<Child> roster(String siteCode);
+
+    List<Guardian> guardiansOf(String childId);
+
+    /** Adds a guardian to a child (or changes the relation of one already there). */
+    void linkGuardian(String childId, Guardian guardian);
+
+    /** Who this address is: its staff post and the children it is guardian of. */
+    Sender identify(Address address);
+
+    // --- registrations
+
+    /** Records a registration request and gives it the site's next request number. */
+    Registration createRegistration(String siteCode, String childName, Address guardian, String relation);
+
+    Optional<Registration> registration(String siteCode, int no);
+
+    /** Marks a pending registration approved; false when it was not pending (approved meanwhile). */
+    boolean approveRegistration(String siteCode, int no);
+
+    // --- attendance
+
+    /** Today's records of a site, by child id; children without a record are absent from the map. */
+    Map<String, DayRecord> day(String siteCode, LocalDate date);
+
+    Optional<DayRecord> dayRecord(String siteCode, LocalDate date, String childId);
+
+    void putDayRecord(String siteCode, LocalDate date, DayRecord record);
+
+    // --- opt-out
+
+    boolean isOptedOut(Address address);
+
+    void setOptedOut(Address address, boolean optedOut);
+}

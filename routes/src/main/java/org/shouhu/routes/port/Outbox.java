@@ -1,0 +1,14 @@
+package org.shouhu.routes.port;
+
+import java.util.List;
+import org.shouhu.routes.model.OutboundMessage;
+
+/**
+ * Durable queue of messages to send. {@link #enqueue} assigns each message its id (the idempotency
+ * key of its send) and returns once the message is stored; a worker sends it later.
+ */
+public interface Outbox {
+
+    /** Stores the messages and queues them for sending; returns them with their ids. */
+    List<OutboundMessage> enqueue(List<OutboundMessage> messages);
+}

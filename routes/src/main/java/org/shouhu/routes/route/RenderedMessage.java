@@ -1,0 +1,8 @@
+package org.shouhu.routes.route;
+
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.MessageClass;
+
+/** A stored message with its final text, ready for its channel. */
+public record RenderedMessage(String id, Address to, MessageClass kind, String text) {
+}

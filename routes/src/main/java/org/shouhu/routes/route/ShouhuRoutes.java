@@ -1,0 +1,77 @@
+package org.shouhu.routes.route;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.shouhu.routes.care.CareService;
+import org.shouhu.routes.command.CommandParser;
+import org.shouhu.routes.port.CareStore;
+import org.shouhu.routes.port.Outbox;
+import org.shouhu.routes.port.SendFailedException;
+
+/**
+ * The two routes between the channels and the care site. Inbound: act once on a message, find
+ * out who sent it, parse it, let the care domain handle it, cap the replies and put them in the
+ * outbox. Outbound: take a message from the outbox, skip it if it is done or unwanted, render it,
+ * send it over its channel and record what the provider said.
+ */
+public final class ShouhuRoutes extends RouteBuilder {
+
+    /** Where channels hand in messages people sent. */
+    public static final String INBOUND = "direct:inbound";
+    /** Where outbox workers hand in the id of a message to send. */
+    public static final String OUTBOUND = "direct:outbound";
+
+    private final InboundOnce once;
+    private final CareStore care;
+    private final CommandParser parser;
+    private final CareService service;
+    private final ReplyCap replyCap;
+    private final Outbox outbox;
+    private final Recipients recipients;
+    private final MessageRenderer renderer;
+    private final Channels channels;
+    private final SendFailures failures;
+
+    /** The beans the routes call, each named for what it does. */
+    public record Beans(InboundOnce once, CareStore care, CommandParser parser, CareService service,
+                        ReplyCap replyCap, Outbox outbox, Recipients recipients, MessageRenderer renderer,
+                        Channels channels, SendFailures failures) {
+    }
+
+    public ShouhuRoutes(Beans beans) {
+        this.once = beans.once();
+        this.care = beans.care();
+        this.parser = beans.parser();
+        this.service = beans.service();
+        this.replyCap = beans.replyCap();
+        this.outbox = beans.outbox();
+        this.recipients = beans.recipients();
+        this.renderer = beans.renderer();
+        this.channels = beans.channels();
+        this.failures = beans.failures();
+    }
+
+    @Override
+    public void configure() {
+        onException(SendFailedException.class).handled(true)
+                .bean(failures, "handle(${exchangeProperty.messageId}, ${exception})");
+
+        from(INBOUND).routeId("inbound")
+                .onException(Exception.class).handled(false)
+                    .bean(once, "forget(${exchangeProperty.inbound})")
+                .end()
+                .setProperty("inbound", body())
+                .filter().method(once, "first")
+                .setProperty("sender").method(care, "identify(${body.from})")
+                .setProperty("command").method(parser, "parse(${body.body})")
+                .setBody().method(service, "handle(${exchangeProperty.sender}, ${exchangeProperty.command})")
+                .setBody().method(replyCap, "apply")
+                .bean(outbox, "enqueue");
+
+        from(OUTBOUND).routeId("outbound")
+                .setProperty("messageId", body())
+                .setBody().method(recipients, "sendable")
+                .filter(body().isNotNull())
+                .setBody().method(renderer, "render")
+                .bean(channels, "send");
+    }
+}

@@ -1,0 +1,19 @@
+package org.shouhu.routes.command;
+
+/** What a command asks for, independent of how it was spelled or whether its arguments were good. */
+public enum Verb {
+    ACKNOWLEDGE,
+    REPORT_ABSENT,
+    REQUEST_ESCORT,
+    QUERY_STATUS,
+    HELP,
+    REGISTER,
+    OPT_OUT,
+    OPT_IN,
+    CHECK_IN,
+    CHECK_OUT,
+    LIST_MISSING,
+    LIST_ROSTER,
+    APPROVE,
+    BROADCAST
+}

@@ -1,11 +1,71 @@
 package org.shouhu.gateway;
 
-/** Entry point of {@code shouhu.jar}: {@code serve}, {@code demo} or {@code import}. */
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import org.shouhu.gateway.config.Config;
+import org.shouhu.gateway.demo.Demo;
+import org.shouhu.gateway.importer.CsvImport;
+import org.shouhu.gateway.redis.PrivateRedis;
+import org.shouhu.gateway.store.redis.RedisCareStore;
+import redis.clients.jedis.JedisPooled;
+
+/** Entry point of {@code shouhu.jar}: {@code serve} runs a gateway node, {@code demo} plays a care-site day, {@code import} loads CSV rosters. */
 public final class Main {
+
+    private static final String USAGE = """
+            usage: java -jar shouhu.jar <command>
+              serve                                   run the gateway (configuration: environment, see .env.example)
+              demo                                    play one care-site day on a simulated SMS provider
+              import --sites S.csv --children C.csv [--staff T.csv]   load sites, staff and children (see docs/import.md)""";
+
     private Main() {
     }
 
-    public static void main(String[] args) {
-        System.err.println("usage: shouhu serve|demo|import");
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        int code;
+        try {
+            code = switch (command) {
+                case "serve" -> serve();
+                case "demo" -> Demo.run(System.out);
+                case "import" -> importCsv(rest);
+                default -> {
+                    System.err.println(USAGE);
+                    yield 2;
+                }
+            };
+        } catch (IllegalArgumentException e) {
+            System.err.println("shouhu: " + e.getMessage());
+            code = 2;
+        }
+        System.exit(code);
+    }
+
+    private static int serve() throws Exception {
+        Config config = Config.fromEnv(System.getenv());
+        Gateway gateway = Gateway.start(config, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "gateway-stop"));
+        System.out.println("shouhu serving on port " + gateway.httpPort() + " (Ctrl-C stops)");
+        stopped.await();
+        return 0;
+    }
+
+    private static int importCsv(String[] args) throws Exception {
+        Config config = Config.fromEnv(System.getenv());
+        PrivateRedis privateRedis = config.redisUrl() == null ? PrivateRedis.start(config.redisDir(), 0) : null;
+        String url = privateRedis == null ? config.redisUrl() : privateRedis.url();
+        try (JedisPooled redis = new JedisPooled(java.net.URI.create(url))) {
+            return CsvImport.run(args, new RedisCareStore(redis), System.out, System.err);
+        } finally {
+            if (privateRedis != null) {
+                privateRedis.close();
+            }
+        }
     }
 }

@@ -2,6 +2,9 @@ package org.shouhu.gateway.redis;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,16 +26,28 @@ public final class PrivateRedis implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final FileChannel lockFile;
+    private final FileLock lock;
 
-    private PrivateRedis(Process process, int port) {
+    private PrivateRedis(Process process, int port, FileChannel lockFile, FileLock lock) {
         this.process = process;
         this.port = port;
+        this.lockFile = lockFile;
+        this.lock = lock;
     }
 
     /** Starts redis-server with {@code dataDir} (created if needed) on a free port when {@code port} is 0. */
     public static PrivateRedis start(Path dataDir, int port) throws IOException {
         String binary = ensureInstalled();
         Files.createDirectories(dataDir);
+        FileChannel lockFile = FileChannel.open(dataDir.resolve("shouhu.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = lockFile.tryLock();
+        if (lock == null) {
+            lockFile.close();
+            throw new IOException("another Shouhu process is using " + dataDir
+                    + "; stop it, or point this one at its server with REDIS_URL");
+        }
         int chosen = port == 0 ? freePort() : port;
         List<String> cmd = new ArrayList<>(List.of(binary,
                 "--port", String.valueOf(chosen), "--bind", "127.0.0.1", "--protected-mode", "yes",
@@ -41,7 +56,7 @@ public final class PrivateRedis implements AutoCloseable {
                 "--daemonize", "no", "--logfile", "redis.log"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        PrivateRedis redis = new PrivateRedis(p, chosen);
+        PrivateRedis redis = new PrivateRedis(p, chosen, lockFile, lock);
         redis.awaitReady(Duration.ofSeconds(20));
         Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "redis-stop"));
         LOG.info("private redis-server on 127.0.0.1:{} with data in {}", chosen, dataDir);
@@ -77,6 +92,16 @@ public final class PrivateRedis implements AutoCloseable {
 
     @Override
     public void close() {
+        stop();
+        try {
+            lock.release();
+            lockFile.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("lock file: {}", e.toString());
+        }
+    }
+
+    private void stop() {
         if (!process.isAlive()) {
             return;
         }

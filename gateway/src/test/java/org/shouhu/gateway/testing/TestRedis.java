@@ -15,6 +15,7 @@ import redis.clients.jedis.UnifiedJedis;
 public final class TestRedis {
 
     private static UnifiedJedis client;
+    private static String url;
 
     private TestRedis() {
     }
@@ -33,7 +34,15 @@ public final class TestRedis {
         return client;
     }
 
-    private static String url() {
+    /** The URL of the test server, for a gateway under test (REDIS_URL). */
+    public static synchronized String url() {
+        if (url == null) {
+            url = startOrGiven();
+        }
+        return url;
+    }
+
+    private static String startOrGiven() {
         String given = System.getenv("REDIS_URL");
         if (given != null && !given.isBlank()) {
             return given;

@@ -79,6 +79,10 @@ public final class CareService {
     }
 
     private void staffCommand(Sender sender, Command command, Outgoing out) {
+        if (!sender.isStaff() && sender.isGuardian() && command instanceof Command.Broadcast) {
+            guardians.status(sender, out); // "通知收到": a grandparent saying the notice arrived
+            return;
+        }
         if (!sender.isStaff()) {
             out.reply(TemplateKey.STAFF_ONLY);
             return;

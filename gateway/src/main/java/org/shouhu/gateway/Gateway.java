@@ -1,0 +1,154 @@
+package org.shouhu.gateway;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.shouhu.gateway.admin.AdminApi;
+import org.shouhu.gateway.channel.twilio.TwilioApiClient;
+import org.shouhu.gateway.channel.twilio.TwilioInboundEndpoint;
+import org.shouhu.gateway.channel.twilio.TwilioSender;
+import org.shouhu.gateway.channel.twilio.TwilioSettings;
+import org.shouhu.gateway.channel.twilio.TwilioStatusEndpoint;
+import org.shouhu.gateway.config.Config;
+import org.shouhu.gateway.http.HttpReply;
+import org.shouhu.gateway.http.HttpServer;
+import org.shouhu.gateway.redis.PrivateRedis;
+import org.shouhu.gateway.store.redis.OutboxWorker;
+import org.shouhu.gateway.store.redis.RedisCareStore;
+import org.shouhu.gateway.store.redis.RedisCounters;
+import org.shouhu.gateway.store.redis.RedisMessages;
+import org.shouhu.routes.care.CareDay;
+import org.shouhu.routes.care.CareService;
+import org.shouhu.routes.care.TextBudget;
+import org.shouhu.routes.command.CommandParser;
+import org.shouhu.routes.port.ChannelSender;
+import org.shouhu.routes.route.CamelInboundSink;
+import org.shouhu.routes.route.Channels;
+import org.shouhu.routes.route.InboundOnce;
+import org.shouhu.routes.route.MessageRenderer;
+import org.shouhu.routes.route.Recipients;
+import org.shouhu.routes.route.ReplyCap;
+import org.shouhu.routes.route.SendFailures;
+import org.shouhu.routes.route.ShouhuRoutes;
+import org.shouhu.templates.Templates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * One gateway node, assembled from its configuration: Redis (private or given), the stores, the
+ * Camel routes, the channels, the outbox workers and the HTTP front. Nodes keep no state of their
+ * own, so several can run on one Redis.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final PrivateRedis privateRedis;
+    private final UnifiedJedis redis;
+    private final RedisCareStore care;
+    private final RedisMessages messages;
+    private final CamelContext camel;
+    private final OutboxWorker outbox;
+    private final HttpServer http;
+    private final CareDay day;
+
+    private Gateway(Config config, Clock clock) throws Exception {
+        this.privateRedis = config.redisUrl() == null ? PrivateRedis.start(config.redisDir(), 0) : null;
+        this.redis = connect(config.redisUrl() != null ? config.redisUrl() : privateRedis.url(),
+                config.outboxWorkers() + config.httpWorkers() + 8);
+        this.day = new CareDay(clock, config.zone());
+        this.care = new RedisCareStore(redis);
+        this.messages = new RedisMessages(redis, clock);
+        RedisCounters counters = new RedisCounters(redis, clock);
+        Templates sms = Templates.smsZh();
+
+        TwilioSettings twilio = new TwilioSettings(config.twilio().accountSid(), config.twilio().authToken(),
+                config.twilio().from(), config.twilio().messagingServiceSid(), config.twilio().apiUrl(),
+                config.publicUrl());
+        TwilioApiClient twilioApi = new TwilioApiClient(twilio.apiUrl());
+        List<ChannelSender> senders = List.of(
+                new TwilioSender("sms", twilio, twilioApi),
+                new TwilioSender("whatsapp", twilio, twilioApi));
+
+        this.camel = new DefaultCamelContext();
+        camel.addRoutes(new ShouhuRoutes(new ShouhuRoutes.Beans(
+                new InboundOnce(counters), care, new CommandParser(),
+                new CareService(care, counters, day, new TextBudget(sms, config.smsSignature())),
+                new ReplyCap(counters, config.replyCapPerHour()), messages,
+                new Recipients(care, messages), new MessageRenderer(sms, config.smsSignature()),
+                new Channels(senders, messages), new SendFailures(messages, care, clock))));
+        camel.start();
+        ProducerTemplate producer = camel.createProducerTemplate();
+
+        this.outbox = new OutboxWorker(redis, clock, id -> producer.sendBody(ShouhuRoutes.OUTBOUND, id), config.nodeId());
+        if (config.outboxWorkers() > 0) {
+            outbox.start(config.outboxWorkers());
+        }
+
+        this.http = new HttpServer()
+                .route("/twilio/sms", new TwilioInboundEndpoint(twilio, new CamelInboundSink(producer), clock))
+                .route("/twilio/status", new TwilioStatusEndpoint(twilio, messages, clock))
+                .route("/health", call -> HttpReply.text(200, "PONG".equals(redis.ping()) ? "ok" : "redis?"))
+                .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day))
+                .start("0.0.0.0", config.httpPort(), config.httpWorkers());
+        LOG.info("gateway {} up: {}", config.nodeId(), config);
+    }
+
+    /** Starts a node; {@code clock} is the system clock in production and a movable one in tests and the demo. */
+    public static Gateway start(Config config, Clock clock) throws Exception {
+        return new Gateway(config, clock);
+    }
+
+    private static UnifiedJedis connect(String url, int poolSize) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(poolSize);
+        pool.setMaxIdle(poolSize);
+        return new JedisPooled(pool, java.net.URI.create(url));
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public RedisCareStore care() {
+        return care;
+    }
+
+    public RedisMessages messages() {
+        return messages;
+    }
+
+    public CareDay day() {
+        return day;
+    }
+
+    /** Sends every message that is due now on the calling thread (tests and the demo). */
+    public int drainOutbox() {
+        return outbox.drain();
+    }
+
+    public UnifiedJedis redis() {
+        return redis;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        outbox.close();
+        try {
+            camel.close();
+        } catch (IOException e) {
+            LOG.warn("camel did not stop cleanly: {}", e.toString());
+        }
+        redis.close();
+        if (privateRedis != null) {
+            privateRedis.close();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.shouhu.gateway.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Map;
+
+/**
+ * Everything the gateway is told from outside, read from environment variables (all listed, with
+ * defaults, in {@code .env.example} and the README). Secrets come only from here.
+ */
+public record Config(
+        int httpPort,
+        String publicUrl,
+        String redisUrl,
+        Path redisDir,
+        String adminToken,
+        String smsSignature,
+        ZoneId zone,
+        int replyCapPerHour,
+        int outboxWorkers,
+        int httpWorkers,
+        String nodeId,
+        Twilio twilio) {
+
+    /** Twilio's settings: account, sender number or messaging service, and where its API is. */
+    public record Twilio(String accountSid, String authToken, String from, String messagingServiceSid, String apiUrl) {
+    }
+
+    /** Reads the configuration; a malformed value fails with the variable's name. */
+    public static Config fromEnv(Map<String, String> env) {
+        int port = integer(env, "SHOUHU_HTTP_PORT", 8080);
+        return new Config(
+                port,
+                stripSlash(text(env, "SHOUHU_PUBLIC_URL", "http://127.0.0.1:" + port)),
+                text(env, "REDIS_URL", null),
+                Path.of(text(env, "SHOUHU_REDIS_DIR", "var/redis")),
+                text(env, "SHOUHU_ADMIN_TOKEN", ""),
+                text(env, "SHOUHU_SMS_SIGNATURE", "【守护托管】"),
+                zone(env),
+                integer(env, "SHOUHU_REPLY_CAP_PER_HOUR", 20),
+                integer(env, "SHOUHU_OUTBOX_WORKERS", 4),
+                integer(env, "SHOUHU_HTTP_WORKERS", 16),
+                text(env, "SHOUHU_NODE_ID", defaultNodeId()),
+                new Twilio(
+                        text(env, "TWILIO_ACCOUNT_SID", ""),
+                        text(env, "TWILIO_AUTH_TOKEN", ""),
+                        text(env, "TWILIO_FROM", null),
+                        text(env, "TWILIO_MESSAGING_SERVICE_SID", null),
+                        stripSlash(text(env, "TWILIO_API_URL", "https://api.twilio.com"))));
+    }
+
+    public Config withHttpPort(int port) {
+        return new Config(port, publicUrl, redisUrl, redisDir, adminToken, smsSignature, zone, replyCapPerHour,
+                outboxWorkers, httpWorkers, nodeId, twilio);
+    }
+
+    private static String text(Map<String, String> env, String name, String fallback) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? fallback : value.strip();
+    }
+
+    private static int integer(Map<String, String> env, String name, int fallback) {
+        String value = text(env, name, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number ≥ 0, not \"" + value + "\"");
+        }
+    }
+
+    private static ZoneId zone(Map<String, String> env) {
+        String value = text(env, "SHOUHU_ZONE", "Asia/Shanghai");
+        try {
+            return ZoneId.of(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("SHOUHU_ZONE is not a time zone: \"" + value + "\"");
+        }
+    }
+
+    private static String stripSlash(String url) {
+        return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static String defaultNodeId() {
+        try {
+            return InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+        } catch (UnknownHostException e) {
+            return "node-" + ProcessHandle.current().pid();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Config[port=" + httpPort + ", publicUrl=" + publicUrl + ", redis=" + (redisUrl == null ? "private" : "given")
+                + ", zone=" + zone + ", twilio=" + (twilio.accountSid().isEmpty() ? "unset" : "set") + "]";
+    }
+}

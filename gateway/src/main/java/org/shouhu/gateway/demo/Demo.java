@@ -1,0 +1,190 @@
+package org.shouhu.gateway.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.shouhu.gateway.Gateway;
+import org.shouhu.gateway.clock.SettableClock;
+import org.shouhu.gateway.config.Config;
+import org.shouhu.routes.model.Phone;
+
+/**
+ * Plays one care-site day end to end on a simulated SMS provider: the coordinator sets up a site
+ * through the admin API, then grandparents and staff text the gateway through signed Twilio
+ * webhooks while the clock moves from morning to evening; every SMS is printed as the phone shows it.
+ */
+public final class Demo {
+
+    private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+    private static final String DAY = "2026-07-15";
+    private static final String ACCOUNT = "ACdemo00000000000000000000000000";
+    private static final String TOKEN = "demo-auth-token";
+    private static final String ADMIN = "demo-admin-token";
+    private static final String OUR_NUMBER = "+8610690000";
+
+    private final PrintStream out;
+    private final Map<String, String> who = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private SimulatedProvider provider;
+    private Gateway gateway;
+    private TwilioWebhooks twilio;
+    private SettableClock clock;
+
+    private Demo(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Runs the demo and returns the process exit code. */
+    public static int run(PrintStream out) throws Exception {
+        new Demo(out).play();
+        return 0;
+    }
+
+    private void play() throws Exception {
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        clock = new SettableClock(at("07:40"));
+        try (SimulatedProvider p = new SimulatedProvider()) {
+            provider = p;
+            Map<String, String> env = new HashMap<>();
+            env.put("SHOUHU_HTTP_PORT", String.valueOf(port));
+            env.put("SHOUHU_PUBLIC_URL", base);
+            env.put("SHOUHU_REDIS_DIR", Files.createTempDirectory("shouhu-demo-redis").toString());
+            env.put("SHOUHU_ADMIN_TOKEN", ADMIN);
+            env.put("SHOUHU_OUTBOX_WORKERS", "0");
+            env.put("SHOUHU_NODE_ID", "demo");
+            env.put("TWILIO_ACCOUNT_SID", ACCOUNT);
+            env.put("TWILIO_AUTH_TOKEN", TOKEN);
+            env.put("TWILIO_FROM", OUR_NUMBER);
+            env.put("TWILIO_API_URL", provider.url());
+            try (Gateway g = Gateway.start(Config.fromEnv(env), clock)) {
+                gateway = g;
+                twilio = new TwilioWebhooks(base, base, ACCOUNT, TOKEN, OUR_NUMBER);
+                day(base);
+            }
+        }
+    }
+
+    private void day(String base) throws Exception {
+        out.println("守护 Shouhu demo — one day at 永丰小学托管点 (site ZT0427), " + DAY);
+        out.println("SMS go to a simulated provider on 127.0.0.1; phone numbers are masked as in the logs.");
+        out.println();
+        setUp(base);
+
+        say("07:40", "+8613600000009", "陌生人", "你好");
+        say("07:45", "+8613912340005", "赵小丽的奶奶", "DJ 赵小丽 ZT0427");
+        say("07:50", "+8613800000001", "张队长", "批 1");
+        say("08:05", "+8613800000002", "李志愿者", "到 1 2 5");
+        say("08:15", "+8613912340003", "张小刚的爷爷", "2");
+        say("08:40", "+8613800000001", "张队长", "未到");
+        say("10:00", "+8613912345678", "王小明的奶奶", "４");
+        say("12:00", "+8613800000001", "张队长", "通知 明天有大雨，请8点前送到，下午提前到5点接。");
+        say("16:30", "+8613912340002", "李小红的外婆", "3");
+        say("17:05", "+8613800000002", "李志愿者", "走 1 奶奶");
+        say("17:10", "+8613800000002", "李志愿者", "走 2 志愿者护送");
+        say("17:12", "+8613800000002", "李志愿者", "走 9");
+        say("17:15", "+8613912340002", "李小红的外婆", "TD");
+        say("17:20", "+8613800000001", "张队长", "通知 今天辛苦了，明天见。");
+        say("17:30", "+8613800000001", "张队长", "名单");
+
+        out.println();
+        out.println("── what the admin API says was sent to 王小明的奶奶 (GET /api/messages?to=…):");
+        String json = get(base + "/api/messages?to=%2B8613912345678");
+        out.println("   " + json.split("\\},\\{").length + " messages, statuses: " + statuses(json));
+    }
+
+    private void setUp(String base) throws Exception {
+        out.println("── 07:30 the county coordinator sets up the site through the admin API");
+        call("PUT", base + "/api/sites/ZT0427",
+                "{\"name\":\"永丰小学托管点\",\"county\":\"昭阳区\",\"opens\":\"08:00\",\"closes\":\"17:30\"}");
+        staff(base, "+8613800000001", "张队长", "captain");
+        staff(base, "+8613800000002", "李志愿者", "volunteer");
+        child(base, "王小明", "+8613912345678", "奶奶", "王小明的奶奶", "+8613712340000", "爸爸", "王小明的爸爸");
+        child(base, "李小红", "+8613912340002", "外婆", "李小红的外婆", null, null, null);
+        child(base, "张小刚", "+8613912340003", "爷爷", "张小刚的爷爷", null, null, null);
+        child(base, "陈小芳", "+8613912340004", "妈妈", "陈小芳的妈妈", null, null, null);
+        who.put("+8613912340005", "赵小丽的奶奶");
+        who.put("+8613600000009", "陌生人");
+        out.println("   site ZT0427, captain 张队长, volunteer 李志愿者, children 1王小明 2李小红 3张小刚 4陈小芳");
+        out.println();
+    }
+
+    private void staff(String base, String phone, String name, String role) throws Exception {
+        who.put(phone, name);
+        call("POST", base + "/api/sites/ZT0427/staff",
+                "{\"phone\":\"" + phone + "\",\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
+    }
+
+    private void child(String base, String name, String phone1, String rel1, String who1,
+                       String phone2, String rel2, String who2) throws Exception {
+        who.put(phone1, who1);
+        String guardians = "{\"phone\":\"" + phone1 + "\",\"relation\":\"" + rel1 + "\"}";
+        if (phone2 != null) {
+            who.put(phone2, who2);
+            guardians += ",{\"phone\":\"" + phone2 + "\",\"relation\":\"" + rel2 + "\"}";
+        }
+        call("POST", base + "/api/sites/ZT0427/children", "{\"name\":\"" + name + "\",\"guardians\":[" + guardians + "]}");
+    }
+
+    /** One person texts at a time of day; prints the text and every SMS that follows. */
+    private void say(String time, String from, String name, String text) throws Exception {
+        clock.set(at(time));
+        out.println("── " + time + "  " + name + " (" + Phone.mask(from) + ") texts: " + text);
+        int status = twilio.sms(from, text);
+        if (status != 200) {
+            out.println("   gateway answered HTTP " + status);
+        }
+        gateway.drainOutbox();
+        for (SimulatedProvider.Sms sms : provider.take()) {
+            String to = sms.to();
+            out.printf("   📱 %-8s %s%n", who.getOrDefault(to, Phone.mask(to)), sms.body());
+            twilio.status(sms.sid(), to, "delivered");
+        }
+    }
+
+    private void call(String method, String url, String json) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + ADMIN)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + url + " → " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private String get(String url) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + ADMIN).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static String statuses(String json) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"status\":\"(\\w+)\"").matcher(json);
+        while (m.find()) {
+            counts.merge(m.group(1), 1, Integer::sum);
+        }
+        return counts.toString();
+    }
+
+    private static Instant at(String time) {
+        return ZonedDateTime.of(java.time.LocalDate.parse(DAY), LocalTime.parse(time), ZONE).toInstant();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.shouhu.gateway.demo;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stand-in for Twilio's REST API on loopback: accepts {@code POST /2010-04-01/Accounts/{sid}/Messages.json}
+ * as Twilio does (201 with a queued message) and keeps each message, so the demo can show what
+ * every phone received. Never reaches the internet.
+ */
+public final class SimulatedProvider implements AutoCloseable {
+
+    /** One SMS as the provider took it. */
+    public record Sms(String sid, String to, String from, String body, String statusCallback) {
+    }
+
+    private final HttpServer server;
+    private final List<Sms> received = new ArrayList<>();
+    private final AtomicLong sequence = new AtomicLong();
+
+    public SimulatedProvider() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/2010-04-01/Accounts/", this::handle);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Everything received since the last call, in order. */
+    public synchronized List<Sms> take() {
+        List<Sms> copy = List.copyOf(received);
+        received.clear();
+        return copy;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod()) || !exchange.getRequestURI().getPath().endsWith("/Messages.json")) {
+            reply(exchange, 404, "{\"code\":20404,\"message\":\"not found\",\"status\":404}");
+            return;
+        }
+        Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        String sid = String.format("SM%032d", sequence.incrementAndGet());
+        synchronized (this) {
+            received.add(new Sms(sid, form.get("To"), form.get("From"), form.get("Body"), form.get("StatusCallback")));
+        }
+        reply(exchange, 201, "{\"sid\":\"" + sid + "\",\"status\":\"queued\",\"to\":\"" + form.get("To")
+                + "\",\"num_segments\":\"1\",\"direction\":\"outbound-api\",\"api_version\":\"2010-04-01\"}");
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return fields;
+    }
+
+    private static void reply(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

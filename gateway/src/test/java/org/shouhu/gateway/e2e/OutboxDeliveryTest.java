@@ -1,0 +1,116 @@
+package org.shouhu.gateway.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.shouhu.gateway.testing.GatewayUnderTest.to;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.shouhu.gateway.testing.GatewayUnderTest;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.DeliveryStatus;
+import org.shouhu.routes.model.StoredMessage;
+import org.shouhu.routes.port.SendReceipt;
+
+/** The outbox against Twilio's answers: retries, permanent failures, opt-out by the carrier, status callbacks, caps. */
+class OutboxDeliveryTest {
+
+    static final String GRANDMA = "+8613912345678";
+    static final String SIG = "【守护托管】";
+    static final String HELP = SIG + "守护托管：回1收到 回2请假 回3护送回家 回4查询今天情况 回0帮助。登记孩子发 DJ 姓名 托管点代码。回TD退订";
+
+    GatewayUnderTest gw;
+
+    @AfterEach
+    void stop() {
+        if (gw != null) {
+            gw.close();
+        }
+    }
+
+    private StoredMessage lastTo(String phone) {
+        return gw.gateway.messages().sentTo(new Address(phone), 1).get(0);
+    }
+
+    @ParameterizedTest(name = "HTTP {0} / Twilio {1} → retried")
+    @CsvSource({"429, 20429", "503, 0", "400, 30003"})
+    void transientFailuresAreRetriedWithBackoffUntilAccepted(int status, int code) throws Exception {
+        gw = new GatewayUnderTest();
+        gw.refuseMessages(status, code);
+        gw.text(GRANDMA, "0");
+        StoredMessage m = lastTo(GRANDMA);
+        assertEquals(DeliveryStatus.PENDING, m.status());
+        assertEquals(1, m.attempts());
+        assertEquals(code == 0 ? "http-" + status : String.valueOf(code), m.errorCode());
+
+        gw.acceptMessages();
+        gw.sent();
+        gw.clock.advance(Duration.ofSeconds(29));
+        assertEquals(0, gw.gateway.drainOutbox(), "not due before the 30 s backoff");
+        gw.clock.advance(Duration.ofSeconds(2));
+        assertEquals(1, gw.gateway.drainOutbox());
+        assertEquals(List.of(HELP), to(gw.sent(), GRANDMA));
+        assertEquals(DeliveryStatus.QUEUED, lastTo(GRANDMA).status());
+    }
+
+    @ParameterizedTest(name = "Twilio {0} → failed, opted out: {1}")
+    @CsvSource({"21211, false", "21614, false", "30005, false", "30006, false", "21610, true"})
+    void permanentFailuresAreFinal(int code, boolean optsOut) throws Exception {
+        gw = new GatewayUnderTest();
+        gw.refuseMessages(400, code);
+        gw.text(GRANDMA, "0");
+        StoredMessage m = lastTo(GRANDMA);
+        assertEquals(DeliveryStatus.FAILED, m.status());
+        assertEquals(String.valueOf(code), m.errorCode());
+        assertEquals(optsOut, gw.gateway.care().isOptedOut(new Address(GRANDMA)));
+        gw.clock.advance(Duration.ofHours(2));
+        assertEquals(0, gw.gateway.drainOutbox(), "a failed message is never retried");
+    }
+
+    @Test
+    void aMessageWhoseSendWasRecordedIsNotSentAgainAfterACrash() throws Exception {
+        gw = new GatewayUnderTest(Map.of());
+        gw.gateway.care().setOptedOut(new Address(GRANDMA), false);
+        // the node crashed after Twilio accepted the message and we recorded it, before the stream ack
+        StoredMessage queued = gw.gateway.messages().enqueue(List.of(org.shouhu.routes.model.OutboundMessage.of(
+                new Address(GRANDMA), org.shouhu.templates.TemplateKey.HELP_GUARDIAN, Map.of(),
+                org.shouhu.routes.model.MessageClass.REPLY))).stream()
+                .map(o -> gw.gateway.messages().load(o.id()).orElseThrow()).findFirst().orElseThrow();
+        gw.gateway.messages().recordSent(queued.id(), "sms", HELP, new SendReceipt("SMalready", DeliveryStatus.QUEUED));
+        assertEquals(1, gw.gateway.drainOutbox(), "the redelivered entry is handled and acknowledged");
+        assertEquals(List.of(), gw.sent());
+        assertEquals(0L, gw.gateway.redis().xlen("sh:outbox"));
+    }
+
+    @Test
+    void deliveryStatusOnlyMovesForward() throws Exception {
+        gw = new GatewayUnderTest();
+        gw.text(GRANDMA, "0");
+        String sid = lastTo(GRANDMA).providerId();
+        assertEquals(200, gw.status(sid, GRANDMA, "sent"));
+        assertEquals(DeliveryStatus.SENT, lastTo(GRANDMA).status());
+        assertEquals(200, gw.status(sid, GRANDMA, "delivered"));
+        assertEquals(200, gw.status(sid, GRANDMA, "sent"));
+        assertEquals(DeliveryStatus.DELIVERED, lastTo(GRANDMA).status());
+        var api = gw.admin("GET", "/api/messages?to=%2B8613912345678", null);
+        assertEquals(200, api.statusCode());
+        assertTrue(api.body().contains("\"status\":\"delivered\""), api.body());
+    }
+
+    @Test
+    void repliesToOneNumberAreCappedPerHour() throws Exception {
+        gw = new GatewayUnderTest(Map.of("SHOUHU_REPLY_CAP_PER_HOUR", "3"));
+        for (int i = 0; i < 5; i++) {
+            gw.text(GRANDMA, "0");
+        }
+        assertEquals(3, to(gw.sent(), GRANDMA).size());
+        gw.clock.advance(Duration.ofHours(1));
+        gw.text(GRANDMA, "0");
+        assertEquals(List.of(HELP), to(gw.sent(), GRANDMA), "a new hour, a new allowance");
+    }
+}

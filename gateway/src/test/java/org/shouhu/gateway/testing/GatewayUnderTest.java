@@ -1,0 +1,187 @@
+package org.shouhu.gateway.testing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.shouhu.gateway.Gateway;
+import org.shouhu.gateway.clock.SettableClock;
+import org.shouhu.gateway.config.Config;
+import org.shouhu.gateway.demo.TwilioWebhooks;
+
+/**
+ * A real gateway node for end-to-end tests: the test Redis, Twilio's REST API stubbed with
+ * WireMock behind the real SDK, signed webhooks in, a settable clock, and the outbox drained on
+ * the test's thread after each message so every SMS can be asserted in order.
+ */
+public final class GatewayUnderTest implements AutoCloseable {
+
+    public static final String PUBLIC_URL = "https://gw.shouhu.test";
+    public static final String ACCOUNT = "ACtest0000000000000000000000000000";
+    public static final String AUTH_TOKEN = "test-auth-token";
+    public static final String ADMIN_TOKEN = "test-admin-token";
+    public static final String OUR_NUMBER = "+8610690001";
+    public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+    public static final String MESSAGES_PATH = "/2010-04-01/Accounts/.*/Messages.json";
+
+    /** One SMS as Twilio's API received it. */
+    public record Sms(String to, String body) {
+    }
+
+    public final SettableClock clock;
+    public final WireMockServer twilioApi;
+    public final Gateway gateway;
+    private final TwilioWebhooks webhooks;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+    private int seen;
+
+    public GatewayUnderTest() throws Exception {
+        this(Map.of());
+    }
+
+    public GatewayUnderTest(Map<String, String> extraEnv) throws Exception {
+        TestRedis.fresh();
+        clock = new SettableClock(at("2026-07-15", "07:30"));
+        twilioApi = new WireMockServer(options().dynamicPort());
+        twilioApi.start();
+        acceptMessages();
+        Map<String, String> env = new HashMap<>();
+        env.put("SHOUHU_HTTP_PORT", "0");
+        env.put("SHOUHU_PUBLIC_URL", PUBLIC_URL);
+        env.put("REDIS_URL", TestRedis.url());
+        env.put("SHOUHU_ADMIN_TOKEN", ADMIN_TOKEN);
+        env.put("SHOUHU_OUTBOX_WORKERS", "0");
+        env.put("SHOUHU_HTTP_WORKERS", "4");
+        env.put("SHOUHU_NODE_ID", "test");
+        env.put("TWILIO_ACCOUNT_SID", ACCOUNT);
+        env.put("TWILIO_AUTH_TOKEN", AUTH_TOKEN);
+        env.put("TWILIO_FROM", OUR_NUMBER);
+        env.put("TWILIO_API_URL", twilioApi.baseUrl());
+        env.putAll(extraEnv);
+        gateway = Gateway.start(Config.fromEnv(env), clock);
+        base = "http://127.0.0.1:" + gateway.httpPort();
+        webhooks = new TwilioWebhooks(base, PUBLIC_URL, ACCOUNT, AUTH_TOKEN, OUR_NUMBER);
+    }
+
+    /** Twilio accepts every message: 201, queued, a fresh sid. */
+    public void acceptMessages() {
+        stubMessages(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                .withBody("{\"sid\":\"SM{{randomValue length=32 type='HEXADECIMAL'}}\",\"status\":\"queued\"}")
+                .withTransformers("response-template"));
+    }
+
+    /** Twilio refuses every message with this HTTP status and error code. */
+    public void refuseMessages(int status, int code) {
+        stubMessages(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody("{\"code\":" + code + ",\"message\":\"refused\",\"more_info\":\"https://www.twilio.com/docs/errors/"
+                        + code + "\",\"status\":" + status + "}"));
+    }
+
+    private void stubMessages(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response) {
+        twilioApi.resetMappings();
+        MappingBuilder stub = post(urlPathMatching(MESSAGES_PATH)).willReturn(response);
+        twilioApi.stubFor(stub);
+    }
+
+    public static Instant at(String date, String time) {
+        return ZonedDateTime.of(LocalDate.parse(date), LocalTime.parse(time), ZONE).toInstant();
+    }
+
+    /** Moves the clock to a time of the test day (2026-07-15). */
+    public void at(String time) {
+        clock.set(at("2026-07-15", time));
+    }
+
+    /** A person texts the gateway; the outbox is then drained. Returns the webhook's HTTP status. */
+    public int text(String from, String body) throws IOException, InterruptedException {
+        int status = webhooks.sms(from, body);
+        gateway.drainOutbox();
+        return status;
+    }
+
+    /** The same webhook with a given MessageSid, as Twilio repeats it when it did not hear back. */
+    public int text(String from, String body, String sid) throws IOException, InterruptedException {
+        int status = webhooks.sms(from, body, sid);
+        gateway.drainOutbox();
+        return status;
+    }
+
+    /** Twilio reports a delivery status for a message it accepted. */
+    public int status(String sid, String to, String status) throws IOException, InterruptedException {
+        return webhooks.status(sid, to, status);
+    }
+
+    /** The SMS Twilio's API received since the last call, in order. */
+    public List<Sms> sent() {
+        List<LoggedRequest> all = twilioApi.findAll(postRequestedFor(urlPathMatching(MESSAGES_PATH)));
+        List<Sms> fresh = new ArrayList<>();
+        for (LoggedRequest r : all.subList(seen, all.size())) {
+            Map<String, String> form = form(r.getBodyAsString());
+            fresh.add(new Sms(form.get("To"), form.get("Body")));
+        }
+        seen = all.size();
+        return fresh;
+    }
+
+    /** The texts one number received since the last call to {@link #sent()}, leaving the rest unread. */
+    public static List<String> to(List<Sms> sms, String phone) {
+        return sms.stream().filter(s -> phone.equals(s.to())).map(Sms::body).toList();
+    }
+
+    public HttpResponse<String> admin(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .header("Content-Type", "application/json");
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> raw(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    public String baseUrl() {
+        return base;
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return fields;
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        twilioApi.stop();
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The care domain. Sites, staff, children and guardians ({@link org.shouhu.routes.care.Site},
+ * {@link org.shouhu.routes.care.StaffMember}, {@link org.shouhu.routes.care.Child},
+ * {@link org.shouhu.routes.care.Guardian}), registrations, and each child's day
+ * ({@link org.shouhu.routes.care.DayRecord}). {@link org.shouhu.routes.care.CareService} takes a
+ * parsed command from an identified {@link org.shouhu.routes.care.Sender}, checks what that
+ * sender may do, stores the effect, and returns the messages that follow: guardians' actions in
+ * {@code GuardianActions}, staff's in {@code StaffActions}. {@link org.shouhu.routes.care.TextBudget}
+ * keeps lists and notices inside their SMS segment budget.
+ */
+package org.shouhu.routes.care;

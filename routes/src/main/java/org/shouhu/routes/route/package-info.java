@@ -1,0 +1,9 @@
+/**
+ * The Camel routes ({@link org.shouhu.routes.route.ShouhuRoutes}) and the named beans they call:
+ * inbound — {@link org.shouhu.routes.route.InboundOnce}, the parser, the care service,
+ * {@link org.shouhu.routes.route.ReplyCap}, the outbox; outbound —
+ * {@link org.shouhu.routes.route.Recipients}, {@link org.shouhu.routes.route.MessageRenderer},
+ * {@link org.shouhu.routes.route.Channels}, and {@link org.shouhu.routes.route.SendFailures}
+ * (declared once as the route's error handling).
+ */
+package org.shouhu.routes.route;

@@ -1,0 +1,41 @@
+package org.shouhu.gateway.channel.twilio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/** Settings as an operator writes them. */
+class TwilioSettingsTest {
+
+    @Test
+    void defaultsToTwiliosApiAndTrimsTrailingSlashes() {
+        TwilioSettings settings = new TwilioSettings(Fixtures.ACCOUNT_SID, Fixtures.AUTH_TOKEN, Fixtures.OUR_NUMBER,
+                " ", null, "https://gw.example.cn/");
+
+        assertEquals("https://api.twilio.com", settings.apiUrl());
+        assertEquals("https://gw.example.cn/twilio/status", settings.statusCallbackUrl());
+        assertEquals(null, settings.messagingServiceSid());
+    }
+
+    @Test
+    void neverShowsTheAuthToken() {
+        assertFalse(Fixtures.settings().toString().contains(Fixtures.AUTH_TOKEN));
+    }
+
+    @Test
+    void refusesAPublicUrlThatIsNotOne() {
+        assertThrows(IllegalArgumentException.class, () -> new TwilioSettings(Fixtures.ACCOUNT_SID,
+                Fixtures.AUTH_TOKEN, Fixtures.OUR_NUMBER, null, null, "gw.example.cn"));
+    }
+
+    @Test
+    void aSenderNeedsANumberOrAMessagingService() {
+        TwilioSettings receiveOnly = new TwilioSettings(Fixtures.ACCOUNT_SID, Fixtures.AUTH_TOKEN, null, null, null,
+                Fixtures.PUBLIC_URL);
+
+        assertThrows(IllegalArgumentException.class,
+                () -> new TwilioSender("sms", receiveOnly, new TwilioApiClient(receiveOnly.apiUrl())));
+    }
+}

@@ -1,0 +1,246 @@
+package org.shouhu.gateway.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.shouhu.gateway.http.HttpCall;
+import org.shouhu.gateway.http.HttpEndpoint;
+import org.shouhu.gateway.http.HttpReply;
+import org.shouhu.routes.care.CareDay;
+import org.shouhu.routes.care.Child;
+import org.shouhu.routes.care.Site;
+import org.shouhu.routes.care.StaffMember;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.Phone;
+import org.shouhu.routes.port.CareStore;
+import org.shouhu.routes.port.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The county coordinator's JSON API under {@code /api/}: set up sites, staff and children, see a
+ * site's day and the messages sent to a number. Every call needs the admin bearer token; every
+ * refusal is a status with {@code {"error": "<reason>"}}.
+ */
+public final class AdminApi implements HttpEndpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+
+    /** The most messages {@code GET /api/messages} returns. */
+    public static final int MESSAGES_LIMIT = 100;
+
+    private static final String PREFIX = "/api/";
+    private static final String PATHS = "/api/sites/{code}, /api/sites/{code}/staff, /api/sites/{code}/children, "
+            + "/api/sites/{code}/today and /api/messages?to={phone}";
+    private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes");
+    private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
+    private static final List<String> CHILD_FIELDS = List.of("name", "guardians");
+    private static final List<String> GUARDIAN_FIELDS = List.of("phone", "relation");
+
+    private final BearerToken token;
+    private final CareStore care;
+    private final MessageStore messages;
+    private final CareDay day;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** An empty (or null) {@code adminToken} disables the API: every call gets 503. */
+    public AdminApi(String adminToken, CareStore care, MessageStore messages, CareDay day) {
+        this.token = new BearerToken(adminToken);
+        this.care = care;
+        this.messages = messages;
+        this.day = day;
+    }
+
+    @Override
+    public HttpReply handle(HttpCall call) {
+        if (token.isDisabled()) {
+            return error(503, "the admin API is disabled: no admin token is configured");
+        }
+        String authorization = call.header("authorization");
+        if (authorization == null || authorization.isBlank()) {
+            return error(401, "missing admin token: send the header Authorization: Bearer <token>");
+        }
+        if (!token.admits(authorization)) {
+            LOG.warn("admin call {} {} refused: wrong token", call.method(), call.path());
+            return error(401, "wrong admin token");
+        }
+        try {
+            return route(call);
+        } catch (InvalidInput e) {
+            LOG.debug("admin call {} {} refused: 400", call.method(), call.path());
+            return error(400, e.getMessage());
+        } catch (ApiRefusal e) {
+            LOG.debug("admin call {} {} refused: {}", call.method(), call.path(), e.status());
+            return error(e.status(), e.getMessage());
+        }
+    }
+
+    private HttpReply route(HttpCall call) {
+        List<String> parts = segments(call.path());
+        if (parts.equals(List.of("messages"))) {
+            allow(call, "GET");
+            return messagesTo(call.queryParam("to"));
+        }
+        if (parts.size() >= 2 && parts.size() <= 3 && parts.get(0).equals("sites") && !parts.get(1).isEmpty()) {
+            String code = parts.get(1);
+            String what = parts.size() == 3 ? parts.get(2) : "";
+            switch (what) {
+                case "" -> {
+                    allow(call, "PUT");
+                    return putSite(code, call.body());
+                }
+                case "staff" -> {
+                    allow(call, "POST");
+                    return addStaff(existingSite(code), call.body());
+                }
+                case "children" -> {
+                    allow(call, "POST");
+                    return addChild(existingSite(code), call.body());
+                }
+                case "today" -> {
+                    allow(call, "GET");
+                    return today(existingSite(code));
+                }
+                default -> {
+                    // not a path of ours: 404 below
+                }
+            }
+        }
+        throw new ApiRefusal(404, "no such path " + call.path() + "; the admin API has " + PATHS);
+    }
+
+    /** The path after {@code /api/}, split at {@code /}; a trailing slash is ignored. */
+    private static List<String> segments(String path) {
+        if (path == null || !path.startsWith(PREFIX)) {
+            return List.of();
+        }
+        String rest = path.substring(PREFIX.length());
+        if (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        return rest.isEmpty() ? List.of() : Arrays.asList(rest.split("/", -1));
+    }
+
+    private static void allow(HttpCall call, String method) {
+        if (!method.equals(call.method())) {
+            throw new ApiRefusal(405, "method " + call.method() + " is not allowed on " + call.path() + "; use " + method);
+        }
+    }
+
+    private Site existingSite(String typedCode) {
+        String code = typedCode.toUpperCase(Locale.ROOT);
+        return care.site(code).orElseThrow(() -> new ApiRefusal(404,
+                "no site with code " + code + "; create it first with PUT /api/sites/" + code));
+    }
+
+    // --- the calls
+
+    /** {@code PUT /api/sites/{code}}: creates or replaces a site. */
+    private HttpReply putSite(String code, byte[] bodyBytes) {
+        JsonBody body = JsonBody.parse(bodyBytes, SITE_FIELDS);
+        SiteInput input = SiteInput.parse(code, body.text("name"), body.text("county"), body.text("opens"),
+                body.text("closes"));
+        String bodyCode = body.text("code");
+        if (bodyCode != null && !input.code().equals(SiteInput.code(bodyCode))) {
+            throw new InvalidInput("code", "\"" + bodyCode + "\" in the body differs from " + input.code() + " in the path");
+        }
+        Site site = input.toSite();
+        care.putSite(site);
+        LOG.info("site {} saved", site.code());
+        return reply(200, SiteView.of(site));
+    }
+
+    /** {@code POST /api/sites/{code}/staff}: adds a staff member (201), or updates one already at this site (200). */
+    private HttpReply addStaff(Site site, byte[] bodyBytes) {
+        JsonBody body = JsonBody.parse(bodyBytes, STAFF_FIELDS);
+        StaffInput input = StaffInput.parse(body.text("phone"), body.text("name"), body.text("role"));
+        StaffMember member = input.toMember(site.code());
+        boolean known = care.staffOf(site.code()).stream().anyMatch(s -> s.phone().equals(member.phone()));
+        try {
+            care.putStaff(member);
+        } catch (IllegalStateException e) {
+            throw new ApiRefusal(409, e.getMessage() + "; a phone can be staff at one site only");
+        }
+        LOG.info("staff {} {} at site {} as {}", known ? "updated" : "added", member.phone().masked(), site.code(),
+                member.role());
+        return reply(known ? 200 : 201, StaffView.of(member));
+    }
+
+    /** {@code POST /api/sites/{code}/children}: puts a child on the roster with the next roster number. */
+    private HttpReply addChild(Site site, byte[] bodyBytes) {
+        JsonBody body = JsonBody.parse(bodyBytes, CHILD_FIELDS);
+        List<GuardianInput> guardians = new ArrayList<>();
+        for (JsonBody item : body.objects("guardians", GUARDIAN_FIELDS)) {
+            String phone = item.text("phone");
+            String relation = item.text("relation");
+            try {
+                guardians.add(GuardianInput.parse(phone, relation));
+            } catch (InvalidInput e) {
+                throw e.named(item.path() + e.field());
+            }
+        }
+        ChildInput input = ChildInput.parse(body.text("name"), guardians);
+        Optional<Child> same = input.sameNameIn(care.roster(site.code()));
+        if (same.isPresent()) {
+            throw new ApiRefusal(409, "a child named \"" + input.name() + "\" is already number "
+                    + same.get().rosterNo() + " on the roster of " + site.code()
+                    + "; two children of one name cannot be told apart by SMS");
+        }
+        Child child = care.addChild(site.code(), input.name(), input.toGuardians());
+        LOG.info("child {} added to site {} as number {} with {} guardian(s)", child.id(), site.code(),
+                child.rosterNo(), input.guardians().size());
+        return reply(201, ChildAdded.of(child));
+    }
+
+    /** {@code GET /api/sites/{code}/today}: the site's day so far. */
+    private HttpReply today(Site site) {
+        LocalDate date = day.today();
+        return reply(200, TodayView.of(site, date, care.roster(site.code()), care.day(site.code(), date)));
+    }
+
+    /** {@code GET /api/messages?to=}: the messages sent to a number, newest first. */
+    private HttpReply messagesTo(String to) {
+        Phone phone = queryPhone(to);
+        List<MessageView> sent = messages.sentTo(Address.of(phone), MESSAGES_LIMIT).stream()
+                .map(MessageView::of).toList();
+        LOG.debug("{} messages to {} looked up", sent.size(), phone.masked());
+        return reply(200, sent);
+    }
+
+    /**
+     * The {@code to} query parameter as a phone. A {@code +} not percent-encoded arrives as a space,
+     * and a number may come without its {@code +}: {@code +8613912345678}, {@code %2B8613912345678},
+     * {@code 8613912345678} and {@code 13912345678} are the same phone.
+     */
+    static Phone queryPhone(String to) {
+        if (to == null || to.isBlank()) {
+            throw new InvalidInput("to", "is missing: give a phone number, like /api/messages?to=13912345678");
+        }
+        String text = to.startsWith(" ") ? "+" + to.strip() : to.strip();
+        Optional<Phone> phone = Phone.parse(text);
+        if (phone.isEmpty() && !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            phone = Phone.parse("+" + text);
+        }
+        return phone.orElseThrow(() -> new InvalidInput("to", "\"" + to.strip() + "\" is not a phone number"));
+    }
+
+    // --- answers
+
+    private HttpReply reply(int status, Object body) {
+        try {
+            return HttpReply.json(status, json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("admin answer could not be written as JSON", e);
+        }
+    }
+
+    private HttpReply error(int status, String reason) {
+        return reply(status, Map.of("error", reason));
+    }
+}

@@ -57,6 +57,7 @@ public final class Gateway implements AutoCloseable {
     private final OutboxWorker outbox;
     private final HttpServer http;
     private final CareDay day;
+    private final TwilioApiClient twilioApi;
 
     private Gateway(Config config, Clock clock) throws Exception {
         this.privateRedis = config.redisUrl() == null ? PrivateRedis.start(config.redisDir(), 0) : null;
@@ -71,7 +72,7 @@ public final class Gateway implements AutoCloseable {
         TwilioSettings twilio = new TwilioSettings(config.twilio().accountSid(), config.twilio().authToken(),
                 config.twilio().from(), config.twilio().messagingServiceSid(), config.twilio().apiUrl(),
                 config.publicUrl());
-        TwilioApiClient twilioApi = new TwilioApiClient(twilio.apiUrl());
+        this.twilioApi = new TwilioApiClient(twilio.apiUrl());
         List<ChannelSender> senders = List.of(
                 new TwilioSender("sms", twilio, twilioApi),
                 new TwilioSender("whatsapp", twilio, twilioApi));
@@ -142,8 +143,13 @@ public final class Gateway implements AutoCloseable {
         http.close();
         outbox.close();
         try {
-            camel.close();
+            twilioApi.close();
         } catch (IOException e) {
+            LOG.warn("twilio client did not close cleanly: {}", e.toString());
+        }
+        try {
+            camel.close();
+        } catch (Exception e) {
             LOG.warn("camel did not stop cleanly: {}", e.toString());
         }
         redis.close();

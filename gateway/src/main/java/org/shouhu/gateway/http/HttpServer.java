@@ -10,6 +10,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -24,20 +27,22 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.EventExecutorGroup;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's HTTP front: a plain Netty pipeline (codec, 64 KiB aggregator, keep-alive) whose
- * last handler runs on a separate executor group, so endpoints may block on Redis without
- * stalling the event loop. Routes by exact path, then by prefix ({@code /api/}).
+ * The gateway's HTTP front: a plain Netty pipeline (codec, keep-alive, 64 KiB aggregator) whose
+ * last handler copies each request and runs its endpoint on a worker pool, so endpoints may block
+ * on Redis without stalling the event loop; the reply is written back from the worker. Routes by exact path, then by prefix ({@code /api/}).
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -49,8 +54,9 @@ public final class HttpServer implements AutoCloseable {
     private final Map<String, HttpEndpoint> prefixes = new LinkedHashMap<>();
     private EventLoopGroup boss;
     private EventLoopGroup io;
-    private EventExecutorGroup workers;
+    private ExecutorService workers;
     private Channel channel;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     /** Serves {@code endpoint} at exactly {@code path}. */
     public HttpServer route(String path, HttpEndpoint endpoint) {
@@ -68,7 +74,11 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer start(String host, int port, int workerThreads) throws InterruptedException {
         boss = new NioEventLoopGroup(1);
         io = new NioEventLoopGroup();
-        workers = new DefaultEventExecutorGroup(workerThreads);
+        workers = Executors.newFixedThreadPool(workerThreads, r -> {
+            Thread t = new Thread(r, "http-endpoint");
+            t.setDaemon(true);
+            return t;
+        });
         Dispatcher dispatcher = new Dispatcher();
         channel = new ServerBootstrap()
                 .group(boss, io)
@@ -78,11 +88,12 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline()
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpServerKeepAliveHandler())
                                 .addLast(new HttpObjectAggregator(MAX_BODY))
-                                .addLast(workers, dispatcher);
+                                .addLast(dispatcher);
                     }
                 })
                 .bind(host, port).sync().channel();
@@ -112,10 +123,11 @@ public final class HttpServer implements AutoCloseable {
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (boss != null) {
-            boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
-            io.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+            workers.shutdown();
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
@@ -125,17 +137,30 @@ public final class HttpServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            HttpReply reply;
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (!request.decoderResult().isSuccess()) {
-                reply = HttpReply.text(400, "bad request");
-            } else {
-                reply = answer(request);
+                write(ctx, HttpReply.text(400, "bad request"), keepAlive);
+                return;
             }
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            HttpEndpoint endpoint = endpointFor(uri.path());
+            if (endpoint == null) {
+                write(ctx, HttpReply.text(404, "not found"), keepAlive);
+                return;
+            }
+            HttpCall call = call(request, uri);
+            try {
+                workers.execute(() -> write(ctx, answer(endpoint, call), keepAlive));
+            } catch (RejectedExecutionException stopping) {
+                write(ctx, HttpReply.text(503, "shutting down, try again"), false);
+            }
+        }
+
+        private void write(ChannelHandlerContext ctx, HttpReply reply, boolean keepAlive) {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
             HttpUtil.setContentLength(response, reply.body().length);
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
             HttpUtil.setKeepAlive(response, keepAlive);
             if (keepAlive) {
                 ctx.writeAndFlush(response);
@@ -144,16 +169,15 @@ public final class HttpServer implements AutoCloseable {
             }
         }
 
-        private HttpReply answer(FullHttpRequest request) {
-            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-            HttpEndpoint endpoint = endpointFor(uri.path());
-            if (endpoint == null) {
-                return HttpReply.text(404, "not found");
-            }
+        /** Copies what endpoints need out of the request while Netty still owns its buffer. */
+        private HttpCall call(FullHttpRequest request, QueryStringDecoder uri) {
             Map<String, String> headers = new HashMap<>();
             request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-            HttpCall call = new HttpCall(request.method().name(), uri.path(), uri.parameters(), headers,
+            return new HttpCall(request.method().name(), uri.path(), uri.parameters(), headers,
                     ByteBufUtil.getBytes(request.content()));
+        }
+
+        private HttpReply answer(HttpEndpoint endpoint, HttpCall call) {
             try {
                 return endpoint.handle(call);
             } catch (Exception e) {

@@ -93,8 +93,12 @@ public final class GatewayUnderTest implements AutoCloseable {
                 .withTransformers("response-template"));
     }
 
-    /** Twilio refuses every message with this HTTP status and error code. */
+    /** Twilio refuses every message with this HTTP status and error code (0: an empty body, as from a proxy). */
     public void refuseMessages(int status, int code) {
+        if (code == 0) {
+            stubMessages(aResponse().withStatus(status));
+            return;
+        }
         stubMessages(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
                 .withBody("{\"code\":" + code + ",\"message\":\"refused\",\"more_info\":\"https://www.twilio.com/docs/errors/"
                         + code + "\",\"status\":" + status + "}"));

@@ -48,7 +48,7 @@ public final class CareService {
         } else if (isStaffCommand(command)) {
             staffCommand(sender, command, out);
         } else if (sender.isStranger()) {
-            stranger(sender, out);
+            stranger(sender, command, out);
         } else {
             guardianCommand(sender, command, out);
         }
@@ -135,11 +135,15 @@ public final class CareService {
         }
     }
 
-    /** Registration instructions for a number we do not know, at most once a day per number. */
-    private void stranger(Sender sender, Outgoing out) {
+    /**
+     * Registration instructions for a number we do not know (or whose registration is not yet
+     * approved), at most once a day per number: nothing about any child.
+     */
+    private void stranger(Sender sender, Command command, Outgoing out) {
         String key = "stranger:" + sender.address().value() + ":" + day.today();
         if (once.first(key, Duration.ofDays(1))) {
-            out.reply(TemplateKey.UNKNOWN_NUMBER);
+            boolean asksStatus = command instanceof Command.QueryStatus || command instanceof Command.Acknowledge;
+            out.reply(asksStatus ? TemplateKey.STATUS_NO_CHILD : TemplateKey.UNKNOWN_NUMBER);
         }
     }
 

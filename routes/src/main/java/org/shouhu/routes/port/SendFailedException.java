@@ -13,15 +13,30 @@ public class SendFailedException extends Exception {
     private final String code;
     private final boolean transientFailure;
     private final boolean recipientOptedOut;
+    private final boolean recipientUnreachable;
     private final Duration retryAfter;
 
     public SendFailedException(String code, String reason, boolean transientFailure,
                                boolean recipientOptedOut, Duration retryAfter) {
+        this(code, reason, transientFailure, recipientOptedOut, false, retryAfter);
+    }
+
+    private SendFailedException(String code, String reason, boolean transientFailure, boolean recipientOptedOut,
+                                boolean recipientUnreachable, Duration retryAfter) {
         super(reason);
         this.code = code;
         this.transientFailure = transientFailure;
         this.recipientOptedOut = recipientOptedOut;
+        this.recipientUnreachable = recipientUnreachable;
         this.retryAfter = retryAfter;
+    }
+
+    /**
+     * The recipient cannot be reached on this channel any more (blocked the bot, unfollowed the
+     * account): permanent, and the message should fall back to another channel of the person.
+     */
+    public static SendFailedException unreachable(String code, String reason) {
+        return new SendFailedException(code, reason, false, false, true, null);
     }
 
     public static SendFailedException transientFailure(String code, String reason) {
@@ -43,6 +58,11 @@ public class SendFailedException extends Exception {
 
     public boolean recipientOptedOut() {
         return recipientOptedOut;
+    }
+
+    /** True when this channel cannot reach the recipient any more (see {@link #unreachable}). */
+    public boolean recipientUnreachable() {
+        return recipientUnreachable;
     }
 
     /** How long the provider asked us to wait, when it said. */

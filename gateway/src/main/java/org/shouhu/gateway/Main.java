@@ -3,6 +3,7 @@ package org.shouhu.gateway;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import org.shouhu.gateway.bench.WebhookBench;
 import org.shouhu.gateway.config.Config;
 import org.shouhu.gateway.demo.Demo;
 import org.shouhu.gateway.importer.CsvImport;
@@ -17,7 +18,8 @@ public final class Main {
             usage: java -jar shouhu.jar <command>
               serve                                   run the gateway (configuration: environment, see .env.example)
               demo                                    play one care-site day on a simulated SMS provider
-              import --sites S.csv --children C.csv [--staff T.csv]   load sites, staff and children (see docs/import.md)""";
+              import --sites S.csv --children C.csv [--staff T.csv]   load sites, staff and children (see docs/import.md)
+              bench [requests] [threads]              measure one inbound webhook end to end (private Redis, simulated provider)""";
 
     private Main() {
     }
@@ -25,12 +27,16 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         String command = args.length == 0 ? "" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        if (command.equals("demo") || command.equals("bench")) {
+            System.setProperty("shouhu.log.level", "WARN"); // their output is the point; keep logs for trouble
+        }
         int code;
         try {
             code = switch (command) {
                 case "serve" -> serve();
                 case "demo" -> Demo.run(System.out);
                 case "import" -> importCsv(rest);
+                case "bench" -> WebhookBench.run(rest, System.out);
                 default -> {
                     System.err.println(USAGE);
                     yield 2;

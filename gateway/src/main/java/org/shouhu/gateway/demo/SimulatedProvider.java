@@ -31,11 +31,17 @@ public final class SimulatedProvider implements AutoCloseable {
     public SimulatedProvider() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/2010-04-01/Accounts/", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         server.start();
     }
 
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** How many messages are waiting to be taken. */
+    public synchronized int count() {
+        return received.size();
     }
 
     /** Everything received since the last call, in order. */

@@ -93,7 +93,7 @@ class TemplatesTest {
         assertEquals("王小明 17:05 已从永丰小学托管点接走。回4查询", templates.render(TemplateKey.PICKUP, base));
         Map<String, String> withBy = new HashMap<>(base);
         withBy.put("by", "奶奶");
-        assertEquals("王小明 17:05 已从永丰小学托管点接走（奶奶接）。回4查询", templates.render(TemplateKey.PICKUP, withBy));
+        assertEquals("王小明 17:05 已从永丰小学托管点接走（奶奶）。回4查询", templates.render(TemplateKey.PICKUP, withBy));
     }
 
     @Test

@@ -96,7 +96,7 @@ class SmsLoopTest {
         gw.at("17:05");
         gw.text(VOLUNTEER, "走 1 奶奶");
         sent = gw.sent();
-        assertEquals(List.of(SIG + "王小明 17:05 已从永丰小学托管点接走（奶奶接）。回4查询"), to(sent, WANG_GRANDMA));
+        assertEquals(List.of(SIG + "王小明 17:05 已从永丰小学托管点接走（奶奶）。回4查询"), to(sent, WANG_GRANDMA));
         assertEquals(List.of(SIG + "已签退1人：1王小明。还有1人在托管点。"), to(sent, VOLUNTEER));
 
         gw.text(VOLUNTEER, "走 2");

@@ -7,6 +7,13 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.shouhu.gateway.admin.AdminApi;
+import org.shouhu.gateway.admin.SafetyAdmin;
+import org.shouhu.gateway.clock.SettableClock;
+import org.shouhu.gateway.schedule.SafetySweep;
+import org.shouhu.gateway.store.redis.RedisSafetyStore;
+import org.shouhu.routes.care.Alerts;
+import org.shouhu.routes.care.EscalationLadders;
+import org.shouhu.routes.care.SafetyService;
 import org.shouhu.gateway.channel.twilio.TwilioApiClient;
 import org.shouhu.gateway.channel.twilio.TwilioInboundEndpoint;
 import org.shouhu.gateway.channel.twilio.TwilioSender;
@@ -58,6 +65,9 @@ public final class Gateway implements AutoCloseable {
     private final HttpServer http;
     private final CareDay day;
     private final TwilioApiClient twilioApi;
+    private final RedisSafetyStore safetyStore;
+    private final SafetyService safety;
+    private final SafetySweep sweep;
 
     private Gateway(Config config, Clock clock) throws Exception {
         this.privateRedis = config.redisUrl() == null ? PrivateRedis.start(config.redisDir(), 0) : null;
@@ -67,7 +77,11 @@ public final class Gateway implements AutoCloseable {
         this.care = new RedisCareStore(redis);
         this.messages = new RedisMessages(redis, clock);
         RedisCounters counters = new RedisCounters(redis, clock);
+        this.safetyStore = new RedisSafetyStore(redis);
         Templates sms = Templates.smsZh();
+        EscalationLadders ladders = new EscalationLadders(care, safetyStore, config.safety(), day);
+        Alerts alerts = new Alerts(care, safetyStore, messages, day);
+        this.safety = new SafetyService(care, safetyStore, messages, counters, day, config.safety(), ladders, alerts);
 
         TwilioSettings twilio = new TwilioSettings(config.twilio().accountSid(), config.twilio().authToken(),
                 config.twilio().from(), config.twilio().messagingServiceSid(), config.twilio().apiUrl(),
@@ -80,9 +94,9 @@ public final class Gateway implements AutoCloseable {
         this.camel = new DefaultCamelContext();
         camel.addRoutes(new ShouhuRoutes(new ShouhuRoutes.Beans(
                 new InboundOnce(counters), care, new CommandParser(),
-                new CareService(care, counters, day, new TextBudget(sms, config.smsSignature())),
+                new CareService(care, safetyStore, ladders, counters, day, new TextBudget(sms, config.smsSignature())),
                 new ReplyCap(counters, config.replyCapPerHour()), messages,
-                new Recipients(care, messages), new MessageRenderer(sms, config.smsSignature()),
+                new Recipients(care, messages, day, config.safety()), new MessageRenderer(sms, config.smsSignature()),
                 new Channels(senders, messages), new SendFailures(messages, care, clock))));
         camel.start();
         ProducerTemplate producer = camel.createProducerTemplate();
@@ -96,8 +110,11 @@ public final class Gateway implements AutoCloseable {
                 .route("/twilio/sms", new TwilioInboundEndpoint(twilio, new CamelInboundSink(producer), clock))
                 .route("/twilio/status", new TwilioStatusEndpoint(twilio, messages, clock))
                 .route("/health", call -> HttpReply.text(200, "PONG".equals(redis.ping()) ? "ok" : "redis?"))
-                .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day))
+                .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
+                        new SafetyAdmin(safetyStore, safety, alerts, messages,
+                                clock instanceof SettableClock settable && config.simulatedClock() ? settable : null)))
                 .start("0.0.0.0", config.httpPort(), config.httpWorkers());
+        this.sweep = config.sweepSeconds() > 0 ? SafetySweep.start(safety, config.sweepSeconds(), config.nodeId()) : null;
         LOG.info("gateway {} up: {}", config.nodeId(), config);
     }
 
@@ -134,12 +151,24 @@ public final class Gateway implements AutoCloseable {
         return outbox.drain();
     }
 
+    /** Fires what the safety loop has due now (what Quartz does every few seconds). */
+    public int runSafety() {
+        return safety.runDue();
+    }
+
+    public RedisSafetyStore safetyStore() {
+        return safetyStore;
+    }
+
     public UnifiedJedis redis() {
         return redis;
     }
 
     @Override
     public void close() {
+        if (sweep != null) {
+            sweep.close();
+        }
         http.close();
         outbox.close();
         try {

@@ -1,6 +1,8 @@
 package org.shouhu.gateway;
 
 import java.time.Clock;
+import java.time.Instant;
+import org.shouhu.gateway.clock.SettableClock;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import org.shouhu.gateway.bench.WebhookBench;
@@ -51,7 +53,8 @@ public final class Main {
 
     private static int serve() throws Exception {
         Config config = Config.fromEnv(System.getenv());
-        Gateway gateway = Gateway.start(config, Clock.systemUTC());
+        Clock clock = config.simulatedClock() ? new SettableClock(Instant.now()) : Clock.systemUTC();
+        Gateway gateway = Gateway.start(config, clock);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();

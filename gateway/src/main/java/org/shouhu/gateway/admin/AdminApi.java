@@ -37,6 +37,7 @@ public final class AdminApi implements HttpEndpoint {
 
     private static final String PREFIX = "/api/";
     private static final String PATHS = "/api/sites/{code}, /api/sites/{code}/staff, /api/sites/{code}/children, "
+            + "/api/sites/{code}/schedule, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
             + "/api/sites/{code}/today and /api/messages?to={phone}";
     private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes");
     private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
@@ -48,13 +49,27 @@ public final class AdminApi implements HttpEndpoint {
     private final MessageStore messages;
     private final CareDay day;
     private final ObjectMapper json = new ObjectMapper();
+    private final SafetyAdmin safety;
 
     /** An empty (or null) {@code adminToken} disables the API: every call gets 503. */
     public AdminApi(String adminToken, CareStore care, MessageStore messages, CareDay day) {
+        this(adminToken, care, messages, day, null);
+    }
+
+    /** With the safety calls (schedules, coordinators, alerts, clock); {@code safety} null leaves them out. */
+    public AdminApi(String adminToken, CareStore care, MessageStore messages, CareDay day, SafetyAdmin safety) {
         this.token = new BearerToken(adminToken);
         this.care = care;
         this.messages = messages;
         this.day = day;
+        this.safety = safety;
+    }
+
+    private SafetyAdmin safety() {
+        if (safety == null) {
+            throw new ApiRefusal(404, "the safety calls are not enabled on this node");
+        }
+        return safety;
     }
 
     @Override
@@ -83,6 +98,22 @@ public final class AdminApi implements HttpEndpoint {
 
     private HttpReply route(HttpCall call) {
         List<String> parts = segments(call.path());
+        if (parts.equals(List.of("clock"))) {
+            allow(call, "POST");
+            return reply(200, safety().setClock(JsonBody.parse(call.body(), SafetyAdmin.CLOCK_FIELDS)));
+        }
+        if (parts.equals(List.of("alerts"))) {
+            allow(call, "POST");
+            return reply(201, safety().sendAlert(JsonBody.parse(call.body(), SafetyAdmin.ALERT_FIELDS)));
+        }
+        if (parts.size() == 2 && parts.get(0).equals("alerts")) {
+            allow(call, "GET");
+            return reply(200, safety().alert(parts.get(1)));
+        }
+        if (parts.size() == 3 && parts.get(0).equals("counties") && parts.get(2).equals("coordinator")) {
+            allow(call, "PUT");
+            return reply(200, safety().putCoordinator(parts.get(1), JsonBody.parse(call.body(), SafetyAdmin.COORDINATOR_FIELDS)));
+        }
         if (parts.equals(List.of("messages"))) {
             allow(call, "GET");
             return messagesTo(call.queryParam("to"));
@@ -106,6 +137,11 @@ public final class AdminApi implements HttpEndpoint {
                 case "today" -> {
                     allow(call, "GET");
                     return today(existingSite(code));
+                }
+                case "schedule" -> {
+                    allow(call, "PUT");
+                    return reply(200, safety().putSchedule(existingSite(code),
+                            JsonBody.parse(call.body(), SafetyAdmin.SCHEDULE_FIELDS)));
                 }
                 default -> {
                     // not a path of ours: 404 below

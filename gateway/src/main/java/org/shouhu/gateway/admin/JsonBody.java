@@ -71,6 +71,15 @@ final class JsonBody {
         return value.textValue();
     }
 
+    /** A whole-number field given as a number or as text; null when absent or null. */
+    String number(String field) {
+        JsonNode value = node.get(field);
+        if (value != null && value.isIntegralNumber()) {
+            return value.asText();
+        }
+        return text(field);
+    }
+
     /** A field holding an array of objects with {@code fields}; empty when absent or null. */
     List<JsonBody> objects(String field, List<String> fields) {
         JsonNode value = node.get(field);

@@ -3,7 +3,10 @@ package org.shouhu.gateway.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
 import java.time.ZoneId;
+import org.shouhu.routes.care.SafetySettings;
 import java.util.Map;
 
 /**
@@ -22,6 +25,9 @@ public record Config(
         int outboxWorkers,
         int httpWorkers,
         String nodeId,
+        boolean simulatedClock,
+        int sweepSeconds,
+        SafetySettings safety,
         Twilio twilio) {
 
     /** Twilio's settings: account, sender number or messaging service, and where its API is. */
@@ -43,6 +49,14 @@ public record Config(
                 integer(env, "SHOUHU_OUTBOX_WORKERS", 4),
                 integer(env, "SHOUHU_HTTP_WORKERS", 16),
                 text(env, "SHOUHU_NODE_ID", defaultNodeId()),
+                simulatedClock(env),
+                integer(env, "SHOUHU_SWEEP_SECONDS", 15),
+                new SafetySettings(
+                        Duration.ofMinutes(integer(env, "SHOUHU_LADDER_MINUTES", 15)),
+                        Duration.ofMinutes(integer(env, "SHOUHU_OVERDUE_MINUTES", 15)),
+                        Duration.ofMinutes(integer(env, "SHOUHU_DROWNING_ALERT_MINUTES", 5)),
+                        time(env, "SHOUHU_QUIET_FROM", "21:00"),
+                        time(env, "SHOUHU_QUIET_UNTIL", "08:00")),
                 new Twilio(
                         text(env, "TWILIO_ACCOUNT_SID", ""),
                         text(env, "TWILIO_AUTH_TOKEN", ""),
@@ -53,7 +67,7 @@ public record Config(
 
     public Config withHttpPort(int port) {
         return new Config(port, publicUrl, redisUrl, redisDir, adminToken, smsSignature, zone, replyCapPerHour,
-                outboxWorkers, httpWorkers, nodeId, twilio);
+                outboxWorkers, httpWorkers, nodeId, simulatedClock, sweepSeconds, safety, twilio);
     }
 
     private static String text(Map<String, String> env, String name, String fallback) {
@@ -74,6 +88,31 @@ public record Config(
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number ≥ 0, not \"" + value + "\"");
+        }
+    }
+
+    /** {@code SHOUHU_CLOCK=simulated} lets the admin API move time; refused unless explicitly allowed. */
+    private static boolean simulatedClock(Map<String, String> env) {
+        String clock = text(env, "SHOUHU_CLOCK", "system");
+        if (clock.equals("system")) {
+            return false;
+        }
+        if (!clock.equals("simulated")) {
+            throw new IllegalArgumentException("SHOUHU_CLOCK must be system or simulated, not \"" + clock + "\"");
+        }
+        if (!"true".equals(text(env, "SHOUHU_ALLOW_SIMULATED_CLOCK", "false"))) {
+            throw new IllegalArgumentException("SHOUHU_CLOCK=simulated lets anyone with the admin token move time; "
+                    + "set SHOUHU_ALLOW_SIMULATED_CLOCK=true to allow it (tests and demos only)");
+        }
+        return true;
+    }
+
+    private static LocalTime time(Map<String, String> env, String name, String fallback) {
+        String value = text(env, name, fallback);
+        try {
+            return LocalTime.parse(value.length() == 4 ? "0" + value : value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + " must be a time like 21:00, not \"" + value + "\"");
         }
     }
 

@@ -65,6 +65,7 @@ public final class Demo {
             env.put("SHOUHU_ADMIN_TOKEN", ADMIN);
             env.put("SHOUHU_OUTBOX_WORKERS", "0");
             env.put("SHOUHU_NODE_ID", "demo");
+            env.put("SHOUHU_SWEEP_SECONDS", "0");
             env.put("TWILIO_ACCOUNT_SID", ACCOUNT);
             env.put("TWILIO_AUTH_TOKEN", TOKEN);
             env.put("TWILIO_FROM", OUR_NUMBER);
@@ -83,9 +84,9 @@ public final class Demo {
         out.println();
         setUp(base);
 
-        say("07:40", "+8613600000009", "陌生人", "你好");
-        say("07:45", "+8613912340005", "赵小丽的奶奶", "DJ 赵小丽 ZT0427");
-        say("07:50", "+8613800000001", "张队长", "批 1");
+        say("08:00", "+8613600000009", "陌生人", "你好");
+        say("08:01", "+8613912340005", "赵小丽的奶奶", "DJ 赵小丽 ZT0427");
+        say("08:02", "+8613800000001", "张队长", "批 1");
         say("08:05", "+8613800000002", "李志愿者", "到 1 2 5");
         say("08:15", "+8613912340003", "张小刚的爷爷", "2");
         say("08:40", "+8613800000001", "张队长", "未到");

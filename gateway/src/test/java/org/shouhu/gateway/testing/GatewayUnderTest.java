@@ -64,7 +64,7 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     public GatewayUnderTest(Map<String, String> extraEnv) throws Exception {
         TestRedis.fresh();
-        clock = new SettableClock(at("2026-07-15", "07:30"));
+        clock = new SettableClock(at("2026-07-15", "09:00"));
         twilioApi = new WireMockServer(options().dynamicPort());
         twilioApi.start();
         acceptMessages();
@@ -76,6 +76,7 @@ public final class GatewayUnderTest implements AutoCloseable {
         env.put("SHOUHU_OUTBOX_WORKERS", "0");
         env.put("SHOUHU_HTTP_WORKERS", "4");
         env.put("SHOUHU_NODE_ID", "test");
+        env.put("SHOUHU_SWEEP_SECONDS", "0");
         env.put("TWILIO_ACCOUNT_SID", ACCOUNT);
         env.put("TWILIO_AUTH_TOKEN", AUTH_TOKEN);
         env.put("TWILIO_FROM", OUR_NUMBER);

@@ -7,6 +7,7 @@ import org.shouhu.routes.command.Verb;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.Once;
+import org.shouhu.routes.port.SafetyStore;
 import org.shouhu.templates.TemplateKey;
 
 /**
@@ -22,12 +23,13 @@ public final class CareService {
     private final GuardianActions guardians;
     private final StaffActions staff;
 
-    public CareService(CareStore store, Once once, CareDay day, TextBudget budget) {
+    public CareService(CareStore store, SafetyStore safety, EscalationLadders ladders, Once once, CareDay day,
+                       TextBudget budget) {
         this.store = store;
         this.once = once;
         this.day = day;
-        this.guardians = new GuardianActions(store, day);
-        this.staff = new StaffActions(store, day, budget);
+        this.guardians = new GuardianActions(store, safety, ladders, day);
+        this.staff = new StaffActions(store, ladders, day, budget);
     }
 
     /** The messages that answer {@code command} from {@code sender}, after its effects are stored. */
@@ -68,12 +70,13 @@ public final class CareService {
         return command instanceof Command.CheckIn || command instanceof Command.CheckOut
                 || command instanceof Command.ListMissing || command instanceof Command.ListRoster
                 || command instanceof Command.Approve || command instanceof Command.Broadcast
+                || command instanceof Command.RecordLesson
                 || command instanceof Command.Malformed m && isStaffVerb(m.verb());
     }
 
     private static boolean isStaffVerb(Verb verb) {
         return switch (verb) {
-            case CHECK_IN, CHECK_OUT, LIST_MISSING, LIST_ROSTER, APPROVE, BROADCAST -> true;
+            case CHECK_IN, CHECK_OUT, LIST_MISSING, LIST_ROSTER, APPROVE, BROADCAST, RECORD_LESSON -> true;
             default -> false;
         };
     }
@@ -100,6 +103,8 @@ public final class CareService {
             staff.approve(member, a.requestNo(), out);
         } else if (command instanceof Command.Broadcast b) {
             staff.broadcast(member, b.text(), out);
+        } else if (command instanceof Command.RecordLesson l) {
+            staff.recordLesson(member, l.topic(), out);
         } else if (command instanceof Command.Malformed m) {
             out.reply(usage(m.verb()));
         }
@@ -110,8 +115,10 @@ public final class CareService {
             staffAsksGuardianThing(sender, command, out);
             return;
         }
-        if (command instanceof Command.QueryStatus || command instanceof Command.Acknowledge) {
+        if (command instanceof Command.QueryStatus) {
             guardians.status(sender, out);
+        } else if (command instanceof Command.Acknowledge) {
+            guardians.acknowledge(sender, out);
         } else if (command instanceof Command.ReportAbsent a) {
             guardians.reportAbsent(sender, a.childName(), out);
         } else if (command instanceof Command.RequestEscort e) {
@@ -154,6 +161,7 @@ public final class CareService {
             case CHECK_OUT -> TemplateKey.USAGE_CHECK_OUT;
             case APPROVE -> TemplateKey.USAGE_APPROVE;
             case BROADCAST -> TemplateKey.USAGE_BROADCAST;
+            case RECORD_LESSON -> TemplateKey.USAGE_LESSON;
             default -> TemplateKey.UNKNOWN_COMMAND;
         };
     }

@@ -8,17 +8,52 @@ import java.util.stream.Collectors;
 import org.shouhu.routes.command.Command;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.port.CareStore;
+import org.shouhu.routes.port.SafetyStore;
 import org.shouhu.templates.TemplateKey;
 
 /** What guardians do by SMS: register a child, ask today's status, report an absence, ask for an escort. */
 final class GuardianActions {
 
     private final CareStore store;
+    private final SafetyStore safety;
+    private final EscalationLadders ladders;
     private final CareDay day;
 
-    GuardianActions(CareStore store, CareDay day) {
+    GuardianActions(CareStore store, SafetyStore safety, EscalationLadders ladders, CareDay day) {
         this.store = store;
+        this.safety = safety;
+        this.ladders = ladders;
         this.day = day;
+    }
+
+    /**
+     * {@code 1}: answers an open no-show or overdue alert ("on the way"), else acknowledges the last
+     * safety alert, else (nothing pending) today's status.
+     */
+    void acknowledge(Sender sender, Outgoing out) {
+        boolean answered = false;
+        for (Child child : sender.children()) {
+            List<Ladder> closed = new java.util.ArrayList<>(ladders.close(child, LadderKind.NO_SHOW, "on-the-way"));
+            closed.addAll(ladders.close(child, LadderKind.OVERDUE, "coming"));
+            if (!closed.isEmpty()) {
+                answered = true;
+                out.reply(TemplateKey.ON_THE_WAY, Map.of("child", child.name()));
+                if (closed.stream().anyMatch(l -> l.step() >= 1)) {
+                    for (StaffMember captain : captainsOrAll(child.siteCode())) {
+                        out.notify(Address.of(captain.phone()), TemplateKey.ON_THE_WAY_TO_STAFF,
+                                Map.of("rosterNo", String.valueOf(child.rosterNo()), "child", child.name()));
+                    }
+                }
+            }
+        }
+        if (answered) {
+            return;
+        }
+        if (safety.acknowledgeAlert(sender.address(), day.clock().instant()).isPresent()) {
+            out.reply(TemplateKey.ALERT_ACKNOWLEDGED);
+            return;
+        }
+        status(sender, out);
     }
 
     /** {@code DJ 王小明 ZT0427}: a request the site's staff must approve before anything about the child is shared. */
@@ -70,6 +105,7 @@ final class GuardianActions {
             return;
         }
         store.putDayRecord(c.siteCode(), today, record.absent());
+        ladders.close(c, LadderKind.NO_SHOW, "absent");
         out.reply(TemplateKey.ABSENCE_RECORDED, Map.of("child", c.name()));
     }
 
@@ -83,6 +119,7 @@ final class GuardianActions {
         LocalDate today = day.today();
         DayRecord record = store.dayRecord(c.siteCode(), today, c.id()).orElse(DayRecord.expected(c.id()));
         store.putDayRecord(c.siteCode(), today, record.withEscort());
+        ladders.close(c, LadderKind.OVERDUE, "escort");
         out.reply(TemplateKey.ESCORT_REQUESTED, Map.of("child", c.name()));
         String relation = store.guardiansOf(c.id()).stream()
                 .filter(g -> g.address().equals(sender.address()))

@@ -21,11 +21,13 @@ final class StaffActions {
     private static final Pattern URL = Pattern.compile("(?i)(https?://|www\\.|[a-z0-9-]+\\.(com|cn|net|org|top|xyz|cc)\\b)");
 
     private final CareStore store;
+    private final EscalationLadders ladders;
     private final CareDay day;
     private final TextBudget budget;
 
-    StaffActions(CareStore store, CareDay day, TextBudget budget) {
+    StaffActions(CareStore store, EscalationLadders ladders, CareDay day, TextBudget budget) {
         this.store = store;
+        this.ladders = ladders;
         this.day = day;
         this.budget = budget;
     }
@@ -50,6 +52,7 @@ final class StaffActions {
             }
             DayRecord arrived = record.arrived(now);
             store.putDayRecord(site.code(), today, arrived);
+            ladders.close(child, LadderKind.NO_SHOW, "checked-in");
             records.put(child.id(), arrived);
             notifyGuardians(child, TemplateKey.ARRIVAL,
                     Map.of("child", child.name(), "time", CareDay.format(now), "site", site.name()), out);
@@ -82,6 +85,7 @@ final class StaffActions {
             }
             DayRecord left = record.left(now, by);
             store.putDayRecord(site.code(), today, left);
+            ladders.close(child, LadderKind.OVERDUE, "picked-up");
             records.put(child.id(), left);
             Map<String, String> values = new HashMap<>(
                     Map.of("child", child.name(), "time", CareDay.format(now), "site", site.name()));
@@ -180,20 +184,41 @@ final class StaffActions {
             out.reply(TemplateKey.NOTICE_TOO_LONG, Map.of("max", String.valueOf(max)));
             return;
         }
-        Set<Address> recipients = new LinkedHashSet<>();
-        for (Child child : store.roster(site.code())) {
-            for (Guardian g : store.guardiansOf(child.id())) {
-                recipients.add(g.address());
-            }
-        }
         int reached = 0;
-        for (Address to : recipients) {
+        for (Address to : guardianAddresses(site.code())) {
             if (!store.isOptedOut(to)) {
                 out.notify(to, TemplateKey.NOTICE, Map.of("site", site.name(), "text", notice));
                 reached++;
             }
         }
         out.reply(TemplateKey.NOTICE_SENT, Map.of("count", String.valueOf(reached)));
+    }
+
+    /** {@code 课 防溺水}: every guardian of the site hears what was taught, so it is repeated at home. */
+    void recordLesson(StaffMember member, String topic, Outgoing out) {
+        Site site = site(member);
+        Map<String, String> values = new HashMap<>(Map.of("site", site.name(), "topic", topic));
+        if (topic.contains("溺水") || topic.contains("游泳")) {
+            values.put("drowning", "1");
+        }
+        int reached = 0;
+        for (Address to : guardianAddresses(site.code())) {
+            if (!store.isOptedOut(to)) {
+                out.notify(to, TemplateKey.LESSON_NOTICE, values);
+                reached++;
+            }
+        }
+        out.reply(TemplateKey.LESSON_RECORDED, Map.of("topic", topic, "count", String.valueOf(reached)));
+    }
+
+    private Set<Address> guardianAddresses(String siteCode) {
+        Set<Address> recipients = new LinkedHashSet<>();
+        for (Child child : store.roster(siteCode)) {
+            for (Guardian g : store.guardiansOf(child.id())) {
+                recipients.add(g.address());
+            }
+        }
+        return recipients;
     }
 
     private void notifyGuardians(Child child, TemplateKey key, Map<String, String> values, Outgoing out) {

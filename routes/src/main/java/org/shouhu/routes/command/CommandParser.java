@@ -33,7 +33,8 @@ public final class CommandParser {
             Map.entry(Verb.LIST_MISSING, List.of("未到", "WD")),
             Map.entry(Verb.LIST_ROSTER, List.of("名单", "MD")),
             Map.entry(Verb.APPROVE, List.of("批", "批准", "PZ")),
-            Map.entry(Verb.BROADCAST, List.of("通知", "TZ")));
+            Map.entry(Verb.BROADCAST, List.of("通知", "TZ")),
+            Map.entry(Verb.RECORD_LESSON, List.of("课", "KE", "安全课")));
 
     /** Verbs whose words are commands only as the whole message, so "TD" never starts a longer text and "好久不见" is no reply. */
     private static final Set<Verb> WHOLE_MESSAGE_ONLY = EnumSet.of(Verb.ACKNOWLEDGE, Verb.QUERY_STATUS, Verb.HELP,
@@ -97,8 +98,13 @@ public final class CommandParser {
             case CHECK_OUT -> checkOut(said.args());
             case APPROVE -> approve(said.args());
             case BROADCAST -> broadcast(said);
+            case RECORD_LESSON -> said.args().isEmpty() ? new Command.Malformed(Verb.RECORD_LESSON)
+                    : new Command.RecordLesson(clip(said.args(), LESSON_MAX));
         };
     }
+
+    /** The longest lesson topic kept ({@code 防溺水}, {@code 交通安全}…). */
+    private static final int LESSON_MAX = 12;
 
     private static Command optionalName(String args, Verb verb, Function<String, Command> command) {
         if (args.isEmpty()) {

@@ -15,5 +15,5 @@ public enum Verb {
     LIST_MISSING,
     LIST_ROSTER,
     APPROVE,
-    BROADCAST
+    BROADCAST, RECORD_LESSON
 }

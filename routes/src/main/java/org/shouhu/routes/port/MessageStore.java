@@ -23,6 +23,9 @@ public interface MessageStore extends DeliveryReports {
     /** A transient failure: count the attempt and queue the message again at {@code at}. */
     void retryAt(String id, String errorCode, Instant at);
 
+    /** Holds the message (quiet hours) and queues it again at {@code at}; not an attempt. */
+    void holdUntil(String id, Instant at);
+
     /** A permanent failure (or retries exhausted): final. */
     void recordFailed(String id, String errorCode);
 

@@ -1,22 +1,30 @@
 package org.shouhu.routes.route;
 
+import java.time.ZonedDateTime;
+import org.shouhu.routes.care.CareDay;
+import org.shouhu.routes.care.SafetySettings;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.MessageStore;
 
 /**
- * Decides, at send time, whether a recipient still wants a message: after opt-out only replies to
- * the person's own messages go out; the rest is recorded as suppressed.
+ * Decides, at send time, whether a message goes now: after opt-out only replies to the person's
+ * own messages go out (the rest is recorded as suppressed), and routine notices are held through
+ * the quiet hours (21:00–08:00 in the sites' zone) while replies and safety alerts go at any hour.
  */
 public final class Recipients {
 
     private final CareStore care;
     private final MessageStore messages;
+    private final CareDay day;
+    private final SafetySettings settings;
 
-    public Recipients(CareStore care, MessageStore messages) {
+    public Recipients(CareStore care, MessageStore messages, CareDay day, SafetySettings settings) {
         this.care = care;
         this.messages = messages;
+        this.day = day;
+        this.settings = settings;
     }
 
     /** The message to send, or null when it is already done with or must not go out. */
@@ -29,6 +37,16 @@ public final class Recipients {
             messages.recordSuppressed(id, "opted-out");
             return null;
         }
+        ZonedDateTime now = day.now();
+        if (m.kind() == MessageClass.ROUTINE && settings.isQuiet(now.toLocalTime())) {
+            messages.holdUntil(id, quietEnd(now).toInstant());
+            return null;
+        }
         return m;
+    }
+
+    private ZonedDateTime quietEnd(ZonedDateTime now) {
+        ZonedDateTime end = now.toLocalDate().atTime(settings.quietUntil()).atZone(now.getZone());
+        return end.isAfter(now) ? end : end.plusDays(1);
     }
 }

@@ -32,4 +32,16 @@ final class Keys {
     static String sentTo(String address) { return PREFIX + "to:" + address; }
     static String outbox() { return PREFIX + "outbox"; }
     static String outboxDelayed() { return PREFIX + "outbox:delayed"; }
+    static String schedule(String code) { return PREFIX + "site:" + code + ":schedule"; }
+    static String coordinator(String county) { return PREFIX + "coordinator:" + county; }
+    static String ladder(String id) { return PREFIX + "ladder:" + id; }
+    static String laddersOfChild(String code, LocalDate date, String childId) {
+        return PREFIX + "ladders:" + code + ":" + date + ":" + childId;
+    }
+    static String laddersDue() { return PREFIX + "ladders:due"; }
+    static String alert(String id) { return PREFIX + "alert:" + id; }
+    static String alertRecipients(String id) { return PREFIX + "alert:" + id + ":to"; }
+    static String alertAcked(String id) { return PREFIX + "alert:" + id + ":acked"; }
+    static String alertMessages(String id) { return PREFIX + "alert:" + id + ":msgs"; }
+    static String pendingAlert(String address) { return PREFIX + "alert-pending:" + address; }
 }

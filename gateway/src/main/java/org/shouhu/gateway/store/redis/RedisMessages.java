@@ -123,6 +123,15 @@ public final class RedisMessages implements Outbox, MessageStore {
     }
 
     @Override
+    public void holdUntil(String id, Instant at) {
+        try (AbstractTransaction tx = redis.multi()) {
+            tx.hset(Keys.message(id), Map.of("error", "quiet-hours", "updatedAt", clock.instant().toString()));
+            tx.zadd(Keys.outboxDelayed(), at.toEpochMilli(), id);
+            tx.exec();
+        }
+    }
+
+    @Override
     public void recordFailed(String id, String errorCode) {
         redis.hincrBy(Keys.message(id), "attempts", 1);
         advance(id, DeliveryStatus.FAILED, errorCode);

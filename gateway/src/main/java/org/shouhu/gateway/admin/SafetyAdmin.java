@@ -1,0 +1,191 @@
+package org.shouhu.gateway.admin;
+
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.shouhu.gateway.clock.SettableClock;
+import org.shouhu.routes.care.Alert;
+import org.shouhu.routes.care.Alerts;
+import org.shouhu.routes.care.Coordinator;
+import org.shouhu.routes.care.SafetyService;
+import org.shouhu.routes.care.Site;
+import org.shouhu.routes.care.SiteSchedule;
+import org.shouhu.routes.model.DeliveryStatus;
+import org.shouhu.routes.model.StoredMessage;
+import org.shouhu.routes.port.MessageStore;
+import org.shouhu.routes.port.SafetyStore;
+import org.shouhu.templates.SmsLength;
+import org.shouhu.templates.TemplateKey;
+
+/**
+ * The safety side of the admin API: site schedules, county coordinators, region-wide alerts and
+ * who acknowledged them, and — only when the gateway runs on a simulated clock — moving time.
+ */
+public final class SafetyAdmin {
+
+    static final List<String> SCHEDULE_FIELDS = List.of("days", "from", "to", "closed", "reminderMinutes", "noShowMinutes");
+    static final List<String> COORDINATOR_FIELDS = List.of("phone", "name");
+    static final List<String> ALERT_FIELDS = List.of("scope", "kind", "text");
+    static final List<String> CLOCK_FIELDS = List.of("now");
+    private static final Pattern URL = Pattern.compile("(?i)(https?://|www\\.|[a-z0-9-]+\\.(com|cn|net|org|top|xyz|cc)\\b)");
+    private static final Pattern DAYS = Pattern.compile("[1-7]{1,7}");
+    private static final int ALERT_MAX = SmsLength.ucs2Capacity(TemplateKey.ALERT.maxSegments()) - 20;
+
+    private final SafetyStore safety;
+    private final SafetyService service;
+    private final Alerts alerts;
+    private final MessageStore messages;
+    private final SettableClock clock;
+
+    /** {@code clock} is null unless the gateway runs on a simulated clock. */
+    public SafetyAdmin(SafetyStore safety, SafetyService service, Alerts alerts, MessageStore messages, SettableClock clock) {
+        this.safety = safety;
+        this.service = service;
+        this.alerts = alerts;
+        this.messages = messages;
+        this.clock = clock;
+    }
+
+    /** {@code PUT /api/sites/{code}/schedule}: {@code {"days":"12345","from","to","closed":"2026-07-20,…","reminderMinutes","noShowMinutes"}}. */
+    Map<String, Object> putSchedule(Site site, JsonBody body) {
+        String days = Typed.of("days", body.text("days")).text();
+        if (!days.isEmpty() && !DAYS.matcher(days).matches()) {
+            throw new InvalidInput("days", "\"" + days + "\" is not weekday digits 1 (Monday) to 7 (Sunday), like 12345");
+        }
+        Set<DayOfWeek> weekdays = EnumSet.noneOf(DayOfWeek.class);
+        (days.isEmpty() ? "12345" : days).chars().forEach(c -> weekdays.add(DayOfWeek.of(c - '0')));
+        Set<LocalDate> closed = new LinkedHashSet<>();
+        String closedText = Typed.of("closed", body.text("closed")).text();
+        if (!closedText.isEmpty()) {
+            for (String d : closedText.split("[,，\\s]+")) {
+                closed.add(date("closed", d));
+            }
+        }
+        LocalDate from = optionalDate("from", body.text("from"));
+        LocalDate to = optionalDate("to", body.text("to"));
+        if (from != null && to != null && to.isBefore(from)) {
+            throw new InvalidInput("to", "the season ends (" + to + ") before it starts (" + from + ")");
+        }
+        SiteSchedule schedule = new SiteSchedule(weekdays, from, to, closed,
+                minutes("reminderMinutes", body.number("reminderMinutes"), 30),
+                minutes("noShowMinutes", body.number("noShowMinutes"), 30));
+        safety.putSchedule(site.code(), schedule);
+        return scheduleView(site.code(), schedule);
+    }
+
+    private static Map<String, Object> scheduleView(String code, SiteSchedule s) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("site", code);
+        v.put("days", s.days().stream().map(d -> String.valueOf(d.getValue())).sorted().reduce("", String::concat));
+        v.put("from", s.from() == null ? null : s.from().toString());
+        v.put("to", s.to() == null ? null : s.to().toString());
+        v.put("closed", s.closed().stream().sorted().map(LocalDate::toString).toList());
+        v.put("reminderMinutes", s.reminderMinutes());
+        v.put("noShowMinutes", s.noShowMinutes());
+        return v;
+    }
+
+    /** {@code PUT /api/counties/{county}/coordinator}: who gets the last step of every ladder in the county. */
+    Map<String, Object> putCoordinator(String county, JsonBody body) {
+        String name = Typed.of("name", body.text("name")).required().atMost(20).text();
+        Coordinator c = new Coordinator(county, Typed.of("phone", body.text("phone")).required().phone(), name);
+        safety.putCoordinator(c);
+        return Map.of("county", county, "phone", c.phone().e164(), "name", name);
+    }
+
+    /** {@code POST /api/alerts}: {@code {"scope":"county:威信县","kind":"drowning","text":…}} to every guardian in scope. */
+    Map<String, Object> sendAlert(JsonBody body) {
+        String scope = Typed.of("scope", body.text("scope")).required().text();
+        if (!(scope.equals("city") || scope.startsWith("county:") || scope.startsWith("site:"))) {
+            throw new InvalidInput("scope", "\"" + scope + "\" is not city, county:<name> or site:<code>");
+        }
+        if (alerts.isEmptyScope(scope)) {
+            throw new ApiRefusal(404, "no site is in scope " + scope);
+        }
+        String kind = Typed.of("kind", body.text("kind")).text();
+        kind = kind.isEmpty() ? "drowning" : kind;
+        String text = Typed.of("text", body.text("text")).required().atMost(ALERT_MAX).text();
+        if (URL.matcher(text).find()) {
+            throw new InvalidInput("text", "SMS must not carry web addresses; write the words only");
+        }
+        Alert alert = alerts.send(scope, kind, text, TemplateKey.ALERT);
+        return Map.of("id", alert.id(), "scope", scope, "kind", kind, "recipients", alert.recipients());
+    }
+
+    /** {@code GET /api/alerts/{id}}: sent, delivered, acknowledged, and who has not acknowledged. */
+    Map<String, Object> alert(String id) {
+        Alert alert = safety.alert(id).orElseThrow(() -> new ApiRefusal(404, "no alert " + id));
+        int delivered = 0;
+        for (String messageId : safety.alertMessageIds(id)) {
+            if (messages.load(messageId).map(StoredMessage::status).orElse(null) == DeliveryStatus.DELIVERED) {
+                delivered++;
+            }
+        }
+        List<String> waiting = new ArrayList<>();
+        safety.notAcknowledged(id).forEach(a -> waiting.add(a.value()));
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", id);
+        v.put("scope", alert.scope());
+        v.put("kind", alert.kind());
+        v.put("text", alert.text());
+        v.put("sentAt", alert.sentAt().toString());
+        v.put("sent", alert.recipients());
+        v.put("delivered", delivered);
+        v.put("acknowledged", safety.acknowledgedCount(id));
+        v.put("notAcknowledged", waiting);
+        return v;
+    }
+
+    /** {@code POST /api/clock {"now":"2026-07-15T08:31:00+08:00"}}: moves a simulated clock and fires what became due. */
+    Map<String, Object> setClock(JsonBody body) {
+        if (clock == null) {
+            throw new ApiRefusal(409, "the clock is the system clock; start with SHOUHU_CLOCK=simulated to move it");
+        }
+        String now = Typed.of("now", body.text("now")).required().text();
+        try {
+            clock.set(OffsetDateTime.parse(now).toInstant());
+        } catch (DateTimeParseException e) {
+            throw new InvalidInput("now", "\"" + now + "\" is not a time like 2026-07-15T08:31:00+08:00");
+        }
+        int fired = service.runDue();
+        return Map.of("now", clock.instant().toString(), "fired", fired);
+    }
+
+    private static LocalDate optionalDate(String field, String raw) {
+        String text = Typed.of(field, raw).text();
+        return text.isEmpty() ? null : date(field, text);
+    }
+
+    private static LocalDate date(String field, String text) {
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidInput(field, "\"" + text + "\" is not a date like 2026-07-15");
+        }
+    }
+
+    private static int minutes(String field, String raw, int fallback) {
+        String text = Typed.of(field, raw).text();
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(text);
+            if (n < 0 || n > 240) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidInput(field, "\"" + text + "\" is not a number of minutes from 0 to 240");
+        }
+    }
+}

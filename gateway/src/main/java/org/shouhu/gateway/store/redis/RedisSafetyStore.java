@@ -1,0 +1,215 @@
+package org.shouhu.gateway.store.redis;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.shouhu.routes.care.Alert;
+import org.shouhu.routes.care.Coordinator;
+import org.shouhu.routes.care.Ladder;
+import org.shouhu.routes.care.LadderKind;
+import org.shouhu.routes.care.SiteSchedule;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.Phone;
+import org.shouhu.routes.port.SafetyStore;
+import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The safety loop in Redis: schedules and coordinators as hashes, each ladder a hash (step, closed,
+ * its step log as a list) with its next step in the sorted set {@code sh:ladders:due}, claimed by
+ * an atomic Lua pop; alerts with their recipient, acknowledged and message sets.
+ */
+public final class RedisSafetyStore implements SafetyStore {
+
+    private static final Duration KEEP = Duration.ofDays(400);
+    private static final Duration ACK_WINDOW = Duration.ofDays(2);
+
+    /** Pops up to ARGV[2] ids due at or before ARGV[1]: each id goes to exactly one caller. */
+    private static final String CLAIM = """
+            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+            for _, id in ipairs(ids) do redis.call('ZREM', KEYS[1], id) end
+            return ids""";
+
+    private static final String CLOSE = """
+            if redis.call('HGET', KEYS[1], 'closed') == '1' then return 0 end
+            redis.call('HSET', KEYS[1], 'closed', '1')
+            redis.call('RPUSH', KEYS[2], ARGV[1])
+            redis.call('ZREM', KEYS[3], ARGV[2])
+            return 1""";
+
+    private final UnifiedJedis redis;
+
+    public RedisSafetyStore(UnifiedJedis redis) {
+        this.redis = redis;
+    }
+
+    @Override
+    public SiteSchedule schedule(String siteCode) {
+        Map<String, String> h = redis.hgetAll(Keys.schedule(siteCode));
+        if (h.isEmpty()) {
+            return SiteSchedule.defaults();
+        }
+        Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+        h.getOrDefault("days", "12345").chars().forEach(c -> days.add(DayOfWeek.of(c - '0')));
+        Set<LocalDate> closed = h.getOrDefault("closed", "").isEmpty() ? Set.of()
+                : Arrays.stream(h.get("closed").split(",")).map(LocalDate::parse).collect(Collectors.toSet());
+        return new SiteSchedule(days, date(h.get("from")), date(h.get("to")), closed,
+                Integer.parseInt(h.getOrDefault("reminderMinutes", "30")),
+                Integer.parseInt(h.getOrDefault("noShowMinutes", "30")));
+    }
+
+    private static LocalDate date(String s) {
+        return s == null || s.isEmpty() ? null : LocalDate.parse(s);
+    }
+
+    @Override
+    public void putSchedule(String siteCode, SiteSchedule s) {
+        Map<String, String> h = new HashMap<>();
+        h.put("days", s.days().stream().map(d -> String.valueOf(d.getValue())).sorted().collect(Collectors.joining()));
+        h.put("from", s.from() == null ? "" : s.from().toString());
+        h.put("to", s.to() == null ? "" : s.to().toString());
+        h.put("closed", s.closed().stream().sorted().map(LocalDate::toString).collect(Collectors.joining(",")));
+        h.put("reminderMinutes", String.valueOf(s.reminderMinutes()));
+        h.put("noShowMinutes", String.valueOf(s.noShowMinutes()));
+        redis.hset(Keys.schedule(siteCode), h);
+    }
+
+    @Override
+    public void putCoordinator(Coordinator c) {
+        redis.hset(Keys.coordinator(c.county()), Map.of("phone", c.phone().e164(), "name", c.name()));
+    }
+
+    @Override
+    public Optional<Coordinator> coordinator(String county) {
+        Map<String, String> h = redis.hgetAll(Keys.coordinator(county));
+        return h.isEmpty() ? Optional.empty() : Optional.of(new Coordinator(county, new Phone(h.get("phone")), h.get("name")));
+    }
+
+    @Override
+    public boolean openLadder(Ladder ladder, Instant nextAt) {
+        String key = Keys.ladder(ladder.id());
+        if (redis.hsetnx(key, "step", String.valueOf(ladder.step())) == 0) {
+            return false;
+        }
+        try (AbstractTransaction tx = redis.multi()) {
+            tx.hset(key, Map.of("closed", "0", "site", ladder.siteCode(), "date", ladder.date().toString(),
+                    "child", ladder.childId(), "kind", ladder.kind().name()));
+            ladder.steps().forEach(entry -> tx.rpush(key + ":log", entry));
+            tx.sadd(Keys.laddersOfChild(ladder.siteCode(), ladder.date(), ladder.childId()), ladder.id());
+            tx.expire(key, KEEP.toSeconds());
+            tx.expire(key + ":log", KEEP.toSeconds());
+            tx.expire(Keys.laddersOfChild(ladder.siteCode(), ladder.date(), ladder.childId()), KEEP.toSeconds());
+            tx.zadd(Keys.laddersDue(), nextAt.toEpochMilli(), ladder.id());
+            tx.exec();
+        }
+        return true;
+    }
+
+    @Override
+    public Optional<Ladder> ladder(String id) {
+        Map<String, String> h = redis.hgetAll(Keys.ladder(id));
+        if (!h.containsKey("kind")) {
+            return Optional.empty();
+        }
+        List<String> log = redis.lrange(Keys.ladder(id) + ":log", 0, -1);
+        return Optional.of(new Ladder(h.get("site"), LocalDate.parse(h.get("date")), h.get("child"),
+                LadderKind.valueOf(h.get("kind")), Integer.parseInt(h.get("step")), log, "1".equals(h.get("closed"))));
+    }
+
+    @Override
+    public List<Ladder> openLadders(String siteCode, LocalDate date, String childId) {
+        List<Ladder> open = new ArrayList<>();
+        for (String id : redis.smembers(Keys.laddersOfChild(siteCode, date, childId))) {
+            ladder(id).filter(l -> !l.closed()).ifPresent(open::add);
+        }
+        return open;
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public List<String> claimDueLadders(Instant now, int max) {
+        Object ids = redis.eval(CLAIM, List.of(Keys.laddersDue()), List.of(String.valueOf(now.toEpochMilli()), String.valueOf(max)));
+        return (List<String>) ids;
+    }
+
+    @Override
+    public void stepLadder(String id, int step, String entry, Instant nextAt) {
+        try (AbstractTransaction tx = redis.multi()) {
+            tx.hset(Keys.ladder(id), "step", String.valueOf(step));
+            tx.rpush(Keys.ladder(id) + ":log", entry);
+            if (nextAt != null) {
+                tx.zadd(Keys.laddersDue(), nextAt.toEpochMilli(), id);
+            } else {
+                tx.hset(Keys.ladder(id), "closed", "1");
+            }
+            tx.exec();
+        }
+    }
+
+    @Override
+    public boolean closeLadder(String id, String entry) {
+        Object closed = redis.eval(CLOSE, List.of(Keys.ladder(id), Keys.ladder(id) + ":log", Keys.laddersDue()),
+                List.of(entry, id));
+        return Long.valueOf(1).equals(closed);
+    }
+
+    @Override
+    public void recordAlert(Alert alert, List<Address> recipients, List<String> messageIds) {
+        try (AbstractTransaction tx = redis.multi()) {
+            tx.hset(Keys.alert(alert.id()), Map.of("scope", alert.scope(), "kind", alert.kind(), "text", alert.text(),
+                    "sentAt", alert.sentAt().toString(), "recipients", String.valueOf(alert.recipients())));
+            if (!recipients.isEmpty()) {
+                tx.sadd(Keys.alertRecipients(alert.id()), recipients.stream().map(Address::value).toArray(String[]::new));
+                tx.rpush(Keys.alertMessages(alert.id()), messageIds.toArray(String[]::new));
+            }
+            for (Address to : recipients) {
+                tx.setex(Keys.pendingAlert(to.value()), ACK_WINDOW.toSeconds(), alert.id());
+            }
+            tx.exec();
+        }
+    }
+
+    @Override
+    public Optional<Alert> alert(String id) {
+        Map<String, String> h = redis.hgetAll(Keys.alert(id));
+        return h.isEmpty() ? Optional.empty() : Optional.of(new Alert(id, h.get("scope"), h.get("kind"), h.get("text"),
+                Instant.parse(h.get("sentAt")), Integer.parseInt(h.get("recipients"))));
+    }
+
+    @Override
+    public Optional<String> acknowledgeAlert(Address address, Instant at) {
+        String id = redis.getDel(Keys.pendingAlert(address.value()));
+        if (id == null) {
+            return Optional.empty();
+        }
+        redis.hset(Keys.alertAcked(id), address.value(), at.toString());
+        return Optional.of(id);
+    }
+
+    @Override
+    public List<Address> notAcknowledged(String alertId) {
+        Set<String> acked = redis.hkeys(Keys.alertAcked(alertId));
+        return redis.smembers(Keys.alertRecipients(alertId)).stream().filter(a -> !acked.contains(a)).sorted()
+                .map(Address::new).toList();
+    }
+
+    @Override
+    public int acknowledgedCount(String alertId) {
+        return (int) redis.hlen(Keys.alertAcked(alertId));
+    }
+
+    @Override
+    public List<String> alertMessageIds(String alertId) {
+        return redis.lrange(Keys.alertMessages(alertId), 0, -1);
+    }
+}

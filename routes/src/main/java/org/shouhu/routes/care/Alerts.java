@@ -1,0 +1,72 @@
+package org.shouhu.routes.care;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.MessageClass;
+import org.shouhu.routes.model.OutboundMessage;
+import org.shouhu.routes.port.CareStore;
+import org.shouhu.routes.port.Outbox;
+import org.shouhu.routes.port.SafetyStore;
+import org.shouhu.templates.TemplateKey;
+
+/**
+ * Safety alerts to every guardian in a scope — a site, a county ({@code county:威信县}) or the whole
+ * city — recorded so that coordinators can see who has acknowledged ({@code 1}) and who has not.
+ */
+public final class Alerts {
+
+    private final CareStore care;
+    private final SafetyStore safety;
+    private final Outbox outbox;
+    private final CareDay day;
+
+    public Alerts(CareStore care, SafetyStore safety, Outbox outbox, CareDay day) {
+        this.care = care;
+        this.safety = safety;
+        this.outbox = outbox;
+        this.day = day;
+    }
+
+    /** Sends an alert now (safety class: any hour); the text goes into {@code template} as {@code text} or {@code lesson}. */
+    public Alert send(String scope, String kind, String text, TemplateKey template) {
+        Instant now = day.clock().instant();
+        String id = "a" + now.toEpochMilli() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        List<Address> recipients = new ArrayList<>(guardiansIn(scope));
+        List<OutboundMessage> messages = new ArrayList<>();
+        for (Address to : recipients) {
+            messages.add(OutboundMessage.of(to, template, Map.of("text", text, "lesson", text), MessageClass.SAFETY));
+        }
+        List<String> ids = outbox.enqueue(messages).stream().map(OutboundMessage::id).toList();
+        Alert alert = new Alert(id, scope, kind, text, now, recipients.size());
+        safety.recordAlert(alert, recipients, ids);
+        return alert;
+    }
+
+    /** Every guardian address of the sites in a scope ({@code site:CODE}, {@code county:NAME}, {@code city}). */
+    public Set<Address> guardiansIn(String scope) {
+        Set<Address> out = new LinkedHashSet<>();
+        for (Site site : care.sites()) {
+            if (inScope(site, scope)) {
+                for (Child child : care.roster(site.code())) {
+                    care.guardiansOf(child.id()).forEach(g -> out.add(g.address()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether a scope names no site at all (a typo in a county name must not send to nobody silently). */
+    public boolean isEmptyScope(String scope) {
+        return care.sites().stream().noneMatch(s -> inScope(s, scope));
+    }
+
+    static boolean inScope(Site site, String scope) {
+        return scope.equals("city") || scope.equals("site:" + site.code()) || scope.equals("county:" + site.county());
+    }
+}

@@ -1,0 +1,124 @@
+package org.shouhu.routes.care;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.MessageClass;
+import org.shouhu.routes.model.OutboundMessage;
+import org.shouhu.routes.port.CareStore;
+import org.shouhu.routes.port.SafetyStore;
+import org.shouhu.templates.TemplateKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens, climbs and closes escalation ladders: guardians first, then after one step's wait the
+ * site captain with the guardians' numbers to call, then the county coordinator. Each step is
+ * recorded with its time in the ladder.
+ */
+public final class EscalationLadders {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EscalationLadders.class);
+
+    private final CareStore care;
+    private final SafetyStore safety;
+    private final SafetySettings settings;
+    private final CareDay day;
+
+    public EscalationLadders(CareStore care, SafetyStore safety, SafetySettings settings, CareDay day) {
+        this.care = care;
+        this.safety = safety;
+        this.settings = settings;
+        this.day = day;
+    }
+
+    /** Step 0: opens the ladder and returns the alerts to the child's guardians (none if it was open already). */
+    public List<OutboundMessage> open(LadderKind kind, Site site, Child child, LocalDate date) {
+        Instant now = day.clock().instant();
+        Ladder ladder = new Ladder(site.code(), date, child.id(), kind, 0,
+                List.of(Ladder.entry(Ladder.stepName(0), now)), false);
+        if (!safety.openLadder(ladder, now.plus(settings.ladderStep()))) {
+            return List.of();
+        }
+        TemplateKey key = kind == LadderKind.NO_SHOW ? TemplateKey.NO_SHOW_ALERT : TemplateKey.OVERDUE_ALERT;
+        Map<String, String> values = Map.of("child", child.name(), "site", site.name(),
+                "closes", CareDay.format(site.closes()));
+        List<OutboundMessage> out = new ArrayList<>();
+        for (Guardian g : care.guardiansOf(child.id())) {
+            out.add(OutboundMessage.of(g.address(), key, values, MessageClass.SAFETY));
+        }
+        return out;
+    }
+
+    /** Takes the next step of a claimed ladder, unless it closed meanwhile. */
+    public List<OutboundMessage> step(String ladderId) {
+        Optional<Ladder> found = safety.ladder(ladderId);
+        if (found.isEmpty() || found.get().closed()) {
+            return List.of();
+        }
+        Ladder ladder = found.get();
+        Optional<Child> child = care.child(ladder.childId());
+        Optional<Site> site = care.site(ladder.siteCode());
+        if (child.isEmpty() || site.isEmpty()) {
+            safety.closeLadder(ladderId, Ladder.entry("closed:gone", day.clock().instant()));
+            return List.of();
+        }
+        int step = ladder.step() + 1;
+        Instant now = day.clock().instant();
+        Instant next = step < Ladder.LAST_STEP ? now.plus(settings.ladderStep()) : null;
+        List<OutboundMessage> out = step == 1 ? toCaptains(ladder, site.get(), child.get())
+                : toCoordinator(ladder, site.get(), child.get());
+        String who = out.isEmpty() ? Ladder.stepName(step) + ":nobody" : Ladder.stepName(step);
+        safety.stepLadder(ladderId, step, Ladder.entry(who, now), next);
+        if (out.isEmpty()) {
+            LOG.warn("ladder {} step {}: nobody to tell", ladderId, step);
+        }
+        return out;
+    }
+
+    /** Closes the open ladders of this kind about a child today; returns the ones it closed. */
+    public List<Ladder> close(Child child, LadderKind kind, String reason) {
+        List<Ladder> closed = new ArrayList<>();
+        for (Ladder l : safety.openLadders(child.siteCode(), day.today(), child.id())) {
+            if (l.kind() == kind && safety.closeLadder(l.id(), Ladder.entry("closed:" + reason, day.clock().instant()))) {
+                closed.add(l);
+            }
+        }
+        return closed;
+    }
+
+    private List<OutboundMessage> toCaptains(Ladder ladder, Site site, Child child) {
+        TemplateKey key = ladder.kind() == LadderKind.NO_SHOW ? TemplateKey.NO_SHOW_TO_CAPTAIN : TemplateKey.OVERDUE_TO_CAPTAIN;
+        List<OutboundMessage> out = new ArrayList<>();
+        for (StaffMember captain : care.staffOf(site.code())) {
+            if (captain.role() == StaffRole.CAPTAIN) {
+                out.add(OutboundMessage.of(Address.of(captain.phone()), key, values(site, child), MessageClass.SAFETY));
+            }
+        }
+        return out;
+    }
+
+    private List<OutboundMessage> toCoordinator(Ladder ladder, Site site, Child child) {
+        TemplateKey key = ladder.kind() == LadderKind.NO_SHOW ? TemplateKey.NO_SHOW_TO_COORDINATOR
+                : TemplateKey.OVERDUE_TO_COORDINATOR;
+        Map<String, String> values = new HashMap<>(values(site, child));
+        values.put("minutes", String.valueOf(settings.ladderStep().toMinutes() * 2));
+        return safety.coordinator(site.county())
+                .map(c -> List.of(OutboundMessage.of(Address.of(c.phone()), key, values, MessageClass.SAFETY)))
+                .orElse(List.of());
+    }
+
+    private Map<String, String> values(Site site, Child child) {
+        String phones = care.guardiansOf(child.id()).stream().filter(g -> g.address().isSms())
+                .map(g -> g.relation() + g.address().id()).collect(Collectors.joining("，"));
+        return Map.of("rosterNo", String.valueOf(child.rosterNo()), "child", child.name(), "site", site.name(),
+                "opens", CareDay.format(site.opens()), "closes", CareDay.format(site.closes()),
+                "minutes", String.valueOf(settings.ladderStep().toMinutes()), "guardians", phones);
+    }
+}

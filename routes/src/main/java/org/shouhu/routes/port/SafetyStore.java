@@ -1,0 +1,60 @@
+package org.shouhu.routes.port;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.shouhu.routes.care.Alert;
+import org.shouhu.routes.care.Coordinator;
+import org.shouhu.routes.care.Ladder;
+import org.shouhu.routes.care.LadderKind;
+import org.shouhu.routes.care.SiteSchedule;
+import org.shouhu.routes.model.Address;
+
+/**
+ * The safety loop's state: site schedules, county coordinators, escalation ladders with their
+ * next due time, and alerts with who acknowledged them. Due ladders are claimed atomically, so
+ * with several nodes each step is taken once.
+ */
+public interface SafetyStore {
+
+    SiteSchedule schedule(String siteCode);
+
+    void putSchedule(String siteCode, SiteSchedule schedule);
+
+    void putCoordinator(Coordinator coordinator);
+
+    Optional<Coordinator> coordinator(String county);
+
+    /** Opens a ladder at step 0 with its next step due at {@code nextAt}; false when one was already open. */
+    boolean openLadder(Ladder ladder, Instant nextAt);
+
+    Optional<Ladder> ladder(String id);
+
+    /** Open ladders about a child today. */
+    List<Ladder> openLadders(String siteCode, LocalDate date, String childId);
+
+    /** Claims the ids of ladders whose next step is due at or before {@code now}; each id goes to one caller. */
+    List<String> claimDueLadders(Instant now, int max);
+
+    /** Records a step taken; {@code nextAt} null when no step follows. */
+    void stepLadder(String id, int step, String entry, Instant nextAt);
+
+    /** Closes a ladder with the reason in its record; false when it was already closed. */
+    boolean closeLadder(String id, String entry);
+
+    /** Records an alert, the addresses it went to and its message ids; the addresses' next {@code 1} acknowledges it. */
+    void recordAlert(Alert alert, List<Address> recipients, List<String> messageIds);
+
+    Optional<Alert> alert(String id);
+
+    /** Acknowledges the alert this address was last sent, if it has not yet; returns the alert id. */
+    Optional<String> acknowledgeAlert(Address address, Instant at);
+
+    /** The addresses that have not acknowledged the alert. */
+    List<Address> notAcknowledged(String alertId);
+
+    int acknowledgedCount(String alertId);
+
+    List<String> alertMessageIds(String alertId);
+}

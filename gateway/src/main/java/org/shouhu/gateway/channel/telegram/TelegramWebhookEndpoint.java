@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * the {@link InboundSink}, and answers 200 with an empty body, since replies go out through the outbox.
  *
  * <p>Checks in this order: POST (else 405); the header {@value #SECRET_HEADER} equal to our secret, compared in
- * constant time (else 403); a JSON object with an integer {@code update_id} (else 400 with the reason). Every other
- * kind of update — an edited message, a channel post, a button press, a sticker or photo without text, anything from
- * a group or supergroup — is answered 200 and dropped, so Telegram does not send it again.
+ * constant time (else 403); a JSON object with an integer {@code update_id} (else 400 with the reason), and for a
+ * private text message an integer {@code message.chat.id} (else 400). Every other kind of update — an edited
+ * message, a channel post, a button press, a sticker or photo without text, anything from a group or supergroup — is
+ * answered 200 and dropped, so Telegram does not send it again.
  *
  * <p>Telegram sends an update again until it gets a 2xx, so the same {@code update_id} can arrive twice; this
  * endpoint passes every verified update on and the sink acts once per provider id. When the sink throws, the answer

@@ -117,6 +117,10 @@ class TelegramWebhookEndpointTest {
                 refused("update_id null", Secret.OURS, START.replace("902713471", "null"), 400, "missing update_id"),
                 refused("update_id a string", Secret.OURS, START.replace("902713471", "\"902713471\""),
                         400, "update_id is not a whole number"),
+                refused("private text message whose chat has no id", Secret.OURS,
+                        DIGIT.replace("\"id\": 5839124067,\n      \"first_name\": \"建国\",\n      \"last_name\": \"王\",\n      \"type\"",
+                                "\"first_name\": \"建国\",\n      \"last_name\": \"王\",\n      \"type\""),
+                        400, "message.chat.id is not a number"),
 
                 ignored("edited_message", "update-edited-message.json"),
                 ignored("channel_post", "update-channel-post.json"),

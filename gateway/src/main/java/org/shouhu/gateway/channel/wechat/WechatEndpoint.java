@@ -47,6 +47,8 @@ public final class WechatEndpoint implements HttpEndpoint {
     private static final Pattern OPENID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern WORD = Pattern.compile("[A-Za-z_ ]{1,40}");
     private static final Pattern DIGITS = Pattern.compile("\\d{1,19}");
+    /** Unix seconds: 12 digits reach the year 33658 and stay far inside what {@link Instant} can hold. */
+    private static final Pattern SECONDS = Pattern.compile("\\d{1,12}");
     private static final String SCENE_PREFIX = "qrscene_";
 
     private final WechatSettings settings;
@@ -123,7 +125,7 @@ public final class WechatEndpoint implements HttpEndpoint {
         if (!WechatSignature.matches(signature, settings.token(), timestamp, nonce)) {
             throw new Refused(403, "bad signature");
         }
-        if (!DIGITS.matcher(timestamp).matches()) {
+        if (!SECONDS.matcher(timestamp).matches()) {
             throw new Refused(403, "bad timestamp");
         }
         Instant signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp));

@@ -146,6 +146,10 @@ class WechatEndpointTest {
                         NOW + 301), TEXT), 403, "stale timestamp"),
                 refused("POST, signed timestamp that is no number", Mode.PLAIN, () -> Calls.post(signedAt("17140365O4"),
                         TEXT), 403, "bad timestamp"),
+                refused("POST, signed timestamp beyond a long", Mode.PLAIN, () -> Calls.post(
+                        signedAt("9999999999999999999"), TEXT), 403, "bad timestamp"),
+                refused("POST, signed negative timestamp", Mode.PLAIN, () -> Calls.post(signedAt("-1714036504"),
+                        TEXT), 403, "bad timestamp"),
 
                 // malformed
                 refused("XXE (file:///etc/passwd)", Mode.PLAIN, () -> Calls.post(SIGNED, Fixtures.text("xxe.xml")), 400,

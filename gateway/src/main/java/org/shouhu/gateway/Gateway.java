@@ -68,6 +68,7 @@ public final class Gateway implements AutoCloseable {
     private final RedisSafetyStore safetyStore;
     private final SafetyService safety;
     private final SafetySweep sweep;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(Config config, Clock clock) throws Exception {
         this.privateRedis = config.redisUrl() == null ? PrivateRedis.start(config.redisDir(), 0) : null;
@@ -166,6 +167,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (sweep != null) {
             sweep.close();
         }

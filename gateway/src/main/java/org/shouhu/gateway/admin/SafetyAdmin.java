@@ -113,7 +113,13 @@ public final class SafetyAdmin {
         }
         String kind = Typed.of("kind", body.text("kind")).text();
         kind = kind.isEmpty() ? "drowning" : kind;
-        String text = Typed.of("text", body.text("text")).required().atMost(ALERT_MAX).text();
+        String text = body.text("text") == null ? "" : body.text("text").strip(); // as written: full-width punctuation stays
+        if (text.isEmpty()) {
+            throw new InvalidInput("text", "is required");
+        }
+        if (text.length() > ALERT_MAX) {
+            throw new InvalidInput("text", "is " + text.length() + " characters; an alert SMS holds at most " + ALERT_MAX);
+        }
         if (URL.matcher(text).find()) {
             throw new InvalidInput("text", "SMS must not carry web addresses; write the words only");
         }

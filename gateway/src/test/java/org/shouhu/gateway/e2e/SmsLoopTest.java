@@ -18,12 +18,12 @@ import org.shouhu.gateway.testing.GatewayUnderTest.Sms;
  */
 class SmsLoopTest {
 
-    static final String CAPTAIN = "+8613800000001";
-    static final String VOLUNTEER = "+8613800000002";
-    static final String WANG_GRANDMA = "+8613912345678";
-    static final String WANG_FATHER = "+8613712340000";
-    static final String LI_GRANDMA = "+8613912340002";
-    static final String ZHANG_GRANDPA = "+8613912340003";
+    static final String CAPTAIN = GatewayUnderTest.CAPTAIN;
+    static final String VOLUNTEER = GatewayUnderTest.VOLUNTEER;
+    static final String WANG_GRANDMA = GatewayUnderTest.WANG_GRANDMA;
+    static final String WANG_FATHER = GatewayUnderTest.WANG_FATHER;
+    static final String LI_GRANDMA = GatewayUnderTest.LI_GRANDMA;
+    static final String ZHANG_GRANDPA = GatewayUnderTest.ZHANG_GRANDPA;
     static final String STRANGER = "+8613600000009";
     static final String SIG = "【守护托管】";
 
@@ -31,21 +31,7 @@ class SmsLoopTest {
 
     @BeforeEach
     void site() throws Exception {
-        gw = new GatewayUnderTest();
-        assertEquals(200, gw.admin("PUT", "/api/sites/ZT0427",
-                "{\"name\":\"永丰小学托管点\",\"county\":\"昭阳区\",\"opens\":\"08:00\",\"closes\":\"17:30\"}").statusCode());
-        assertEquals(201, gw.admin("POST", "/api/sites/ZT0427/staff",
-                "{\"phone\":\"" + CAPTAIN + "\",\"name\":\"张队长\",\"role\":\"captain\"}").statusCode());
-        assertEquals(201, gw.admin("POST", "/api/sites/ZT0427/staff",
-                "{\"phone\":\"" + VOLUNTEER + "\",\"name\":\"李志愿者\",\"role\":\"volunteer\"}").statusCode());
-        child("王小明", "{\"phone\":\"" + WANG_GRANDMA + "\",\"relation\":\"奶奶\"},{\"phone\":\"" + WANG_FATHER + "\",\"relation\":\"爸爸\"}");
-        child("李小红", "{\"phone\":\"" + LI_GRANDMA + "\",\"relation\":\"外婆\"}");
-        child("张小刚", "{\"phone\":\"" + ZHANG_GRANDPA + "\",\"relation\":\"爷爷\"}");
-    }
-
-    private void child(String name, String guardians) throws Exception {
-        var response = gw.admin("POST", "/api/sites/ZT0427/children", "{\"name\":\"" + name + "\",\"guardians\":[" + guardians + "]}");
-        assertEquals(201, response.statusCode(), response.body());
+        gw = new GatewayUnderTest().withSite();
     }
 
     @AfterEach

@@ -111,6 +111,49 @@ public final class GatewayUnderTest implements AutoCloseable {
         twilioApi.stubFor(stub);
     }
 
+    public static final String CAPTAIN = "+8613800000001";
+    public static final String VOLUNTEER = "+8613800000002";
+    public static final String WANG_GRANDMA = "+8613912345678";
+    public static final String WANG_FATHER = "+8613712340000";
+    public static final String LI_GRANDMA = "+8613912340002";
+    public static final String ZHANG_GRANDPA = "+8613912340003";
+    public static final String COORDINATOR = "+8613500000001";
+
+    /**
+     * The site most tests use: 永丰小学托管点 (ZT0427, 昭阳区, 08:00–17:30), captain and volunteer,
+     * 1王小明 (奶奶, 爸爸), 2李小红 (外婆), 3张小刚 (爷爷).
+     */
+    public GatewayUnderTest withSite() throws IOException, InterruptedException {
+        expect(200, admin("PUT", "/api/sites/ZT0427",
+                "{\"name\":\"永丰小学托管点\",\"county\":\"昭阳区\",\"opens\":\"08:00\",\"closes\":\"17:30\"}"));
+        expect(201, admin("POST", "/api/sites/ZT0427/staff",
+                "{\"phone\":\"" + CAPTAIN + "\",\"name\":\"张队长\",\"role\":\"captain\"}"));
+        expect(201, admin("POST", "/api/sites/ZT0427/staff",
+                "{\"phone\":\"" + VOLUNTEER + "\",\"name\":\"李志愿者\",\"role\":\"volunteer\"}"));
+        child("王小明", "{\"phone\":\"" + WANG_GRANDMA + "\",\"relation\":\"奶奶\"},{\"phone\":\"" + WANG_FATHER
+                + "\",\"relation\":\"爸爸\"}");
+        child("李小红", "{\"phone\":\"" + LI_GRANDMA + "\",\"relation\":\"外婆\"}");
+        child("张小刚", "{\"phone\":\"" + ZHANG_GRANDPA + "\",\"relation\":\"爷爷\"}");
+        return this;
+    }
+
+    private void child(String name, String guardians) throws IOException, InterruptedException {
+        expect(201, admin("POST", "/api/sites/ZT0427/children", "{\"name\":\"" + name + "\",\"guardians\":[" + guardians + "]}"));
+    }
+
+    private static void expect(int status, HttpResponse<String> response) {
+        if (response.statusCode() != status) {
+            throw new AssertionError("admin API answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /** Moves the clock to a time of the test day, lets the safety loop fire what is due, and sends it. */
+    public void tick(String time) {
+        at(time);
+        gateway.runSafety();
+        gateway.drainOutbox();
+    }
+
     public static Instant at(String date, String time) {
         return ZonedDateTime.of(LocalDate.parse(date), LocalTime.parse(time), ZONE).toInstant();
     }
@@ -166,6 +209,10 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     public HttpResponse<String> raw(HttpRequest request) throws IOException, InterruptedException {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    public redis.clients.jedis.UnifiedJedis redis() {
+        return gateway.redis();
     }
 
     public String baseUrl() {

@@ -19,7 +19,12 @@ import org.shouhu.gateway.channel.twilio.TwilioInboundEndpoint;
 import org.shouhu.gateway.channel.twilio.TwilioSender;
 import org.shouhu.gateway.channel.twilio.TwilioSettings;
 import org.shouhu.gateway.channel.twilio.TwilioStatusEndpoint;
+import org.shouhu.gateway.channel.telegram.TelegramSender;
+import org.shouhu.gateway.channel.telegram.TelegramWebhookEndpoint;
+import org.shouhu.gateway.channel.wechat.WechatEndpoint;
+import org.shouhu.gateway.channel.wechat.WechatSender;
 import org.shouhu.gateway.config.Config;
+import org.shouhu.gateway.http.HttpEndpoint;
 import org.shouhu.gateway.http.HttpReply;
 import org.shouhu.gateway.http.HttpServer;
 import org.shouhu.gateway.redis.PrivateRedis;
@@ -88,17 +93,20 @@ public final class Gateway implements AutoCloseable {
                 config.twilio().from(), config.twilio().messagingServiceSid(), config.twilio().apiUrl(),
                 config.publicUrl());
         this.twilioApi = new TwilioApiClient(twilio.apiUrl());
-        List<ChannelSender> senders = List.of(
+        List<ChannelSender> senders = new java.util.ArrayList<>(List.of(
                 new TwilioSender("sms", twilio, twilioApi),
-                new TwilioSender("whatsapp", twilio, twilioApi));
+                new TwilioSender("whatsapp", twilio, twilioApi)));
+        config.telegram().ifPresent(t -> senders.add(new TelegramSender(t)));
+        config.wechat().ifPresent(w -> senders.add(new WechatSender(w)));
 
         this.camel = new DefaultCamelContext();
         camel.addRoutes(new ShouhuRoutes(new ShouhuRoutes.Beans(
                 new InboundOnce(counters), care, new CommandParser(),
-                new CareService(care, safetyStore, ladders, counters, day, new TextBudget(sms, config.smsSignature())),
+                new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature())),
                 new ReplyCap(counters, config.replyCapPerHour()), messages,
-                new Recipients(care, messages, day, config.safety()), new MessageRenderer(sms, config.smsSignature()),
-                new Channels(senders, messages), new SendFailures(messages, care, clock))));
+                new Recipients(care, messages, messages, day, config.safety()),
+                new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
+                new Channels(senders, messages), new SendFailures(messages, care, messages, clock))));
         camel.start();
         ProducerTemplate producer = camel.createProducerTemplate();
 
@@ -107,13 +115,20 @@ public final class Gateway implements AutoCloseable {
             outbox.start(config.outboxWorkers());
         }
 
+        CamelInboundSink inbound = new CamelInboundSink(producer);
         this.http = new HttpServer()
-                .route("/twilio/sms", new TwilioInboundEndpoint(twilio, new CamelInboundSink(producer), clock))
+                .route("/twilio/sms", new TwilioInboundEndpoint(twilio, inbound, clock))
                 .route("/twilio/status", new TwilioStatusEndpoint(twilio, messages, clock))
                 .route("/health", call -> HttpReply.text(200, "PONG".equals(redis.ping()) ? "ok" : "redis?"))
                 .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
                         new SafetyAdmin(safetyStore, safety, alerts, messages,
                                 clock instanceof SettableClock settable && config.simulatedClock() ? settable : null)))
+                .route(TelegramWebhookEndpoint.PATH, config.telegram()
+                        .<HttpEndpoint>map(t -> new TelegramWebhookEndpoint(t, inbound, clock))
+                        .orElse(call -> HttpReply.text(404, "the Telegram channel is not configured")))
+                .route(WechatEndpoint.PATH, config.wechat()
+                        .<HttpEndpoint>map(w -> new WechatEndpoint(w, inbound, clock))
+                        .orElse(call -> HttpReply.text(404, "the WeChat channel is not configured")))
                 .start("0.0.0.0", config.httpPort(), config.httpWorkers());
         this.sweep = config.sweepSeconds() > 0 ? SafetySweep.start(safety, config.sweepSeconds(), config.nodeId()) : null;
         LOG.info("gateway {} up: {}", config.nodeId(), config);

@@ -61,7 +61,16 @@ public enum TemplateKey {
     ALERT_ACKNOWLEDGED(1),
     LESSON_NOTICE(3),
     LESSON_RECORDED(1),
-    USAGE_LESSON(1);
+    USAGE_LESSON(1),
+    INVITE_CODE(3),
+    USAGE_INVITE(1),
+    BOUND(3),
+    BIND_FAILED(1),
+    BIND_LOCKED(1),
+    BIND_IN_CHAT(3),
+    USAGE_BIND(1),
+    UNBOUND(1),
+    CHAT_WELCOME(3);
 
     private final int maxSegments;
 

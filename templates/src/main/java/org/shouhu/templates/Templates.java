@@ -3,6 +3,7 @@ package org.shouhu.templates;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheFactory;
+import com.github.mustachejava.MustacheNotFoundException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -12,7 +13,7 @@ import java.util.Map;
 
 /**
  * Renders message texts from the Mustache templates under {@code shouhu/templates/{locale}/{flavor}/}
- * on the classpath. All templates of a flavor are compiled when it is loaded, so a missing one
+ * on the classpath ({@code sms}: short and plain; {@code chat}: richer, falling back to sms). All templates of a flavor are compiled when it is loaded, so a missing one
  * fails at start, not at the first message. Values are inserted as they are (no HTML escaping).
  */
 public final class Templates {
@@ -22,21 +23,34 @@ public final class Templates {
 
     private final Map<TemplateKey, Mustache> compiled = new EnumMap<>(TemplateKey.class);
 
-    private Templates(String locale, String flavor) {
+    private Templates(String locale, String flavor, String fallback) {
         MustacheFactory factory = new RawMustacheFactory("shouhu/templates/" + locale + "/" + flavor);
+        MustacheFactory fallbackFactory = fallback == null ? null
+                : new RawMustacheFactory("shouhu/templates/" + locale + "/" + fallback);
         for (TemplateKey key : TemplateKey.values()) {
-            compiled.put(key, factory.compile(key.fileName() + ".mustache"));
+            String file = key.fileName() + ".mustache";
+            try {
+                compiled.put(key, factory.compile(file));
+            } catch (MustacheNotFoundException missing) {
+                if (fallbackFactory == null) {
+                    throw missing;
+                }
+                compiled.put(key, fallbackFactory.compile(file));
+            }
         }
     }
 
+    /** The flavor of texts for chat apps (WeChat, Telegram, WhatsApp): richer wording, no signature. */
+    public static final String CHAT = "chat";
+
     /** The zh-CN SMS texts. */
     public static Templates smsZh() {
-        return new Templates("zh-CN", SMS);
+        return new Templates("zh-CN", SMS, null);
     }
 
-    /** Loads one locale and flavor ({@code zh-CN}, {@code sms}). */
-    public static Templates load(String locale, String flavor) {
-        return new Templates(locale, flavor);
+    /** The zh-CN chat texts; a message without a chat wording of its own uses its SMS text. */
+    public static Templates chatZh() {
+        return new Templates("zh-CN", CHAT, SMS);
     }
 
     /** Renders a template; a missing value renders as nothing, a present one switches its {{#section}} on. */

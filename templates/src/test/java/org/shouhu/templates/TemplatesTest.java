@@ -45,6 +45,13 @@ class TemplatesTest {
         v.put("names", "王小明、王小红、王小刚");
         v.put("missingNos", "3,5,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24");
         v.put("escorts", "3,5,7,8");
+        v.put("children", "王小明、王小红");
+        v.put("topic", "防溺水");
+        v.put("lesson", "看到有人落水不要自己下水救，要大声呼救、找大人");
+        v.put("closes", "17:30");
+        v.put("opens", "08:00");
+        v.put("minutes", "15");
+        v.put("guardians", "奶奶+8613912345678，爸爸+8613712340000");
         v.put("text", "明天有大雨，河水会涨，请8点前把孩子送到托管点，下午5点前来接。路上不要让孩子靠近河边和水塘。");
         return v;
     }
@@ -78,6 +85,22 @@ class TemplatesTest {
         String text = templates.render(key, LONGEST);
         assertFalse(URL.matcher(text).find(), key + " has a URL: " + text);
         assertFalse(text.contains("{{") || text.isBlank(), key + " renders badly: " + text);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TemplateKey.class)
+    void everyChatTextRendersWithoutAUrl(TemplateKey key) {
+        String text = Templates.chatZh().render(key, LONGEST);
+        assertFalse(URL.matcher(text).find(), key + " has a URL: " + text);
+        assertFalse(text.contains("{{") || text.isBlank(), key + " renders badly: " + text);
+    }
+
+    @Test
+    void chatHasItsOwnWordingAndFallsBackToTheSmsText() {
+        Map<String, String> values = Map.of("child", "王小明", "time", "08:05", "site", "永丰小学托管点");
+        assertEquals("✅ 王小明今天 08:05 已安全到达永丰小学托管点。放学前我们会再告诉你接走的情况。回复4查询今天情况。",
+                Templates.chatZh().render(TemplateKey.ARRIVAL, values));
+        assertEquals(templates.render(TemplateKey.OPTED_IN, Map.of()), Templates.chatZh().render(TemplateKey.OPTED_IN, Map.of()));
     }
 
     @Test

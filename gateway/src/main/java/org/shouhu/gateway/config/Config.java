@@ -8,6 +8,9 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import org.shouhu.routes.care.SafetySettings;
 import java.util.Map;
+import java.util.Optional;
+import org.shouhu.gateway.channel.telegram.TelegramSettings;
+import org.shouhu.gateway.channel.wechat.WechatSettings;
 
 /**
  * Everything the gateway is told from outside, read from environment variables (all listed, with
@@ -28,7 +31,9 @@ public record Config(
         boolean simulatedClock,
         int sweepSeconds,
         SafetySettings safety,
-        Twilio twilio) {
+        Twilio twilio,
+        Optional<TelegramSettings> telegram,
+        Optional<WechatSettings> wechat) {
 
     /** Twilio's settings: account, sender number or messaging service, and where its API is. */
     public record Twilio(String accountSid, String authToken, String from, String messagingServiceSid, String apiUrl) {
@@ -62,12 +67,14 @@ public record Config(
                         text(env, "TWILIO_AUTH_TOKEN", ""),
                         text(env, "TWILIO_FROM", null),
                         text(env, "TWILIO_MESSAGING_SERVICE_SID", null),
-                        stripSlash(text(env, "TWILIO_API_URL", "https://api.twilio.com"))));
+                        stripSlash(text(env, "TWILIO_API_URL", "https://api.twilio.com"))),
+                telegram(env),
+                WechatSettings.fromEnv(env));
     }
 
     public Config withHttpPort(int port) {
         return new Config(port, publicUrl, redisUrl, redisDir, adminToken, smsSignature, zone, replyCapPerHour,
-                outboxWorkers, httpWorkers, nodeId, simulatedClock, sweepSeconds, safety, twilio);
+                outboxWorkers, httpWorkers, nodeId, simulatedClock, sweepSeconds, safety, twilio, telegram, wechat);
     }
 
     private static String text(Map<String, String> env, String name, String fallback) {
@@ -89,6 +96,16 @@ public record Config(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number ≥ 0, not \"" + value + "\"");
         }
+    }
+
+    /** The Telegram bot, when TELEGRAM_BOT_TOKEN is set (then TELEGRAM_WEBHOOK_SECRET is required too). */
+    private static Optional<TelegramSettings> telegram(Map<String, String> env) {
+        String token = text(env, "TELEGRAM_BOT_TOKEN", null);
+        if (token == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new TelegramSettings(token, text(env, "TELEGRAM_WEBHOOK_SECRET", null),
+                stripSlash(text(env, "TELEGRAM_API_URL", TelegramSettings.DEFAULT_API_URL))));
     }
 
     /** {@code SHOUHU_CLOCK=simulated} lets the admin API move time; refused unless explicitly allowed. */
@@ -140,6 +157,7 @@ public record Config(
     @Override
     public String toString() {
         return "Config[port=" + httpPort + ", publicUrl=" + publicUrl + ", redis=" + (redisUrl == null ? "private" : "given")
-                + ", zone=" + zone + ", twilio=" + (twilio.accountSid().isEmpty() ? "unset" : "set") + "]";
+                + ", zone=" + zone + ", twilio=" + (twilio.accountSid().isEmpty() ? "unset" : "set")
+                + ", telegram=" + (telegram.isPresent() ? "on" : "off") + ", wechat=" + (wechat.isPresent() ? "on" : "off") + "]";
     }
 }

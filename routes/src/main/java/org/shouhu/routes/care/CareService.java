@@ -7,6 +7,7 @@ import org.shouhu.routes.command.Verb;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.Once;
+import org.shouhu.routes.port.RateLimiter;
 import org.shouhu.routes.port.SafetyStore;
 import org.shouhu.templates.TemplateKey;
 
@@ -22,10 +23,12 @@ public final class CareService {
     private final CareDay day;
     private final GuardianActions guardians;
     private final StaffActions staff;
+    private final ChatBinding binding;
 
-    public CareService(CareStore store, SafetyStore safety, EscalationLadders ladders, Once once, CareDay day,
-                       TextBudget budget) {
+    public CareService(CareStore store, SafetyStore safety, EscalationLadders ladders, Once once, RateLimiter limiter,
+                       CareDay day, TextBudget budget) {
         this.store = store;
+        this.binding = new ChatBinding(store, limiter, once);
         this.once = once;
         this.day = day;
         this.guardians = new GuardianActions(store, safety, ladders, day);
@@ -35,7 +38,23 @@ public final class CareService {
     /** The messages that answer {@code command} from {@code sender}, after its effects are stored. */
     public List<OutboundMessage> handle(Sender sender, Command command) {
         Outgoing out = new Outgoing(sender.address());
-        if (command instanceof Command.OptOut) {
+        boolean chat = !sender.address().isSms();
+        if (chat && store.isUnreachable(sender.address())) {
+            store.setUnreachable(sender.address(), false); // they wrote to us: the channel works again
+        }
+        if (chat && (command instanceof Command.OptOut || command instanceof Command.Unbind)) {
+            binding.unbind(sender, out); // "/stop" in a chat app means: stop following
+        } else if (command instanceof Command.Bind b) {
+            binding.bind(sender, b.code(), b.phone(), out);
+        } else if (command instanceof Command.Malformed m && m.verb() == Verb.BIND) {
+            out.reply(chat ? TemplateKey.USAGE_BIND : TemplateKey.BIND_IN_CHAT);
+        } else if (chat && sender.isStranger() && !(command instanceof Command.Register)) {
+            chatStranger(sender, out);
+        } else if (command instanceof Command.Invite i && sender.isStaff()) {
+            binding.inviteByStaff(sender.staff().orElseThrow(), i.child(), out);
+        } else if (command instanceof Command.Invite i && sender.isGuardian()) {
+            binding.inviteByGuardian(sender, i.child(), out);
+        } else if (command instanceof Command.OptOut) {
             store.setOptedOut(sender.address(), true);
             out.reply(TemplateKey.OPTED_OUT);
         } else if (command instanceof Command.OptIn) {
@@ -139,6 +158,13 @@ public final class CareService {
             out.reply(TemplateKey.GUARDIAN_ONLY);
         } else {
             out.reply(TemplateKey.HELP_STAFF);
+        }
+    }
+
+    /** A chat account not yet bound: how to get and use an invite code, once a day. */
+    private void chatStranger(Sender sender, Outgoing out) {
+        if (once.first("stranger:" + sender.address().value() + ":" + day.today(), Duration.ofDays(1))) {
+            out.reply(TemplateKey.CHAT_WELCOME);
         }
     }
 

@@ -20,9 +20,9 @@ public final class CommandParser {
      */
     private static final Map<Verb, List<String>> SPELLINGS = Map.ofEntries(
             Map.entry(Verb.ACKNOWLEDGE, List.of("1", "收到", "SD", "好", "好的", "OK")),
-            Map.entry(Verb.REPORT_ABSENT, List.of("2", "请假", "QJ")),
-            Map.entry(Verb.REQUEST_ESCORT, List.of("3", "护送", "HS")),
-            Map.entry(Verb.QUERY_STATUS, List.of("4", "查询", "CX")),
+            Map.entry(Verb.REPORT_ABSENT, List.of("2", "请假", "QJ", "ABSENT")),
+            Map.entry(Verb.REQUEST_ESCORT, List.of("3", "护送", "HS", "ESCORT")),
+            Map.entry(Verb.QUERY_STATUS, List.of("4", "查询", "CX", "STATUS")),
             Map.entry(Verb.HELP, List.of("0", "帮助", "BZ", "HELP", "?")),
             Map.entry(Verb.REGISTER, List.of("DJ", "登记")),
             Map.entry(Verb.OPT_OUT, List.of("TD", "T", "N", "R", "退订", "STOP", "STOPALL", "UNSUBSCRIBE",
@@ -34,14 +34,21 @@ public final class CommandParser {
             Map.entry(Verb.LIST_ROSTER, List.of("名单", "MD")),
             Map.entry(Verb.APPROVE, List.of("批", "批准", "PZ")),
             Map.entry(Verb.BROADCAST, List.of("通知", "TZ")),
-            Map.entry(Verb.RECORD_LESSON, List.of("课", "KE", "安全课")));
+            Map.entry(Verb.RECORD_LESSON, List.of("课", "KE", "安全课")),
+            Map.entry(Verb.INVITE, List.of("YQ", "邀请", "INVITE")),
+            Map.entry(Verb.BIND, List.of("绑定", "BD", "BIND")),
+            Map.entry(Verb.UNBIND, List.of("解绑", "JB", "UNBIND")));
 
     /** Verbs whose words are commands only as the whole message, so "TD" never starts a longer text and "好久不见" is no reply. */
     private static final Set<Verb> WHOLE_MESSAGE_ONLY = EnumSet.of(Verb.ACKNOWLEDGE, Verb.QUERY_STATUS, Verb.HELP,
-            Verb.OPT_OUT, Verb.OPT_IN, Verb.LIST_MISSING, Verb.LIST_ROSTER);
+            Verb.OPT_OUT, Verb.OPT_IN, Verb.LIST_MISSING, Verb.LIST_ROSTER, Verb.UNBIND);
 
     private static final Map<String, Verb> WORDS = wordIndex();
     private static final int LONGEST_WORD = WORDS.keySet().stream().mapToInt(String::length).max().orElse(0);
+
+    /** A chat bot's deep link ({@code /start 123456}) carries an invite code; {@code /start} alone is opt-in. */
+    private static final String CHAT_START = "START";
+    private static final java.util.regex.Pattern INVITE_CODE = java.util.regex.Pattern.compile("(\\d{6})(?:[\\s,，]+(\\+?\\d{11,15}))?");
 
     private static final int UNKNOWN_TEXT_MAX = 200;
     private static final int NAME_MAX = 20;
@@ -55,6 +62,9 @@ public final class CommandParser {
     public Command parse(String body) {
         String core = Normalizer.core(Normalizer.spaced(body));
         String key = core.toUpperCase(Locale.ROOT);
+        if (key.startsWith(CHAT_START) && key.length() > CHAT_START.length()) {
+            return read(Verb.BIND, new Said(body, core, CHAT_START.length())); // Telegram "/start 123456"
+        }
         return commandWord(core, key)
                 .map(word -> read(word.verb(), new Said(body, core, word.length())))
                 .orElseGet(() -> new Command.Unknown(clip(key, UNKNOWN_TEXT_MAX)));
@@ -98,6 +108,9 @@ public final class CommandParser {
             case CHECK_OUT -> checkOut(said.args());
             case APPROVE -> approve(said.args());
             case BROADCAST -> broadcast(said);
+            case INVITE -> said.args().isEmpty() ? new Command.Invite(null) : new Command.Invite(clip(said.args(), NAME_MAX));
+            case BIND -> bind(said.args());
+            case UNBIND -> new Command.Unbind();
             case RECORD_LESSON -> said.args().isEmpty() ? new Command.Malformed(Verb.RECORD_LESSON)
                     : new Command.RecordLesson(clip(said.args(), LESSON_MAX));
         };
@@ -141,6 +154,15 @@ public final class CommandParser {
                 .<Command>map(numbers -> new Command.CheckOut(numbers.values(),
                         numbers.rest().isEmpty() ? null : clip(numbers.rest(), PICKED_UP_BY_MAX)))
                 .orElseGet(() -> new Command.Malformed(Verb.CHECK_OUT));
+    }
+
+    /** "123456" or "123456 13912345678": a 6-digit invite code, and optionally the parent's own phone. */
+    private static Command bind(String args) {
+        java.util.regex.Matcher m = INVITE_CODE.matcher(args.strip());
+        if (!m.matches()) {
+            return new Command.Malformed(Verb.BIND);
+        }
+        return new Command.Bind(m.group(1), m.group(2));
     }
 
     private static Command approve(String args) {

@@ -22,6 +22,11 @@ public record OutboundMessage(String id, Address to, TemplateKey template, Map<S
         return new OutboundMessage(null, to, template, params, kind);
     }
 
+    /** The same message for another recipient (no id yet: the outbox gives it one). */
+    public OutboundMessage withTo(Address other) {
+        return new OutboundMessage(null, other, template, params, kind);
+    }
+
     public OutboundMessage withId(String newId) {
         return new OutboundMessage(newId, to, template, params, kind);
     }

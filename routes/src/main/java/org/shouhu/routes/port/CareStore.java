@@ -61,6 +61,9 @@ public interface CareStore {
     /** Adds a guardian to a child (or changes the relation of one already there). */
     void linkGuardian(String childId, Guardian guardian);
 
+    /** Removes a guardian from a child (unbinding a chat account, or staff removing someone). */
+    void unlinkGuardian(String childId, Address address);
+
     /** Who this address is: its staff post and the children it is guardian of. */
     Sender identify(Address address);
 
@@ -82,6 +85,24 @@ public interface CareStore {
     Optional<DayRecord> dayRecord(String siteCode, LocalDate date, String childId);
 
     void putDayRecord(String siteCode, LocalDate date, DayRecord record);
+
+    // --- invites and chat reachability
+
+    /** Stores an invite code for these children for {@code ttl}; false when the code is taken. */
+    boolean createInvite(String code, List<String> childIds, java.time.Duration ttl);
+
+    /** The children an unexpired invite code names. */
+    List<String> invite(String code);
+
+    /** Marks a chat address as unreachable (blocked, unfollowed) or reachable again. */
+    void setUnreachable(Address address, boolean unreachable);
+
+    boolean isUnreachable(Address address);
+
+    /** The phone a chat account gave for SMS fallback, if any. */
+    Optional<Address> fallbackPhone(Address chat);
+
+    void setFallbackPhone(Address chat, Address phone);
 
     // --- opt-out
 

@@ -11,6 +11,9 @@ public interface Once {
     /** True the first time a key is seen within {@code ttl}; false for every repeat. */
     boolean first(String key, Duration ttl);
 
+    /** Whether a key is remembered now (without remembering it). */
+    boolean seen(String key);
+
     /** Forgets a key, so a failed attempt can be retried. */
     void forget(String key);
 }

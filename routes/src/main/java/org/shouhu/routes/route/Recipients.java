@@ -7,6 +7,7 @@ import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.MessageStore;
+import org.shouhu.routes.port.Outbox;
 
 /**
  * Decides, at send time, whether a message goes now: after opt-out only replies to the person's
@@ -17,11 +18,13 @@ public final class Recipients {
 
     private final CareStore care;
     private final MessageStore messages;
+    private final Outbox outbox;
     private final CareDay day;
     private final SafetySettings settings;
 
-    public Recipients(CareStore care, MessageStore messages, CareDay day, SafetySettings settings) {
+    public Recipients(CareStore care, MessageStore messages, Outbox outbox, CareDay day, SafetySettings settings) {
         this.care = care;
+        this.outbox = outbox;
         this.messages = messages;
         this.day = day;
         this.settings = settings;
@@ -35,6 +38,10 @@ public final class Recipients {
         }
         if (m.kind() != MessageClass.REPLY && care.isOptedOut(m.to())) {
             messages.recordSuppressed(id, "opted-out");
+            return null;
+        }
+        if (!m.to().isSms() && care.isUnreachable(m.to())) {
+            messages.recordSuppressed(id, FallbackToSms.enqueue(m, care, outbox) ? "unreachable:sms-fallback" : "unreachable");
             return null;
         }
         ZonedDateTime now = day.now();

@@ -6,6 +6,7 @@ import java.time.Instant;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.MessageStore;
+import org.shouhu.routes.port.Outbox;
 import org.shouhu.routes.port.SendFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What happens after a provider refused a message: transient failures are retried with growing
  * backoff (30 s, 1 min, 2 min … up to 30 min, eight tries in all), permanent ones mark the message
- * failed, and a recipient who opted out at the provider (Twilio 21610) is opted out here too.
+ * failed, a recipient who opted out at the provider (Twilio 21610) is opted out here too, and a
+ * chat account that blocked us is marked unreachable and the message goes by SMS when we know a phone.
  */
 public final class SendFailures {
 
@@ -22,11 +24,13 @@ public final class SendFailures {
 
     private final MessageStore messages;
     private final CareStore care;
+    private final Outbox outbox;
     private final Clock clock;
 
-    public SendFailures(MessageStore messages, CareStore care, Clock clock) {
+    public SendFailures(MessageStore messages, CareStore care, Outbox outbox, Clock clock) {
         this.messages = messages;
         this.care = care;
+        this.outbox = outbox;
         this.clock = clock;
     }
 
@@ -37,6 +41,13 @@ public final class SendFailures {
         }
         if (failure.recipientOptedOut()) {
             care.setOptedOut(m.to(), true);
+        }
+        if (failure.recipientUnreachable()) {
+            LOG.warn("message {}: {} cannot be reached on this channel any more ({})", id, m.to().masked(), failure.code());
+            care.setUnreachable(m.to(), true);
+            messages.recordFailed(id, failure.code());
+            FallbackToSms.enqueue(m, care, outbox);
+            return;
         }
         int attempt = m.attempts() + 1;
         if (failure.isTransient() && attempt < MAX_ATTEMPTS) {

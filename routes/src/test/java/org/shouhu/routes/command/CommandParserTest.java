@@ -58,6 +58,7 @@ class CommandParserTest {
                 staffLists(),
                 approve(),
                 broadcast(),
+                lessonsAndChat(),
                 unknown())
                 .flatMap(s -> s);
     }
@@ -262,6 +263,29 @@ class CommandParserTest {
                 row("通知。", new Malformed(Verb.BROADCAST)),
                 row("TZ", new Malformed(Verb.BROADCAST)),
                 row("TZX", new Unknown("TZX")));
+    }
+
+    private static Stream<Arguments> lessonsAndChat() {
+        return Stream.of(
+                row("课 防溺水", new Command.RecordLesson("防溺水")),
+                row("KE 交通安全", new Command.RecordLesson("交通安全")),
+                row("课", new Malformed(Verb.RECORD_LESSON)),
+                row("YQ", new Command.Invite(null)),
+                row("yq 小明", new Command.Invite("小明")),
+                row("邀请 3", new Command.Invite("3")),
+                row("绑定 123456", new Command.Bind("123456", null)),
+                row("绑定123456", new Command.Bind("123456", null)),
+                row("BD 123456 13912345678", new Command.Bind("123456", "13912345678")),
+                row("/start 654321", new Command.Bind("654321", null)),
+                row("/start", new OptIn()),
+                row("绑定 12345", new Malformed(Verb.BIND)),
+                row("解绑", new Command.Unbind()),
+                row("/stop", new OptOut()),
+                row("/status", new QueryStatus()),
+                row("status", new QueryStatus()),
+                row("/absent", new ReportAbsent(null)),
+                row("escort", new Command.RequestEscort(null)),
+                row("/help", new Help()));
     }
 
     private static Stream<Arguments> unknown() {

@@ -32,6 +32,9 @@ final class Keys {
     static String sentTo(String address) { return PREFIX + "to:" + address; }
     static String outbox() { return PREFIX + "outbox"; }
     static String outboxDelayed() { return PREFIX + "outbox:delayed"; }
+    static String invite(String code) { return PREFIX + "invite:" + code; }
+    static String unreachable() { return PREFIX + "unreachable"; }
+    static String fallbackPhone(String chat) { return PREFIX + "fallback:" + chat; }
     static String schedule(String code) { return PREFIX + "site:" + code + ":schedule"; }
     static String coordinator(String county) { return PREFIX + "coordinator:" + county; }
     static String ladder(String id) { return PREFIX + "ladder:" + id; }

@@ -29,6 +29,7 @@ import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.PipeliningBase;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * The care domain in Redis (hashes and sets, see {@link Keys}). Hot look-ups (who an address is,
@@ -240,6 +241,53 @@ public final class RedisCareStore implements CareStore {
         }
         guardians.invalidate(childId);
         senders.invalidate(guardian.address().value());
+    }
+
+    @Override
+    public void unlinkGuardian(String childId, Address address) {
+        try (AbstractTransaction tx = redis.multi()) {
+            tx.hdel(Keys.guardians(childId), address.value());
+            tx.srem(Keys.wards(address.value()), childId);
+            tx.exec();
+        }
+        guardians.invalidate(childId);
+        senders.invalidate(address.value());
+    }
+
+    @Override
+    public boolean createInvite(String code, List<String> childIds, Duration ttl) {
+        return "OK".equals(redis.set(Keys.invite(code), String.join(",", childIds),
+                SetParams.setParams().nx().px(ttl.toMillis())));
+    }
+
+    @Override
+    public List<String> invite(String code) {
+        String ids = redis.get(Keys.invite(code));
+        return ids == null || ids.isEmpty() ? List.of() : List.of(ids.split(","));
+    }
+
+    @Override
+    public void setUnreachable(Address address, boolean unreachable) {
+        if (unreachable) {
+            redis.sadd(Keys.unreachable(), address.value());
+        } else {
+            redis.srem(Keys.unreachable(), address.value());
+        }
+    }
+
+    @Override
+    public boolean isUnreachable(Address address) {
+        return redis.sismember(Keys.unreachable(), address.value());
+    }
+
+    @Override
+    public Optional<Address> fallbackPhone(Address chat) {
+        return Optional.ofNullable(redis.get(Keys.fallbackPhone(chat.value()))).map(Address::new);
+    }
+
+    @Override
+    public void setFallbackPhone(Address chat, Address phone) {
+        redis.set(Keys.fallbackPhone(chat.value()), phone.value());
     }
 
     @Override

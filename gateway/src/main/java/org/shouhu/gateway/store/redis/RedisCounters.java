@@ -28,14 +28,23 @@ public final class RedisCounters implements Once, RateLimiter {
     }
 
     @Override
+    public boolean seen(String key) {
+        return redis.exists(Keys.once(key));
+    }
+
+    @Override
     public void forget(String key) {
         redis.del(Keys.once(key));
     }
 
     @Override
     public boolean tryAcquire(String key, int limit, Duration window) {
+        return increment(key, window) <= limit;
+    }
+
+    @Override
+    public long increment(String key, Duration window) {
         long windowNo = clock.millis() / window.toMillis();
-        Object n = redis.eval(COUNT, List.of(Keys.rate(key, windowNo)), List.of(String.valueOf(window.toMillis())));
-        return ((Long) n) <= limit;
+        return (Long) redis.eval(COUNT, List.of(Keys.rate(key, windowNo)), List.of(String.valueOf(window.toMillis())));
     }
 }

@@ -1,0 +1,123 @@
+package org.shouhu.routes.care;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.Phone;
+import org.shouhu.routes.port.CareStore;
+import org.shouhu.routes.port.Once;
+import org.shouhu.routes.port.RateLimiter;
+import org.shouhu.templates.TemplateKey;
+
+/**
+ * Binds migrant parents' chat accounts to their children: a grandparent ({@code YQ}) or staff
+ * ({@code 邀请 3}) gets a 6-digit code valid 24 hours; the parent sends {@code 绑定 123456} on
+ * WeChat or {@code /start 123456} on Telegram and becomes a guardian (parent) of the same
+ * children. Five wrong codes lock the account for an hour. {@code 解绑} or {@code /stop} undoes it.
+ */
+final class ChatBinding {
+
+    static final Duration CODE_VALID = Duration.ofHours(24);
+    static final int ATTEMPTS = 5;
+    static final String PARENT = "父母";
+    private static final Duration LOCK = Duration.ofHours(1);
+
+    private final CareStore store;
+    private final RateLimiter limiter;
+    private final Once once;
+    private final SecureRandom random = new SecureRandom();
+
+    ChatBinding(CareStore store, RateLimiter limiter, Once once) {
+        this.store = store;
+        this.limiter = limiter;
+        this.once = once;
+    }
+
+    /** A guardian's {@code YQ [小明]}: a code for all their children, or the one named. */
+    void inviteByGuardian(Sender sender, String childName, Outgoing out) {
+        List<Child> children = sender.children();
+        if (childName != null) {
+            children = children.stream().filter(c -> c.name().contains(childName)).toList();
+        }
+        if (children.isEmpty()) {
+            out.reply(TemplateKey.USAGE_INVITE);
+            return;
+        }
+        issue(children, out);
+    }
+
+    /** Staff {@code 邀请 3}: a code for child 3 of their site. */
+    void inviteByStaff(StaffMember member, String rosterNo, Outgoing out) {
+        Optional<Child> child = rosterNo == null ? Optional.empty() : store.roster(member.siteCode()).stream()
+                .filter(c -> String.valueOf(c.rosterNo()).equals(rosterNo.strip())).findFirst();
+        if (child.isEmpty()) {
+            out.reply(TemplateKey.USAGE_INVITE);
+            return;
+        }
+        issue(List.of(child.get()), out);
+    }
+
+    private void issue(List<Child> children, Outgoing out) {
+        List<String> ids = children.stream().map(Child::id).toList();
+        String code;
+        do {
+            code = String.format("%06d", random.nextInt(1_000_000));
+        } while (!store.createInvite(code, ids, CODE_VALID));
+        out.reply(TemplateKey.INVITE_CODE, Map.of("code", code, "children", names(children)));
+    }
+
+    /** {@code 绑定 123456 [phone]} from a chat account. */
+    void bind(Sender sender, String code, String phone, Outgoing out) {
+        Address account = sender.address();
+        if (account.isSms()) {
+            out.reply(TemplateKey.BIND_IN_CHAT);
+            return;
+        }
+        String lock = "bind-lock:" + account.value();
+        if (once.seen(lock)) {
+            out.reply(TemplateKey.BIND_LOCKED);
+            return;
+        }
+        List<Child> children = new ArrayList<>();
+        for (String id : store.invite(code)) {
+            store.child(id).ifPresent(children::add);
+        }
+        if (children.isEmpty()) {
+            wrongCode(account, lock, out);
+            return;
+        }
+        for (Child child : children) {
+            store.linkGuardian(child.id(), new Guardian(account, PARENT));
+        }
+        Phone.parse(phone).ifPresent(p -> store.setFallbackPhone(account, Address.of(p)));
+        store.setUnreachable(account, false);
+        out.reply(TemplateKey.BOUND, Map.of("children", names(children)));
+    }
+
+    private void wrongCode(Address account, String lock, Outgoing out) {
+        long left = ATTEMPTS - limiter.increment("bind-fail:" + account.value(), LOCK);
+        if (left <= 0) {
+            once.first(lock, LOCK);
+            out.reply(TemplateKey.BIND_LOCKED);
+        } else {
+            out.reply(TemplateKey.BIND_FAILED, Map.of("left", String.valueOf(left)));
+        }
+    }
+
+    /** {@code 解绑} / {@code /stop}: the chat account stops following every child. */
+    void unbind(Sender sender, Outgoing out) {
+        for (Child child : sender.children()) {
+            store.unlinkGuardian(child.id(), sender.address());
+        }
+        out.reply(TemplateKey.UNBOUND);
+    }
+
+    private static String names(List<Child> children) {
+        return children.stream().map(Child::name).collect(Collectors.joining("、"));
+    }
+}

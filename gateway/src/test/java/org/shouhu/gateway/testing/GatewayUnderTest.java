@@ -46,6 +46,9 @@ public final class GatewayUnderTest implements AutoCloseable {
     public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
     public static final String MESSAGES_PATH = "/2010-04-01/Accounts/.*/Messages.json";
 
+    /** In an extra environment value, stands for the WireMock base URL (all provider APIs share one stub). */
+    public static final String STUB = "{stub}";
+
     /** One SMS as Twilio's API received it. */
     public record Sms(String to, String body) {
     }
@@ -81,7 +84,7 @@ public final class GatewayUnderTest implements AutoCloseable {
         env.put("TWILIO_AUTH_TOKEN", AUTH_TOKEN);
         env.put("TWILIO_FROM", OUR_NUMBER);
         env.put("TWILIO_API_URL", twilioApi.baseUrl());
-        env.putAll(extraEnv);
+        extraEnv.forEach((k, v) -> env.put(k, v.replace(STUB, twilioApi.baseUrl())));
         gateway = Gateway.start(Config.fromEnv(env), clock);
         base = "http://127.0.0.1:" + gateway.httpPort();
         webhooks = new TwilioWebhooks(base, PUBLIC_URL, ACCOUNT, AUTH_TOKEN, OUR_NUMBER);

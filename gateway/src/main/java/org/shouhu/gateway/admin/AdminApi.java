@@ -37,7 +37,7 @@ public final class AdminApi implements HttpEndpoint {
 
     private static final String PREFIX = "/api/";
     private static final String PATHS = "/api/sites/{code}, /api/sites/{code}/staff, /api/sites/{code}/children, "
-            + "/api/sites/{code}/schedule, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
+            + "/api/sites/{code}/children/{childId}/guardians/{address}, /api/sites/{code}/schedule, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
             + "/api/sites/{code}/today and /api/messages?to={phone}";
     private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes");
     private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
@@ -113,6 +113,11 @@ public final class AdminApi implements HttpEndpoint {
         if (parts.size() == 3 && parts.get(0).equals("counties") && parts.get(2).equals("coordinator")) {
             allow(call, "PUT");
             return reply(200, safety().putCoordinator(parts.get(1), JsonBody.parse(call.body(), SafetyAdmin.COORDINATOR_FIELDS)));
+        }
+        if (parts.size() == 6 && parts.get(0).equals("sites") && parts.get(2).equals("children")
+                && parts.get(4).equals("guardians")) {
+            allow(call, "DELETE");
+            return removeGuardian(existingSite(parts.get(1)), parts.get(3), parts.get(5));
         }
         if (parts.equals(List.of("messages"))) {
             allow(call, "GET");
@@ -264,6 +269,23 @@ public final class AdminApi implements HttpEndpoint {
             phone = Phone.parse("+" + text);
         }
         return phone.orElseThrow(() -> new InvalidInput("to", "\"" + to.strip() + "\" is not a phone number"));
+    }
+
+    /**
+     * {@code DELETE /api/sites/{code}/children/{childId}/guardians/{address}}: staff remove a guardian
+     * (a phone like +8613912345678, or a chat account like telegram:12345, URL-encoded).
+     */
+    private HttpReply removeGuardian(Site site, String childId, String rawAddress) {
+        String address = java.net.URLDecoder.decode(rawAddress, java.nio.charset.StandardCharsets.UTF_8).strip();
+        var child = care.child(childId).filter(c -> c.siteCode().equals(site.code()))
+                .orElseThrow(() -> new ApiRefusal(404, "no child " + childId + " at site " + site.code()));
+        boolean linked = care.guardiansOf(child.id()).stream().anyMatch(g -> g.address().value().equals(address));
+        if (!linked) {
+            throw new ApiRefusal(404, "this address is not a guardian of child " + childId);
+        }
+        care.unlinkGuardian(child.id(), new org.shouhu.routes.model.Address(address));
+        LOG.info("guardian {} removed from child {}", org.shouhu.routes.model.Phone.mask(address), childId);
+        return reply(200, Map.of("childId", childId, "removed", address));
     }
 
     // --- answers

@@ -33,6 +33,11 @@ public final class Demo {
     private static final String TOKEN = "demo-auth-token";
     private static final String ADMIN = "demo-admin-token";
     private static final String OUR_NUMBER = "+8610690000";
+    private static final String TELEGRAM_TOKEN = "100200300:DemoBotToken_abc";
+    private static final String TELEGRAM_SECRET = "demo-telegram-secret";
+    private static final String MOM_TELEGRAM = "telegram:777001";
+    private int telegramUpdates;
+    private String lastInviteCode;
 
     private final PrintStream out;
     private final Map<String, String> who = new LinkedHashMap<>();
@@ -41,6 +46,7 @@ public final class Demo {
     private Gateway gateway;
     private TwilioWebhooks twilio;
     private SettableClock clock;
+    private String base;
 
     private Demo(PrintStream out) {
         this.out = out;
@@ -70,9 +76,13 @@ public final class Demo {
             env.put("TWILIO_AUTH_TOKEN", TOKEN);
             env.put("TWILIO_FROM", OUR_NUMBER);
             env.put("TWILIO_API_URL", provider.url());
+            env.put("TELEGRAM_BOT_TOKEN", TELEGRAM_TOKEN);
+            env.put("TELEGRAM_WEBHOOK_SECRET", TELEGRAM_SECRET);
+            env.put("TELEGRAM_API_URL", provider.url());
             try (Gateway g = Gateway.start(Config.fromEnv(env), clock)) {
                 gateway = g;
                 twilio = new TwilioWebhooks(base, base, ACCOUNT, TOKEN, OUR_NUMBER);
+                this.base = base;
                 day(base);
             }
         }
@@ -80,25 +90,36 @@ public final class Demo {
 
     private void day(String base) throws Exception {
         out.println("守护 Shouhu demo — one day at 永丰小学托管点 (site ZT0427), " + DAY);
-        out.println("SMS go to a simulated provider on 127.0.0.1; phone numbers are masked as in the logs.");
+        out.println("SMS (📱) and Telegram (💬) go to a simulated provider on 127.0.0.1; phone numbers are masked as in the logs.");
         out.println();
         setUp(base);
 
         say("08:00", "+8613600000009", "陌生人", "你好");
         say("08:01", "+8613912340005", "赵小丽的奶奶", "DJ 赵小丽 ZT0427");
         say("08:02", "+8613800000001", "张队长", "批 1");
+        say("08:03", "+8613912345678", "王小明的奶奶", "YQ");
+        chat("08:04", "王小明的妈妈", "/start " + lastInviteCode);
         say("08:05", "+8613800000002", "李志愿者", "到 1 2 5");
         say("08:15", "+8613912340003", "张小刚的爷爷", "2");
+        tick("08:30", "no-show check: 30 minutes after opening");
         say("08:40", "+8613800000001", "张队长", "未到");
+        tick("08:45", "nobody answered for 15 minutes: the captain is told");
+        say("08:50", "+8613912340004", "陈小芳的妈妈", "2");
         say("10:00", "+8613912345678", "王小明的奶奶", "４");
+        say("10:30", "+8613800000001", "张队长", "课 防溺水");
         say("12:00", "+8613800000001", "张队长", "通知 明天有大雨，请8点前送到，下午提前到5点接。");
         say("16:30", "+8613912340002", "李小红的外婆", "3");
+        tick("17:00", "pick-up reminder: 30 minutes before closing");
         say("17:05", "+8613800000002", "李志愿者", "走 1 奶奶");
         say("17:10", "+8613800000002", "李志愿者", "走 2 志愿者护送");
         say("17:12", "+8613800000002", "李志愿者", "走 9");
         say("17:15", "+8613912340002", "李小红的外婆", "TD");
         say("17:20", "+8613800000001", "张队长", "通知 今天辛苦了，明天见。");
-        say("17:30", "+8613800000001", "张队长", "名单");
+        tick("17:35", "the day's drowning-prevention alert, right after pick-up time");
+        tick("17:45", "overdue check: 15 minutes after closing, 赵小丽 is still there");
+        say("17:50", "+8613912340005", "赵小丽的奶奶", "1");
+        say("18:00", "+8613800000002", "李志愿者", "走 5 奶奶");
+        say("18:05", "+8613800000001", "张队长", "名单");
 
         out.println();
         out.println("── what the admin API says was sent to 王小明的奶奶 (GET /api/messages?to=…):");
@@ -117,6 +138,7 @@ public final class Demo {
         child(base, "张小刚", "+8613912340003", "爷爷", "张小刚的爷爷", null, null, null);
         child(base, "陈小芳", "+8613912340004", "妈妈", "陈小芳的妈妈", null, null, null);
         who.put("+8613912340005", "赵小丽的奶奶");
+        who.put(MOM_TELEGRAM, "王小明的妈妈");
         who.put("+8613600000009", "陌生人");
         out.println("   site ZT0427, captain 张队长, volunteer 李志愿者, children 1王小明 2李小红 3张小刚 4陈小芳");
         out.println();
@@ -139,7 +161,7 @@ public final class Demo {
         call("POST", base + "/api/sites/ZT0427/children", "{\"name\":\"" + name + "\",\"guardians\":[" + guardians + "]}");
     }
 
-    /** One person texts at a time of day; prints the text and every SMS that follows. */
+    /** One person texts at a time of day; prints the text and every message that follows. */
     private void say(String time, String from, String name, String text) throws Exception {
         clock.set(at(time));
         out.println("── " + time + "  " + name + " (" + Phone.mask(from) + ") texts: " + text);
@@ -147,11 +169,44 @@ public final class Demo {
         if (status != 200) {
             out.println("   gateway answered HTTP " + status);
         }
+        delivered();
+    }
+
+    /** The migrant mother writes to the Telegram bot. */
+    private void chat(String time, String name, String text) throws Exception {
+        clock.set(at(time));
+        out.println("── " + time + "  " + name + " (Telegram) writes: " + text);
+        String update = "{\"update_id\":" + (++telegramUpdates) + ",\"message\":{\"message_id\":" + telegramUpdates
+                + ",\"chat\":{\"id\":777001,\"type\":\"private\"},\"date\":0,\"text\":\"" + text + "\"}}";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/telegram"))
+                .header("Content-Type", "application/json").header("X-Telegram-Bot-Api-Secret-Token", TELEGRAM_SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString(update)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            out.println("   gateway answered HTTP " + response.statusCode());
+        }
+        delivered();
+    }
+
+    /** Time passes; the safety loop fires what is due, as Quartz's sweep does every few seconds. */
+    private void tick(String time, String what) throws Exception {
+        clock.set(at(time));
+        out.println("── " + time + "  ⏱ " + what);
+        gateway.runSafety();
+        delivered();
+    }
+
+    private void delivered() throws Exception {
         gateway.drainOutbox();
         for (SimulatedProvider.Sms sms : provider.take()) {
             String to = sms.to();
-            out.printf("   📱 %-8s %s%n", who.getOrDefault(to, Phone.mask(to)), sms.body());
-            twilio.status(sms.sid(), to, "delivered");
+            out.printf("   %s %-8s %s%n", to.startsWith("telegram:") ? "💬" : "📱", who.getOrDefault(to, Phone.mask(to)), sms.body());
+            java.util.regex.Matcher code = java.util.regex.Pattern.compile("邀请码(\\d{6})").matcher(sms.body());
+            if (code.find()) {
+                lastInviteCode = code.group(1);
+            }
+            if (!to.startsWith("telegram:")) {
+                twilio.status(sms.sid(), to, "delivered");
+            }
         }
     }
 

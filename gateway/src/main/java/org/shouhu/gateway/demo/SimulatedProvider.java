@@ -1,5 +1,7 @@
 package org.shouhu.gateway.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -16,8 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in for Twilio's REST API on loopback: accepts {@code POST /2010-04-01/Accounts/{sid}/Messages.json}
- * as Twilio does (201 with a queued message) and keeps each message, so the demo can show what
+ * A stand-in for Twilio's REST API and Telegram's Bot API on loopback: accepts
+ * {@code POST /2010-04-01/Accounts/{sid}/Messages.json} as Twilio does (201 with a queued message)
+ * and {@code POST /bot{token}/sendMessage} as Telegram does, and keeps each message, so the demo can show what
  * every phone received. Never reaches the internet.
  */
 public final class SimulatedProvider implements AutoCloseable {
@@ -25,6 +28,8 @@ public final class SimulatedProvider implements AutoCloseable {
     /** One SMS as the provider took it. */
     public record Sms(String sid, String to, String from, String body, String statusCallback) {
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -36,6 +41,7 @@ public final class SimulatedProvider implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/2010-04-01/Accounts/", this::handle);
+        server.createContext("/bot", this::telegram);
         executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "simulated-provider");
             t.setDaemon(true);
@@ -73,6 +79,16 @@ public final class SimulatedProvider implements AutoCloseable {
         }
         reply(exchange, 201, "{\"sid\":\"" + sid + "\",\"status\":\"queued\",\"to\":\"" + form.get("To")
                 + "\",\"num_segments\":\"1\",\"direction\":\"outbound-api\",\"api_version\":\"2010-04-01\"}");
+    }
+
+    /** Telegram's sendMessage: kept as a message to {@code telegram:<chat_id>}. */
+    private void telegram(HttpExchange exchange) throws IOException {
+        JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+        String sid = "tg" + sequence.incrementAndGet();
+        synchronized (this) {
+            received.add(new Sms(sid, "telegram:" + body.path("chat_id").asText(), null, body.path("text").asText(), null));
+        }
+        reply(exchange, 200, "{\"ok\":true,\"result\":{\"message_id\":" + sequence.get() + "}}");
     }
 
     private static Map<String, String> form(String body) {

@@ -200,6 +200,19 @@ class ChatChannelsTest {
     }
 
     @Test
+    void staffCanRemoveAGuardian() throws Exception {
+        String code = inviteCode(WANG_GRANDMA);
+        telegram("/start " + code);
+        telegramSent();
+        assertEquals(404, gw.admin("DELETE", "/api/sites/ZT0427/children/c1/guardians/telegram%3A999", null).statusCode());
+        assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/c1/guardians/telegram%3A" + TG_CHAT, null).statusCode());
+        gw.at("08:05");
+        gw.text(VOLUNTEER, "到 1");
+        assertEquals(List.of(), telegramSent());
+        assertEquals(2, gw.sent().stream().filter(s -> s.body().contains("已到")).count(), "the grandmother and father still get it");
+    }
+
+    @Test
     void whatsappRidesTheTwilioChannel() throws Exception {
         String code = inviteCode(WANG_GRANDMA);
         gw.text("whatsapp:+8613911112222", "绑定 " + code);

@@ -90,18 +90,22 @@ class SafetyLoopTest {
     void theGuardiansAnswerClosesTheLadder() throws Exception {
         gw.tick("08:30");
         gw.sent();
+        gw.tick("08:45");
+        gw.sent(); // the captain hears of all three
         gw.text(WANG_FATHER, "1");
-        assertEquals(List.of(new Sms(WANG_FATHER, SIG + "收到，已告诉托管点王小明在路上。")), gw.sent());
+        assertEquals(List.of(new Sms(WANG_FATHER, SIG + "收到，已告诉托管点王小明在路上。"),
+                new Sms(CAPTAIN, SIG + "1号王小明家长回复：在路上。")), gw.sent());
         gw.text(LI_GRANDMA, "2");
-        assertEquals(List.of(SIG + "已记下李小红今天请假，托管点已知道。回4查询"), to(gw.sent(), LI_GRANDMA));
-        gw.at("08:40");
+        assertEquals(List.of(new Sms(LI_GRANDMA, SIG + "已记下李小红今天请假，托管点已知道。回4查询"),
+                new Sms(CAPTAIN, SIG + "2号李小红今天请假（外婆报告）。")), gw.sent());
+        gw.at("08:50");
         gw.text(VOLUNTEER, "到 3");
         gw.sent();
-        gw.tick("08:45");
-        assertEquals(List.of(), gw.sent(), "every ladder was closed: nobody is escalated");
-        assertEquals("closed:on-the-way@2026-07-15T00:30:00Z", ladder(LadderKind.NO_SHOW, "c1").steps().get(1));
-        assertEquals("closed:absent@2026-07-15T00:30:00Z", ladder(LadderKind.NO_SHOW, "c2").steps().get(1));
-        assertEquals("closed:checked-in@2026-07-15T00:40:00Z", ladder(LadderKind.NO_SHOW, "c3").steps().get(1));
+        gw.tick("09:00");
+        assertEquals(List.of(), gw.sent(), "every ladder was closed: the coordinator is not called");
+        assertEquals("closed:on-the-way@2026-07-15T00:45:00Z", ladder(LadderKind.NO_SHOW, "c1").steps().get(2));
+        assertEquals("closed:absent@2026-07-15T00:45:00Z", ladder(LadderKind.NO_SHOW, "c2").steps().get(2));
+        assertEquals("closed:checked-in@2026-07-15T00:50:00Z", ladder(LadderKind.NO_SHOW, "c3").steps().get(2));
     }
 
     @Test

@@ -105,8 +105,15 @@ final class GuardianActions {
             return;
         }
         store.putDayRecord(c.siteCode(), today, record.absent());
-        ladders.close(c, LadderKind.NO_SHOW, "absent");
+        boolean captainWasTold = ladders.close(c, LadderKind.NO_SHOW, "absent").stream().anyMatch(l -> l.step() >= 1);
         out.reply(TemplateKey.ABSENCE_RECORDED, Map.of("child", c.name()));
+        if (captainWasTold) {
+            String relation = relationOf(sender, c);
+            for (StaffMember captain : captainsOrAll(c.siteCode())) {
+                out.notify(Address.of(captain.phone()), TemplateKey.ABSENCE_TO_STAFF,
+                        Map.of("rosterNo", String.valueOf(c.rosterNo()), "child", c.name(), "relation", relation));
+            }
+        }
     }
 
     /** {@code 3 [名字]}: ask the site to escort the child home; the site's captains (or all staff) are told. */
@@ -121,14 +128,18 @@ final class GuardianActions {
         store.putDayRecord(c.siteCode(), today, record.withEscort());
         ladders.close(c, LadderKind.OVERDUE, "escort");
         out.reply(TemplateKey.ESCORT_REQUESTED, Map.of("child", c.name()));
-        String relation = store.guardiansOf(c.id()).stream()
-                .filter(g -> g.address().equals(sender.address()))
-                .map(Guardian::relation).findFirst().orElse(Guardian.DEFAULT_RELATION);
+        String relation = relationOf(sender, c);
         for (StaffMember member : captainsOrAll(c.siteCode())) {
             out.notify(Address.of(member.phone()), TemplateKey.ESCORT_TO_STAFF,
                     Map.of("rosterNo", String.valueOf(c.rosterNo()), "child", c.name(),
                             "relation", relation, "phone", sender.address().id()));
         }
+    }
+
+    private String relationOf(Sender sender, Child child) {
+        return store.guardiansOf(child.id()).stream()
+                .filter(g -> g.address().equals(sender.address()))
+                .map(Guardian::relation).findFirst().orElse(Guardian.DEFAULT_RELATION);
     }
 
     private List<StaffMember> captainsOrAll(String siteCode) {

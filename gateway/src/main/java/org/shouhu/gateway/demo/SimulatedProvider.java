@@ -91,7 +91,8 @@ public final class SimulatedProvider implements AutoCloseable {
         reply(exchange, 200, "{\"ok\":true,\"result\":{\"message_id\":" + sequence.get() + "}}");
     }
 
-    private static Map<String, String> form(String body) {
+    /** Reads a form body ({@code To=%2B86…&Body=…}) as a provider would. */
+    public static Map<String, String> form(String body) {
         Map<String, String> fields = new LinkedHashMap<>();
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');

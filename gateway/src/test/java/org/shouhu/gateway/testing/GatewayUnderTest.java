@@ -11,11 +11,9 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -23,12 +21,12 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.shouhu.gateway.Gateway;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.config.Config;
+import org.shouhu.gateway.demo.SimulatedProvider;
 import org.shouhu.gateway.demo.TwilioWebhooks;
 
 /**
@@ -190,7 +188,7 @@ public final class GatewayUnderTest implements AutoCloseable {
         List<LoggedRequest> all = twilioApi.findAll(postRequestedFor(urlPathMatching(MESSAGES_PATH)));
         List<Sms> fresh = new ArrayList<>();
         for (LoggedRequest r : all.subList(seen, all.size())) {
-            Map<String, String> form = form(r.getBodyAsString());
+            Map<String, String> form = SimulatedProvider.form(r.getBodyAsString());
             fresh.add(new Sms(form.get("To"), form.get("Body")));
         }
         seen = all.size();
@@ -220,18 +218,6 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     public String baseUrl() {
         return base;
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return fields;
     }
 
     @Override

@@ -37,7 +37,7 @@ public final class AdminApi implements HttpEndpoint {
 
     private static final String PREFIX = "/api/";
     private static final String PATHS = "/api/sites/{code}, /api/sites/{code}/staff, /api/sites/{code}/children, "
-            + "/api/sites/{code}/children/{childId}/guardians/{address}, /api/sites/{code}/schedule, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
+            + "/api/sites/{code}/children/{childId}/guardians/{address}, /api/sites/{code}/schedule, /api/sites/{code}/lessons, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
             + "/api/sites/{code}/today and /api/messages?to={phone}";
     private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes");
     private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
@@ -142,6 +142,10 @@ public final class AdminApi implements HttpEndpoint {
                 case "today" -> {
                     allow(call, "GET");
                     return today(existingSite(code));
+                }
+                case "lessons" -> {
+                    allow(call, "POST");
+                    return reply(201, safety().recordLesson(existingSite(code), JsonBody.parse(call.body(), SafetyAdmin.LESSON_FIELDS)));
                 }
                 case "schedule" -> {
                     allow(call, "PUT");

@@ -16,12 +16,14 @@ import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.routes.care.Alert;
 import org.shouhu.routes.care.Alerts;
 import org.shouhu.routes.care.Coordinator;
+import org.shouhu.routes.care.Lessons;
 import org.shouhu.routes.care.SafetyService;
 import org.shouhu.routes.care.Site;
 import org.shouhu.routes.care.SiteSchedule;
 import org.shouhu.routes.model.DeliveryStatus;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.MessageStore;
+import org.shouhu.routes.port.Outbox;
 import org.shouhu.routes.port.SafetyStore;
 import org.shouhu.templates.SmsLength;
 import org.shouhu.templates.TemplateKey;
@@ -36,6 +38,7 @@ public final class SafetyAdmin {
     static final List<String> COORDINATOR_FIELDS = List.of("phone", "name");
     static final List<String> ALERT_FIELDS = List.of("scope", "kind", "text");
     static final List<String> CLOCK_FIELDS = List.of("now");
+    static final List<String> LESSON_FIELDS = List.of("topic");
     private static final Pattern URL = Pattern.compile("(?i)(https?://|www\\.|[a-z0-9-]+\\.(com|cn|net|org|top|xyz|cc)\\b)");
     private static final Pattern DAYS = Pattern.compile("[1-7]{1,7}");
     private static final int ALERT_MAX = SmsLength.ucs2Capacity(TemplateKey.ALERT.maxSegments()) - 20;
@@ -45,10 +48,15 @@ public final class SafetyAdmin {
     private final Alerts alerts;
     private final MessageStore messages;
     private final SettableClock clock;
+    private final Lessons lessons;
+    private final Outbox outbox;
 
     /** {@code clock} is null unless the gateway runs on a simulated clock. */
-    public SafetyAdmin(SafetyStore safety, SafetyService service, Alerts alerts, MessageStore messages, SettableClock clock) {
+    public SafetyAdmin(SafetyStore safety, SafetyService service, Alerts alerts, Lessons lessons, Outbox outbox,
+                       MessageStore messages, SettableClock clock) {
         this.safety = safety;
+        this.lessons = lessons;
+        this.outbox = outbox;
         this.service = service;
         this.alerts = alerts;
         this.messages = messages;
@@ -92,6 +100,13 @@ public final class SafetyAdmin {
         v.put("reminderMinutes", s.reminderMinutes());
         v.put("noShowMinutes", s.noShowMinutes());
         return v;
+    }
+
+    /** {@code POST /api/sites/{code}/lessons {"topic":"防溺水"}}: records today's lesson and tells every guardian. */
+    Map<String, Object> recordLesson(Site site, JsonBody body) {
+        String topic = Typed.of("topic", body.text("topic")).required().atMost(12).text();
+        int notified = outbox.enqueue(lessons.record(site, topic)).size();
+        return Map.of("site", site.code(), "topic", topic, "notified", notified);
     }
 
     /** {@code PUT /api/counties/{county}/coordinator}: who gets the last step of every ladder in the county. */

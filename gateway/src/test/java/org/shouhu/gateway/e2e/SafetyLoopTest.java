@@ -187,6 +187,13 @@ class SafetyLoopTest {
         assertEquals(List.of(SIG + "永丰小学托管点今天上了防溺水安全课，请在家和孩子再说一说。不私自下水，不去河边水塘。"),
                 to(sent, WANG_GRANDMA));
         assertEquals(List.of(SIG + "已记录今天的防溺水课，已通知4位家长。"), to(sent, CAPTAIN));
+        assertEquals("防溺水", gw.gateway.safetyStore().lesson("ZT0427", DAY).orElseThrow());
+
+        var api = gw.admin("POST", "/api/sites/ZT0427/lessons", "{\"topic\":\"交通安全\"}");
+        assertEquals(201, api.statusCode(), api.body());
+        gw.gateway.drainOutbox();
+        assertEquals(List.of(SIG + "永丰小学托管点今天上了交通安全课，请在家和孩子再说一说。"), to(gw.sent(), LI_GRANDMA));
+        assertEquals(400, gw.admin("POST", "/api/sites/ZT0427/lessons", "{}").statusCode());
     }
 
     @Test

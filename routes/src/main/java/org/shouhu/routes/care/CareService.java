@@ -32,7 +32,7 @@ public final class CareService {
         this.once = once;
         this.day = day;
         this.guardians = new GuardianActions(store, safety, ladders, day);
-        this.staff = new StaffActions(store, ladders, day, budget);
+        this.staff = new StaffActions(store, ladders, new Lessons(store, safety, day), day, budget);
     }
 
     /** The messages that answer {@code command} from {@code sender}, after its effects are stored. */

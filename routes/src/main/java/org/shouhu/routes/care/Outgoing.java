@@ -34,6 +34,12 @@ public final class Outgoing {
         return this;
     }
 
+    /** Messages built elsewhere (a lesson's notices), in order. */
+    public Outgoing add(List<OutboundMessage> more) {
+        messages.addAll(more);
+        return this;
+    }
+
     public List<OutboundMessage> messages() {
         return List.copyOf(messages);
     }

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.templates.TemplateKey;
 
@@ -22,11 +23,13 @@ final class StaffActions {
 
     private final CareStore store;
     private final EscalationLadders ladders;
+    private final Lessons lessons;
     private final CareDay day;
     private final TextBudget budget;
 
-    StaffActions(CareStore store, EscalationLadders ladders, CareDay day, TextBudget budget) {
+    StaffActions(CareStore store, EscalationLadders ladders, Lessons lessons, CareDay day, TextBudget budget) {
         this.store = store;
+        this.lessons = lessons;
         this.ladders = ladders;
         this.day = day;
         this.budget = budget;
@@ -196,19 +199,9 @@ final class StaffActions {
 
     /** {@code 课 防溺水}: every guardian of the site hears what was taught, so it is repeated at home. */
     void recordLesson(StaffMember member, String topic, Outgoing out) {
-        Site site = site(member);
-        Map<String, String> values = new HashMap<>(Map.of("site", site.name(), "topic", topic));
-        if (topic.contains("溺水") || topic.contains("游泳")) {
-            values.put("drowning", "1");
-        }
-        int reached = 0;
-        for (Address to : guardianAddresses(site.code())) {
-            if (!store.isOptedOut(to)) {
-                out.notify(to, TemplateKey.LESSON_NOTICE, values);
-                reached++;
-            }
-        }
-        out.reply(TemplateKey.LESSON_RECORDED, Map.of("topic", topic, "count", String.valueOf(reached)));
+        List<OutboundMessage> notices = lessons.record(site(member), topic);
+        out.add(notices);
+        out.reply(TemplateKey.LESSON_RECORDED, Map.of("topic", topic, "count", String.valueOf(notices.size())));
     }
 
     private Set<Address> guardianAddresses(String siteCode) {

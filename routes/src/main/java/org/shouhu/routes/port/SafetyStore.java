@@ -26,6 +26,11 @@ public interface SafetyStore {
 
     Optional<Coordinator> coordinator(String county);
 
+    /** Records the safety lesson a site taught on a day (the last one recorded wins). */
+    void recordLesson(String siteCode, LocalDate date, String topic);
+
+    Optional<String> lesson(String siteCode, LocalDate date);
+
     /** Opens a ladder at step 0 with its next step due at {@code nextAt}; false when one was already open. */
     boolean openLadder(Ladder ladder, Instant nextAt);
 

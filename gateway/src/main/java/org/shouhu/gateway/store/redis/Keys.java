@@ -36,6 +36,7 @@ final class Keys {
     static String unreachable() { return PREFIX + "unreachable"; }
     static String fallbackPhone(String chat) { return PREFIX + "fallback:" + chat; }
     static String schedule(String code) { return PREFIX + "site:" + code + ":schedule"; }
+    static String lessons(String code) { return PREFIX + "site:" + code + ":lessons"; }
     static String coordinator(String county) { return PREFIX + "coordinator:" + county; }
     static String ladder(String id) { return PREFIX + "ladder:" + id; }
     static String laddersOfChild(String code, LocalDate date, String childId) {

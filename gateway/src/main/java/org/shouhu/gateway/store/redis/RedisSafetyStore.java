@@ -96,6 +96,16 @@ public final class RedisSafetyStore implements SafetyStore {
     }
 
     @Override
+    public void recordLesson(String siteCode, LocalDate date, String topic) {
+        redis.hset(Keys.lessons(siteCode), date.toString(), topic);
+    }
+
+    @Override
+    public Optional<String> lesson(String siteCode, LocalDate date) {
+        return Optional.ofNullable(redis.hget(Keys.lessons(siteCode), date.toString()));
+    }
+
+    @Override
     public boolean openLadder(Ladder ladder, Instant nextAt) {
         String key = Keys.ladder(ladder.id());
         if (redis.hsetnx(key, "step", String.valueOf(ladder.step())) == 0) {

@@ -12,6 +12,7 @@ import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.schedule.SafetySweep;
 import org.shouhu.gateway.store.redis.RedisSafetyStore;
 import org.shouhu.routes.care.Alerts;
+import org.shouhu.routes.care.ChatBinding;
 import org.shouhu.routes.care.EscalationLadders;
 import org.shouhu.routes.care.Lessons;
 import org.shouhu.routes.care.SafetyService;
@@ -122,7 +123,8 @@ public final class Gateway implements AutoCloseable {
                 .route("/twilio/status", new TwilioStatusEndpoint(twilio, messages, clock))
                 .route("/health", call -> HttpReply.text(200, "PONG".equals(redis.ping()) ? "ok" : "redis?"))
                 .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
-                        new SafetyAdmin(safetyStore, safety, alerts, new Lessons(care, safetyStore, day), messages, messages,
+                        new SafetyAdmin(safetyStore, safety, alerts, new Lessons(care, safetyStore, day), messages,
+                                new ChatBinding(care, counters, counters), care, messages,
                                 clock instanceof SettableClock settable && config.simulatedClock() ? settable : null)))
                 .route(TelegramWebhookEndpoint.PATH, config.telegram()
                         .<HttpEndpoint>map(t -> new TelegramWebhookEndpoint(t, inbound, clock))

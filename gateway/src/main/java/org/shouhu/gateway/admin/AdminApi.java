@@ -37,7 +37,7 @@ public final class AdminApi implements HttpEndpoint {
 
     private static final String PREFIX = "/api/";
     private static final String PATHS = "/api/sites/{code}, /api/sites/{code}/staff, /api/sites/{code}/children, "
-            + "/api/sites/{code}/children/{childId}/guardians/{address}, /api/sites/{code}/schedule, /api/sites/{code}/lessons, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
+            + "/api/sites/{code}/children/{childId}/guardians/{address}, /api/sites/{code}/children/{childId}/invite, /api/sites/{code}/schedule, /api/sites/{code}/lessons, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
             + "/api/sites/{code}/today and /api/messages?to={phone}";
     private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes");
     private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
@@ -118,6 +118,11 @@ public final class AdminApi implements HttpEndpoint {
                 && parts.get(4).equals("guardians")) {
             allow(call, "DELETE");
             return removeGuardian(existingSite(parts.get(1)), parts.get(3), parts.get(5));
+        }
+        if (parts.size() == 5 && parts.get(0).equals("sites") && parts.get(2).equals("children")
+                && parts.get(4).equals("invite")) {
+            allow(call, "POST");
+            return reply(201, safety().invite(existingSite(parts.get(1)), parts.get(3)));
         }
         if (parts.equals(List.of("messages"))) {
             allow(call, "GET");

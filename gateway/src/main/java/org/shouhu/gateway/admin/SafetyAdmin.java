@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.routes.care.Alert;
 import org.shouhu.routes.care.Alerts;
+import org.shouhu.routes.care.ChatBinding;
 import org.shouhu.routes.care.Coordinator;
 import org.shouhu.routes.care.Lessons;
 import org.shouhu.routes.care.SafetyService;
@@ -22,6 +23,7 @@ import org.shouhu.routes.care.Site;
 import org.shouhu.routes.care.SiteSchedule;
 import org.shouhu.routes.model.DeliveryStatus;
 import org.shouhu.routes.model.StoredMessage;
+import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.MessageStore;
 import org.shouhu.routes.port.Outbox;
 import org.shouhu.routes.port.SafetyStore;
@@ -50,11 +52,15 @@ public final class SafetyAdmin {
     private final SettableClock clock;
     private final Lessons lessons;
     private final Outbox outbox;
+    private final ChatBinding binding;
+    private final CareStore care;
 
     /** {@code clock} is null unless the gateway runs on a simulated clock. */
     public SafetyAdmin(SafetyStore safety, SafetyService service, Alerts alerts, Lessons lessons, Outbox outbox,
-                       MessageStore messages, SettableClock clock) {
+                       ChatBinding binding, CareStore care, MessageStore messages, SettableClock clock) {
         this.safety = safety;
+        this.binding = binding;
+        this.care = care;
         this.lessons = lessons;
         this.outbox = outbox;
         this.service = service;
@@ -107,6 +113,15 @@ public final class SafetyAdmin {
         String topic = Typed.of("topic", body.text("topic")).required().atMost(12).text();
         int notified = outbox.enqueue(lessons.record(site, topic)).size();
         return Map.of("site", site.code(), "topic", topic, "notified", notified);
+    }
+
+    /** {@code POST /api/sites/{code}/children/{childId}/invite}: a code staff hand to a child's parents. */
+    Map<String, Object> invite(Site site, String childId) {
+        var child = care.child(childId).filter(c -> c.siteCode().equals(site.code()))
+                .orElseThrow(() -> new ApiRefusal(404, "no child " + childId + " at site " + site.code()));
+        String code = binding.newCode(List.of(child));
+        return Map.of("childId", childId, "code", code,
+                "validUntil", service.clockNow().plus(ChatBinding.CODE_VALID).toString());
     }
 
     /** {@code PUT /api/counties/{county}/coordinator}: who gets the last step of every ladder in the county. */

@@ -200,6 +200,19 @@ class ChatChannelsTest {
     }
 
     @Test
+    void staffCanMakeAnInviteCodeByApiAndBySms() throws Exception {
+        var api = gw.admin("POST", "/api/sites/ZT0427/children/c2/invite", null);
+        assertEquals(201, api.statusCode(), api.body());
+        wechat("绑定 " + json.readTree(api.body()).get("code").asText());
+        assertEquals(List.of("已绑定李小红。到达、接走、提醒和安全通知都会发到这里。回4查询 回0帮助"), wechatSent());
+        assertEquals(404, gw.admin("POST", "/api/sites/ZT0427/children/c99/invite", null).statusCode());
+
+        gw.text(GatewayUnderTest.CAPTAIN, "邀请 3");
+        String sms = to(gw.sent(), GatewayUnderTest.CAPTAIN).get(0);
+        assertTrue(sms.matches("【守护托管】邀请码\\d{6}，24小时内有效（张小刚）。.*"), sms);
+    }
+
+    @Test
     void staffCanRemoveAGuardian() throws Exception {
         String code = inviteCode(WANG_GRANDMA);
         telegram("/start " + code);

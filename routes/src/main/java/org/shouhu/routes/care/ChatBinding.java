@@ -20,9 +20,9 @@ import org.shouhu.templates.TemplateKey;
  * WeChat or {@code /start 123456} on Telegram and becomes a guardian (parent) of the same
  * children. Five wrong codes lock the account for an hour. {@code 解绑} or {@code /stop} undoes it.
  */
-final class ChatBinding {
+public final class ChatBinding {
 
-    static final Duration CODE_VALID = Duration.ofHours(24);
+    public static final Duration CODE_VALID = Duration.ofHours(24);
     static final int ATTEMPTS = 5;
     static final String PARENT = "父母";
     private static final Duration LOCK = Duration.ofHours(1);
@@ -32,7 +32,7 @@ final class ChatBinding {
     private final Once once;
     private final SecureRandom random = new SecureRandom();
 
-    ChatBinding(CareStore store, RateLimiter limiter, Once once) {
+    public ChatBinding(CareStore store, RateLimiter limiter, Once once) {
         this.store = store;
         this.limiter = limiter;
         this.once = once;
@@ -63,12 +63,17 @@ final class ChatBinding {
     }
 
     private void issue(List<Child> children, Outgoing out) {
+        out.reply(TemplateKey.INVITE_CODE, Map.of("code", newCode(children), "children", names(children)));
+    }
+
+    /** A fresh 6-digit code naming these children, valid {@link #CODE_VALID} (also for the admin API). */
+    public String newCode(List<Child> children) {
         List<String> ids = children.stream().map(Child::id).toList();
         String code;
         do {
             code = String.format("%06d", random.nextInt(1_000_000));
         } while (!store.createInvite(code, ids, CODE_VALID));
-        out.reply(TemplateKey.INVITE_CODE, Map.of("code", code, "children", names(children)));
+        return code;
     }
 
     /** {@code 绑定 123456 [phone]} from a chat account. */

@@ -54,6 +54,11 @@ public final class SafetyService {
         this.alerts = alerts;
     }
 
+    /** The gateway's time now (the simulated one in tests and demos). */
+    public java.time.Instant clockNow() {
+        return day.clock().instant();
+    }
+
     /** Fires whatever is due now; returns how many events and ladder steps it took. Safe to call from any node, any time. */
     public synchronized int runDue() {
         LocalDate today = day.today();

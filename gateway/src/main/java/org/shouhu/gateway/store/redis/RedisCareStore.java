@@ -93,16 +93,21 @@ public final class RedisCareStore implements CareStore {
                 .map(this::site).flatMap(Optional::stream).toList();
     }
 
+    /** One phone, one site: checked and written in one step, so two coordinators at once cannot both win. */
+    private static final String PUT_STAFF = """
+            local post = redis.call('GET', KEYS[1])
+            if post and post ~= ARGV[1] then return post end
+            redis.call('SET', KEYS[1], ARGV[1])
+            redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+            return false""";
+
     @Override
     public void putStaff(StaffMember staff) {
         String phone = staff.phone().e164();
-        String post = redis.get(Keys.staffPost(phone));
-        if (post != null && !post.equals(staff.siteCode())) {
-            throw new IllegalStateException("this phone is already staff at site " + post);
-        }
-        try (AbstractTransaction tx = redis.multi()) {
-            writeStaff(tx, staff);
-            tx.exec();
+        Object other = redis.eval(PUT_STAFF, List.of(Keys.staffPost(phone), Keys.siteStaff(staff.siteCode())),
+                List.of(staff.siteCode(), phone, staff.role().name() + "|" + staff.name()));
+        if (other != null) {
+            throw new IllegalStateException("this phone is already staff at site " + other);
         }
         senders.invalidate(phone);
     }

@@ -72,12 +72,13 @@ public final class Gateway implements AutoCloseable {
     private final HttpServer http;
     private final CareDay day;
     private final TwilioApiClient twilioApi;
+    private final CamelInboundSink inbound;
     private final RedisSafetyStore safetyStore;
     private final SafetyService safety;
     private final SafetySweep sweep;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Gateway(Config config, Clock clock) throws Exception {
+    private Gateway(Config config, Clock clock, List<ChannelSender> replacements) throws Exception {
         this.privateRedis = config.redisUrl() == null ? PrivateRedis.start(config.redisDir(), 0) : null;
         this.redis = connect(config.redisUrl() != null ? config.redisUrl() : privateRedis.url(),
                 config.outboxWorkers() + config.httpWorkers() + 8);
@@ -100,6 +101,7 @@ public final class Gateway implements AutoCloseable {
                 new TwilioSender("whatsapp", twilio, twilioApi)));
         config.telegram().ifPresent(t -> senders.add(new TelegramSender(t)));
         config.wechat().ifPresent(w -> senders.add(new WechatSender(w)));
+        senders.addAll(replacements); // a later sender for the same channel wins
 
         this.camel = new DefaultCamelContext();
         camel.addRoutes(new ShouhuRoutes(new ShouhuRoutes.Beans(
@@ -117,7 +119,7 @@ public final class Gateway implements AutoCloseable {
             outbox.start(config.outboxWorkers());
         }
 
-        CamelInboundSink inbound = new CamelInboundSink(producer);
+        this.inbound = new CamelInboundSink(producer);
         this.http = new HttpServer()
                 .route("/twilio/sms", new TwilioInboundEndpoint(twilio, inbound, clock))
                 .route("/twilio/status", new TwilioStatusEndpoint(twilio, messages, clock))
@@ -139,7 +141,12 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts a node; {@code clock} is the system clock in production and a movable one in tests and the demo. */
     public static Gateway start(Config config, Clock clock) throws Exception {
-        return new Gateway(config, clock);
+        return new Gateway(config, clock, List.of());
+    }
+
+    /** A node whose senders for some channels are replaced (the season simulation's in-process provider). */
+    public static Gateway start(Config config, Clock clock, List<ChannelSender> replacements) throws Exception {
+        return new Gateway(config, clock, replacements);
     }
 
     private static UnifiedJedis connect(String url, int poolSize) {
@@ -168,6 +175,11 @@ public final class Gateway implements AutoCloseable {
     /** Sends every message that is due now on the calling thread (tests and the demo). */
     public int drainOutbox() {
         return outbox.drain();
+    }
+
+    /** Where messages people sent enter the inbound route (what every channel endpoint calls). */
+    public CamelInboundSink inbound() {
+        return inbound;
     }
 
     /** Fires what the safety loop has due now (what Quartz does every few seconds). */

@@ -10,6 +10,7 @@ import org.shouhu.gateway.config.Config;
 import org.shouhu.gateway.demo.Demo;
 import org.shouhu.gateway.importer.CsvImport;
 import org.shouhu.gateway.redis.PrivateRedis;
+import org.shouhu.gateway.simulate.SeasonSimulation;
 import org.shouhu.gateway.store.redis.RedisCareStore;
 import redis.clients.jedis.JedisPooled;
 
@@ -21,6 +22,7 @@ public final class Main {
               serve                                   run the gateway (configuration: environment, see .env.example)
               demo                                    play one care-site day on a simulated SMS provider
               import --sites S.csv --children C.csv [--staff T.csv]   load sites, staff and children (see docs/import.md)
+              simulate [--sites 997] [--children 16069] [--days 30] [--seed 42]   a city season (docs/season-simulation.md)
               bench [requests] [threads]              measure one inbound webhook end to end (private Redis, simulated provider)""";
 
     private Main() {
@@ -29,7 +31,7 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         String command = args.length == 0 ? "" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
-        if (command.equals("demo") || command.equals("bench")) {
+        if (command.equals("demo") || command.equals("bench") || command.equals("simulate")) {
             System.setProperty("shouhu.log.level", "WARN"); // their output is the point; keep logs for trouble
         }
         int code;
@@ -39,6 +41,7 @@ public final class Main {
                 case "demo" -> Demo.run(System.out);
                 case "import" -> importCsv(rest);
                 case "bench" -> WebhookBench.run(rest, System.out);
+                case "simulate" -> SeasonSimulation.run(rest, System.out);
                 default -> {
                     System.err.println(USAGE);
                     yield 2;

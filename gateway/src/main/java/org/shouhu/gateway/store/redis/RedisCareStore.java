@@ -45,6 +45,7 @@ public final class RedisCareStore implements CareStore {
     private final Cache<String, List<Child>> rosters = cache(5_000);
     private final Cache<String, List<Guardian>> guardians = cache(100_000);
     private final Cache<String, Site> sites = cache(5_000);
+    private final Cache<String, List<Site>> allSites = cache(1);
 
     public RedisCareStore(UnifiedJedis redis) {
         this.redis = redis;
@@ -63,6 +64,7 @@ public final class RedisCareStore implements CareStore {
             tx.exec();
         }
         sites.invalidate(site.code());
+        allSites.invalidateAll();
     }
 
     private static void writeSite(PipeliningBase tx, Site site) {
@@ -89,8 +91,8 @@ public final class RedisCareStore implements CareStore {
 
     @Override
     public List<Site> sites() {
-        return redis.smembers(Keys.sites()).stream().sorted()
-                .map(this::site).flatMap(Optional::stream).toList();
+        return allSites.get("all", all -> redis.smembers(Keys.sites()).stream().sorted()
+                .map(this::site).flatMap(Optional::stream).toList());
     }
 
     /** One phone, one site: checked and written in one step, so two coordinators at once cannot both win. */
@@ -187,6 +189,7 @@ public final class RedisCareStore implements CareStore {
         rosters.invalidateAll();
         guardians.invalidateAll();
         sites.invalidateAll();
+        allSites.invalidateAll();
         return created;
     }
 

@@ -88,6 +88,11 @@ public final class RedisMessages implements Outbox, MessageStore {
         return stored;
     }
 
+    /** Just the message's class and template (for counting), in one round trip. */
+    public List<String> kindAndTemplate(String id) {
+        return redis.hmget(Keys.message(id), "kind", "template");
+    }
+
     @Override
     public Optional<StoredMessage> load(String id) {
         Map<String, String> h = redis.hgetAll(Keys.message(id));

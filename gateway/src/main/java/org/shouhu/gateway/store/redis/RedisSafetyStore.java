@@ -1,5 +1,7 @@
 package org.shouhu.gateway.store.redis;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +50,9 @@ public final class RedisSafetyStore implements SafetyStore {
             return 1""";
 
     private final UnifiedJedis redis;
+    /** Read every sweep for every site: cached briefly, dropped on a local change (other nodes see it within 10 s). */
+    private final Cache<String, SiteSchedule> schedules = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofSeconds(10)).build();
 
     public RedisSafetyStore(UnifiedJedis redis) {
         this.redis = redis;
@@ -55,6 +60,10 @@ public final class RedisSafetyStore implements SafetyStore {
 
     @Override
     public SiteSchedule schedule(String siteCode) {
+        return schedules.get(siteCode, this::loadSchedule);
+    }
+
+    private SiteSchedule loadSchedule(String siteCode) {
         Map<String, String> h = redis.hgetAll(Keys.schedule(siteCode));
         if (h.isEmpty()) {
             return SiteSchedule.defaults();
@@ -82,6 +91,7 @@ public final class RedisSafetyStore implements SafetyStore {
         h.put("reminderMinutes", String.valueOf(s.reminderMinutes()));
         h.put("noShowMinutes", String.valueOf(s.noShowMinutes()));
         redis.hset(Keys.schedule(siteCode), h);
+        schedules.invalidate(siteCode);
     }
 
     @Override

@@ -1,0 +1,95 @@
+package org.shouhu.gateway.simulate;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.shouhu.gateway.store.redis.RedisMessages;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.DeliveryStatus;
+import org.shouhu.routes.port.ChannelSender;
+import org.shouhu.routes.port.SendFailedException;
+import org.shouhu.routes.port.SendReceipt;
+
+/**
+ * The season simulation's SMS provider, in process: accepts every message at once, counts them by
+ * class and template, and remembers the safety alerts so the simulation can answer them and find
+ * duplicates. It stands where the Twilio sender would, behind the real outbound route.
+ */
+final class InProcessProvider implements ChannelSender {
+
+    /** A safety alert as a phone received it. */
+    record Received(Address to, String template, long at) {
+    }
+
+    private final RedisMessages messages;
+    private final Clock clock;
+    private final Map<String, AtomicLong> byClass = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> byTemplate = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> alertsPerDay = new ConcurrentHashMap<>();
+    private final List<Received> alerts = new ArrayList<>();
+    private final AtomicLong sequence = new AtomicLong();
+
+    InProcessProvider(RedisMessages messages, Clock clock) {
+        this.messages = messages;
+        this.clock = clock;
+    }
+
+    @Override
+    public String channel() {
+        return Address.SMS;
+    }
+
+    @Override
+    public SendReceipt send(Address to, String text, String messageId) throws SendFailedException {
+        List<String> kt = messages.kindAndTemplate(messageId);
+        String kind = kt.get(0);
+        String template = kt.get(1);
+        byClass.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+        byTemplate.computeIfAbsent(template, k -> new AtomicLong()).incrementAndGet();
+        if (template.endsWith("_ALERT")) {
+            long day = clock.millis() / 86_400_000L;
+            alertsPerDay.computeIfAbsent(day + "|" + to.value() + "|" + template + "|" + text, k -> new AtomicLong())
+                    .incrementAndGet();
+            synchronized (alerts) {
+                alerts.add(new Received(to, template, clock.millis()));
+            }
+        }
+        return new SendReceipt("SIM" + sequence.incrementAndGet(), DeliveryStatus.QUEUED);
+    }
+
+    /** Alerts received since the last call. */
+    List<Received> takeAlerts() {
+        synchronized (alerts) {
+            List<Received> copy = List.copyOf(alerts);
+            alerts.clear();
+            return copy;
+        }
+    }
+
+    /** The same alert text to the same phone twice on one day. */
+    long duplicates() {
+        return alertsPerDay.values().stream().mapToLong(n -> Math.max(0, n.get() - 1)).sum();
+    }
+
+    Map<String, Long> byClass() {
+        return snapshot(byClass);
+    }
+
+    Map<String, Long> byTemplate() {
+        return snapshot(byTemplate);
+    }
+
+    long total() {
+        return byClass.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
+        Map<String, Long> out = new TreeMap<>();
+        counts.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+}

@@ -1,0 +1,338 @@
+package org.shouhu.gateway.simulate;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.shouhu.gateway.Gateway;
+import org.shouhu.gateway.clock.SettableClock;
+import org.shouhu.gateway.config.Config;
+import org.shouhu.routes.care.Child;
+import org.shouhu.routes.care.ChildState;
+import org.shouhu.routes.care.Coordinator;
+import org.shouhu.routes.care.DayRecord;
+import org.shouhu.routes.care.Guardian;
+import org.shouhu.routes.care.Ladder;
+import org.shouhu.routes.care.LadderKind;
+import org.shouhu.routes.care.Site;
+import org.shouhu.routes.care.SiteSchedule;
+import org.shouhu.routes.care.StaffMember;
+import org.shouhu.routes.care.StaffRole;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.InboundMessage;
+import org.shouhu.routes.model.Phone;
+import org.shouhu.routes.port.CareStore;
+
+/**
+ * A whole city season through a real gateway node — Camel routes, Redis store, safety loop, outbox —
+ * on a simulated clock that moves minute by minute through each site day, with an in-process
+ * provider. Random but seeded: absences reported, no-shows, late pick-ups, alerts answered late.
+ * Prints what a coordinator would ask: were all child-days closed, were no-shows alerted on time,
+ * was anyone alerted wrongly or twice, and what it cost.
+ */
+public final class SeasonSimulation {
+
+    static final String[] COUNTIES = {"昭阳区", "鲁甸县", "巧家县", "盐津县", "大关县", "永善县", "绥江县", "镇雄县",
+        "彝良县", "威信县", "水富市"};
+    private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+    private static final LocalDate FIRST_DAY = LocalDate.of(2026, 7, 6);
+
+    private final int siteCount;
+    private final int childCount;
+    private final int days;
+    private final long seed;
+    private final PrintStream out;
+
+    private final List<Site> sites = new ArrayList<>();
+    private final Map<String, List<Child>> rosters = new HashMap<>();
+    private final Map<String, Address> firstGuardian = new HashMap<>();
+    private final Map<Address, Child> childOfFirstGuardian = new HashMap<>();
+    private final Map<String, Phone> captains = new HashMap<>();
+
+    private SettableClock clock;
+    private Gateway gateway;
+    private InProcessProvider provider;
+    private final AtomicLong inboundSeq = new AtomicLong();
+    private final TreeMap<Integer, List<Runnable>> agenda = new TreeMap<>();
+
+    private long childDays;
+    private long closed;
+    private long noShows;
+    private long noShowsOnTime;
+    private long absentAlerted;
+    private long inbound;
+
+    private SeasonSimulation(int siteCount, int childCount, int days, long seed, PrintStream out) {
+        this.siteCount = siteCount;
+        this.childCount = childCount;
+        this.days = days;
+        this.seed = seed;
+        this.out = out;
+    }
+
+    /** {@code simulate [--sites 997] [--children 16069] [--days 30] [--seed 42]}. */
+    public static int run(String[] args, PrintStream out) throws Exception {
+        Map<String, Integer> opts = new HashMap<>(Map.of("--sites", 997, "--children", 16069, "--days", 30, "--seed", 42));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!opts.containsKey(args[i])) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; use --sites --children --days --seed");
+            }
+            opts.put(args[i], Integer.parseInt(args[i + 1]));
+        }
+        new SeasonSimulation(opts.get("--sites"), opts.get("--children"), opts.get("--days"), opts.get("--seed"), out).play();
+        return 0;
+    }
+
+    private void play() throws Exception {
+        long start = System.nanoTime();
+        clock = new SettableClock(FIRST_DAY.atTime(6, 0).atZone(ZONE).toInstant());
+        Map<String, String> env = new HashMap<>();
+        env.put("SHOUHU_HTTP_PORT", "0");
+        env.put("SHOUHU_REDIS_DIR", Files.createTempDirectory("shouhu-season-redis").toString());
+        env.put("SHOUHU_OUTBOX_WORKERS", "0");
+        env.put("SHOUHU_SWEEP_SECONDS", "0");
+        env.put("SHOUHU_HTTP_WORKERS", "2");
+        env.put("SHOUHU_REPLY_CAP_PER_HOUR", "1000");
+        env.put("SHOUHU_NODE_ID", "season");
+        env.put("TWILIO_ACCOUNT_SID", "ACseason000000000000000000000000");
+        env.put("TWILIO_AUTH_TOKEN", "unused");
+        env.put("TWILIO_FROM", "+8610690000");
+        env.put("TWILIO_API_URL", "http://127.0.0.1:9");
+        List<org.shouhu.routes.port.ChannelSender> replaced = new ArrayList<>();
+        ProviderHolder holder = new ProviderHolder();
+        replaced.add(holder);
+        try (Gateway g = Gateway.start(Config.fromEnv(env), clock, replaced)) {
+            gateway = g;
+            provider = new InProcessProvider(g.messages(), clock);
+            holder.provider = provider;
+            seedCity(g.care());
+            long seeded = System.nanoTime();
+            for (int d = 0; d < days; d++) {
+                playDay(FIRST_DAY.plusDays(d), new Random(seed * 1_000 + d));
+            }
+            report(start, seeded);
+        }
+    }
+
+    /** Lets the gateway be built before the provider, which needs the gateway's message store. */
+    private static final class ProviderHolder implements org.shouhu.routes.port.ChannelSender {
+        InProcessProvider provider;
+
+        @Override
+        public String channel() {
+            return Address.SMS;
+        }
+
+        @Override
+        public org.shouhu.routes.port.SendReceipt send(Address to, String text, String id)
+                throws org.shouhu.routes.port.SendFailedException {
+            return provider.send(to, text, id);
+        }
+    }
+
+    private void seedCity(CareStore care) {
+        Random random = new Random(seed);
+        double[] weights = new double[siteCount];
+        double total = 0;
+        for (int i = 0; i < siteCount; i++) {
+            weights[i] = i < Math.max(1, siteCount / 200) ? 40 + random.nextInt(20) : 0.5 + random.nextDouble() * 1.5;
+            total += weights[i];
+        }
+        List<StaffMember> staff = new ArrayList<>();
+        List<CareStore.NewChild> children = new ArrayList<>();
+        int assigned = 0;
+        for (int i = 0; i < siteCount; i++) {
+            String county = COUNTIES[i % COUNTIES.length];
+            String code = String.format("ZT%04d", i + 1);
+            LocalTime opens = random.nextBoolean() ? LocalTime.of(8, 0) : LocalTime.of(8, 30);
+            LocalTime closes = random.nextBoolean() ? LocalTime.of(17, 0) : LocalTime.of(17, 30);
+            Site site = new Site(code, county.substring(0, 2) + "第" + (i + 1) + "托管点", county, opens, closes);
+            sites.add(site);
+            Phone captain = new Phone(String.format("+86138%08d", i + 1));
+            captains.put(code, captain);
+            staff.add(new StaffMember(captain, code, "队长" + (i + 1), StaffRole.CAPTAIN));
+            int n = i == siteCount - 1 ? childCount - assigned : (int) Math.round(childCount * weights[i] / total);
+            n = Math.max(0, Math.min(n, childCount - assigned));
+            for (int c = 0; c < n; c++) {
+                int k = assigned + c;
+                List<Guardian> guardians = new ArrayList<>();
+                guardians.add(new Guardian(new Address(String.format("+86139%08d", k)), "奶奶"));
+                if (random.nextInt(100) < 40) {
+                    guardians.add(new Guardian(new Address(String.format("+86137%08d", k)), "爸爸"));
+                }
+                children.add(new CareStore.NewChild(code, "孩子" + k, guardians));
+            }
+            assigned += n;
+        }
+        care.importAll(sites, staff, children);
+        for (Site site : sites) {
+            care.site(site.code());
+            gateway.safetyStore().putSchedule(site.code(), new SiteSchedule(EnumSet.allOf(DayOfWeek.class),
+                    FIRST_DAY, FIRST_DAY.plusDays(days - 1), Set.of(), 30, 30));
+            List<Child> roster = care.roster(site.code());
+            rosters.put(site.code(), roster);
+            for (Child child : roster) {
+                Address first = care.guardiansOf(child.id()).get(0).address();
+                firstGuardian.put(child.id(), first);
+                childOfFirstGuardian.put(first, child);
+            }
+        }
+        for (int i = 0; i < COUNTIES.length; i++) {
+            gateway.safetyStore().putCoordinator(new Coordinator(COUNTIES[i], new Phone(String.format("+86135%08d", i)), "主任"));
+        }
+        out.printf("seeded %d sites, %d children%n", sites.size(), rosters.values().stream().mapToInt(List::size).sum());
+    }
+
+    private enum Fate { NORMAL, ABSENT, NO_SHOW, LATE }
+
+    private void playDay(LocalDate date, Random random) {
+        agenda.clear();
+        Map<String, Fate> fates = new HashMap<>();
+        for (Site site : sites) {
+            List<Integer> arriving = new ArrayList<>();
+            List<Integer> normal = new ArrayList<>();
+            List<Integer> late = new ArrayList<>();
+            for (Child child : rosters.get(site.code())) {
+                int roll = random.nextInt(100);
+                Fate fate = roll < 5 ? Fate.ABSENT : roll < 7 ? Fate.NO_SHOW : roll < 10 ? Fate.LATE : Fate.NORMAL;
+                fates.put(child.id(), fate);
+                switch (fate) {
+                    case ABSENT -> at(minute(LocalTime.of(7, 30)), () -> text(firstGuardian.get(child.id()), "2"));
+                    case NORMAL -> {
+                        arriving.add(child.rosterNo());
+                        normal.add(child.rosterNo());
+                    }
+                    case LATE -> {
+                        arriving.add(child.rosterNo());
+                        late.add(child.rosterNo());
+                    }
+                    case NO_SHOW -> { }
+                }
+            }
+            Address captain = Address.of(captains.get(site.code()));
+            batches(arriving, "到 ", "", minute(site.opens().plusMinutes(5)), captain);
+            batches(normal, "走 ", "", minute(site.closes().minusMinutes(20)), captain);
+            batches(late, "走 ", " 奶奶", minute(site.closes().plusMinutes(25)), captain);
+        }
+        for (int m = minute(LocalTime.of(7, 0)); m <= minute(LocalTime.of(18, 30)); m++) {
+            clock.set(date.atStartOfDay(ZONE).plusMinutes(m).toInstant());
+            List<Runnable> now = agenda.remove(m);
+            if (now != null) {
+                now.forEach(Runnable::run);
+            }
+            gateway.runSafety();
+            gateway.drainOutbox();
+            answer(provider.takeAlerts(), m, random);
+        }
+        tally(date, fates);
+    }
+
+    /** Staff send roster numbers 20 to a message. */
+    private void batches(List<Integer> numbers, String verb, String suffix, int minute, Address staff) {
+        for (int i = 0; i < numbers.size(); i += 20) {
+            StringBuilder body = new StringBuilder(verb);
+            numbers.subList(i, Math.min(numbers.size(), i + 20)).forEach(n -> body.append(n).append(' '));
+            String text = body.toString().strip() + suffix;
+            at(minute, () -> text(staff, text));
+        }
+    }
+
+    /** Guardians answer: no-show and overdue alerts 70% after 5 min, 30% late (after 20 min, past the captain step); drowning alerts 10%. */
+    private void answer(List<InProcessProvider.Received> alerts, int minute, Random random) {
+        for (InProcessProvider.Received alert : alerts) {
+            if (alert.template().equals("DROWNING_ALERT")) {
+                if (random.nextInt(100) < 10) {
+                    at(minute + 10, () -> text(alert.to(), "1"));
+                }
+            } else if (childOfFirstGuardian.containsKey(alert.to())) {
+                at(minute + (random.nextInt(100) < 30 ? 20 : 5), () -> text(alert.to(), "1"));
+            }
+        }
+    }
+
+    private void at(int minute, Runnable action) {
+        agenda.computeIfAbsent(minute, k -> new ArrayList<>()).add(action);
+    }
+
+    private void text(Address from, String body) {
+        inbound++;
+        gateway.inbound().accept(new InboundMessage("sim", "sim" + inboundSeq.incrementAndGet(), from, body, clock.instant()));
+    }
+
+    private static int minute(LocalTime time) {
+        return time.getHour() * 60 + time.getMinute();
+    }
+
+    private void tally(LocalDate date, Map<String, Fate> fates) {
+        for (Site site : sites) {
+            Map<String, DayRecord> records = gateway.care().day(site.code(), date);
+            Instant deadline = date.atTime(site.opens().plusMinutes(30)).atZone(ZONE).toInstant();
+            for (Child child : rosters.get(site.code())) {
+                childDays++;
+                DayRecord r = records.get(child.id());
+                ChildState state = r == null ? ChildState.EXPECTED : r.state();
+                var noShow = gateway.safetyStore().ladder(Ladder.id(LadderKind.NO_SHOW, site.code(), date, child.id()));
+                if (state == ChildState.LEFT || state == ChildState.ABSENT || noShow.isPresent()) {
+                    closed++;
+                }
+                if (fates.get(child.id()) == Fate.ABSENT && noShow.isPresent()) {
+                    absentAlerted++;
+                }
+                if (fates.get(child.id()) == Fate.NO_SHOW) {
+                    noShows++;
+                    if (noShow.isPresent()) {
+                        String first = noShow.get().steps().get(0);
+                        Instant at = Instant.parse(first.substring(first.indexOf('@') + 1));
+                        if (Duration.between(deadline, at).getSeconds() <= 60) {
+                            noShowsOnTime++;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void report(long start, long seeded) {
+        double wall = (System.nanoTime() - start) / 1e9;
+        long peakHeap = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peakHeap += pool.getPeakUsage().getUsed();
+            }
+        }
+        out.println();
+        out.println("| measure | value |");
+        out.println("|---|---|");
+        out.printf("| sites, children, site days | %d, %d, %d |%n", sites.size(), firstGuardian.size(), days);
+        out.printf("| child-days | %d |%n", childDays);
+        out.printf("| child-days closed (checked out, absent, or escalated) | %.2f %% |%n", 100.0 * closed / Math.max(1, childDays));
+        out.printf("| no-shows alerted within 60 s of the deadline | %.2f %% (%d of %d) |%n",
+                100.0 * noShowsOnTime / Math.max(1, noShows), noShowsOnTime, noShows);
+        out.printf("| alerts for reported absences | %d |%n", absentAlerted);
+        out.printf("| duplicate alerts | %d |%n", provider.duplicates());
+        out.printf("| inbound messages (guardians and staff) | %d |%n", inbound);
+        out.printf("| messages sent | %d |%n", provider.total());
+        provider.byClass().forEach((k, v) -> out.printf("| sent, class %s | %d |%n", k, v));
+        provider.byTemplate().forEach((k, v) -> out.printf("| sent, %s | %d |%n", k, v));
+        out.printf("| wall time (seeding) | %.1f s (%.1f s) |%n", wall, (seeded - start) / 1e9);
+        out.printf("| peak heap (sum of heap pools' peaks), -Xmx | %d MB, %d MB |%n", peakHeap >> 20,
+                Runtime.getRuntime().maxMemory() >> 20);
+    }
+}

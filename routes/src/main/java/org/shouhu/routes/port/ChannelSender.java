@@ -1,6 +1,7 @@
 package org.shouhu.routes.port;
 
 import org.shouhu.routes.model.Address;
+import org.shouhu.templates.TemplateKey;
 
 /** Sends rendered text to an address over one channel (an SMS provider, a chat platform). */
 public interface ChannelSender {
@@ -17,4 +18,12 @@ public interface ChannelSender {
      * @throws SendFailedException when the provider refused it, transiently or for good
      */
     SendReceipt send(Address to, String text, String messageId) throws SendFailedException;
+
+    /**
+     * The same, knowing which message it is: a channel that needs it (WeChat picks its template
+     * message by notice kind) overrides this; the rest ignore it.
+     */
+    default SendReceipt send(Address to, String text, String messageId, TemplateKey template) throws SendFailedException {
+        return send(to, text, messageId);
+    }
 }

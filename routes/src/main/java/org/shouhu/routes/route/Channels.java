@@ -26,7 +26,7 @@ public final class Channels {
         if (sender == null) {
             throw SendFailedException.permanent("no-channel", "no sender for channel " + message.to().channel());
         }
-        SendReceipt receipt = sender.send(message.to(), message.text(), message.id());
+        SendReceipt receipt = sender.send(message.to(), message.text(), message.id(), message.template());
         messages.recordSent(message.id(), sender.channel(), message.text(), receipt);
     }
 }

@@ -11,6 +11,7 @@ import org.shouhu.routes.model.DeliveryStatus;
 import org.shouhu.routes.port.ChannelSender;
 import org.shouhu.routes.port.SendFailedException;
 import org.shouhu.routes.port.SendReceipt;
+import org.shouhu.templates.TemplateKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +85,13 @@ public final class WechatSender implements ChannelSender {
 
     @Override
     public SendReceipt send(Address to, String text, String messageId) throws SendFailedException {
+        return send(to, text, messageId, (TemplateKey) null);
+    }
+
+    /** Outside the 48-hour window the template message configured for this notice kind is used. */
+    @Override
+    public SendReceipt send(Address to, String text, String messageId, TemplateKey notice) throws SendFailedException {
+        String templateId = settings.templateFor(notice == null ? "*" : notice.name());
         if (!CHANNEL.equals(to.channel())) {
             throw SendFailedException.permanent("wrong-channel", "the wechat sender cannot reach a " + to.channel()
                     + " address");
@@ -95,14 +103,14 @@ public final class WechatSender implements ChannelSender {
             return taken(to, messageId, "cs:" + messageId);
         }
         if (OUTSIDE_WINDOW.contains(errcode)) {
-            return sendTemplate(to, text, messageId, errcode);
+            return sendTemplate(to, text, messageId, errcode, templateId);
         }
         throw refused(answer, errcode, to, messageId);
     }
 
-    private SendReceipt sendTemplate(Address to, String text, String messageId, int csErrcode)
+    private SendReceipt sendTemplate(Address to, String text, String messageId, int csErrcode, String templateId)
             throws SendFailedException {
-        if (settings.templateId() == null) {
+        if (templateId == null) {
             SendFailedException failure = SendFailedException.permanent(String.valueOf(csErrcode),
                     "outside the 48-hour customer-service window (" + csErrcode + ") and no template is configured");
             logRefusal(to, messageId, failure);
@@ -110,7 +118,7 @@ public final class WechatSender implements ChannelSender {
         }
         log.info("WeChat message {} for {} is outside the customer-service window ({}); sending the template",
                 messageId, to.masked(), csErrcode);
-        JsonNode answer = call(TEMPLATE_SEND, templateMessage(to.id(), text), to, messageId);
+        JsonNode answer = call(TEMPLATE_SEND, templateMessage(to.id(), text, templateId), to, messageId);
         int errcode = errcode(answer, to, messageId);
         if (errcode == 0) {
             String msgid = answer.path("msgid").asText("");
@@ -203,10 +211,10 @@ public final class WechatSender implements ChannelSender {
         return message;
     }
 
-    private ObjectNode templateMessage(String openid, String text) {
+    private ObjectNode templateMessage(String openid, String text, String templateId) {
         ObjectNode message = WechatApi.object();
         message.put("touser", openid);
-        message.put("template_id", settings.templateId());
+        message.put("template_id", templateId);
         message.putObject("data").putObject("content").put("value", text);
         return message;
     }

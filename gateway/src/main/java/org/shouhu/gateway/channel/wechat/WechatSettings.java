@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * @param aesKey     the 43-character EncodingAESKey of safe mode (安全模式), or null: plain mode only. When it is set,
  *                   the endpoint takes only encrypted messages
  * @param apiUrl     base URL of WeChat's API; null means {@value #DEFAULT_API_URL} (tests point it at a stub)
- * @param templateId the template message (模板消息) used outside the 48-hour customer-service window, or null
+ * @param templateId the template message (模板消息) used outside the 48-hour customer-service window, or null;
+ *                   one id for every notice, or per notice kind: {@code ARRIVAL=id1,PICKUP=id2,*=id3}
  */
 public record WechatSettings(String appId, String appSecret, String token, String aesKey, String apiUrl,
                              String templateId) {
@@ -55,6 +56,27 @@ public record WechatSettings(String appId, String appSecret, String token, Strin
         }
         return Optional.of(new WechatSettings(appId, env.get("WECHAT_APP_SECRET"), env.get("WECHAT_TOKEN"),
                 env.get("WECHAT_AES_KEY"), env.get("WECHAT_API_URL"), env.get("WECHAT_TEMPLATE_ID")));
+    }
+
+    /** The template message id for a notice kind ({@code ARRIVAL}), falling back to {@code *}; null when none. */
+    public String templateFor(String notice) {
+        if (templateId == null) {
+            return null;
+        }
+        if (!templateId.contains("=")) {
+            return templateId;
+        }
+        String fallback = null;
+        for (String pair : templateId.split(",")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length == 2 && kv[0].strip().equals(notice)) {
+                return kv[1].strip();
+            }
+            if (kv.length == 2 && kv[0].strip().equals("*")) {
+                fallback = kv[1].strip();
+            }
+        }
+        return fallback;
     }
 
     /** Whether callbacks come encrypted (safe mode). */

@@ -143,6 +143,20 @@ class WechatSenderTest {
         WECHAT.verify(1, getRequestedFor(urlPathEqualTo(TOKEN_PATH)));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} → template {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"ARRIVAL, tmplArrival", "NO_SHOW_ALERT, tmplAlert", "NOTICE, tmplOther"})
+    void theTemplateIsChosenByNoticeKind(org.shouhu.templates.TemplateKey notice, String expected) throws Exception {
+        stubToken(json("token-ok.json"));
+        stubCustom(ACCESS_TOKEN, json("cs-45015.json"));
+        WECHAT.stubFor(post(urlPathEqualTo(TEMPLATE)).willReturn(json("template-ok.json")));
+
+        sender("ARRIVAL=tmplArrival, NO_SHOW_ALERT=tmplAlert, *=tmplOther").send(PARENT, TEXT, "msg-k", notice);
+
+        WECHAT.verify(1, postRequestedFor(urlPathEqualTo(TEMPLATE))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.template_id",
+                        equalTo(expected))));
+    }
+
     @Test
     void tooManyUnansweredCustomerServiceMessagesAlsoFallBackToTheTemplate() throws Exception {
         stubToken(json("token-ok.json"));

@@ -79,7 +79,10 @@ public final class Gateway implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(Config config, Clock clock, List<ChannelSender> replacements) throws Exception {
-        this.privateRedis = config.redisUrl() == null ? PrivateRedis.start(config.redisDir(), 0) : null;
+        TwilioSettings twilio = new TwilioSettings(config.twilio().accountSid(), config.twilio().authToken(),
+                config.twilio().from(), config.twilio().messagingServiceSid(), config.twilio().apiUrl(),
+                config.publicUrl()); // checked before anything starts
+        this.privateRedis = config.redisUrl() == null ? PrivateRedis.startOwned(config.redisDir(), 0) : null;
         this.redis = connect(config.redisUrl() != null ? config.redisUrl() : privateRedis.url(),
                 config.outboxWorkers() + config.httpWorkers() + 8);
         this.day = new CareDay(clock, config.zone());
@@ -92,9 +95,7 @@ public final class Gateway implements AutoCloseable {
         Alerts alerts = new Alerts(care, safetyStore, messages, day);
         this.safety = new SafetyService(care, safetyStore, messages, counters, day, config.safety(), ladders, alerts);
 
-        TwilioSettings twilio = new TwilioSettings(config.twilio().accountSid(), config.twilio().authToken(),
-                config.twilio().from(), config.twilio().messagingServiceSid(), config.twilio().apiUrl(),
-                config.publicUrl());
+
         this.twilioApi = new TwilioApiClient(twilio.apiUrl());
         List<ChannelSender> senders = new java.util.ArrayList<>(List.of(
                 new TwilioSender("sms", twilio, twilioApi),

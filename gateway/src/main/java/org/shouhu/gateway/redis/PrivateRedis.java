@@ -36,8 +36,18 @@ public final class PrivateRedis implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Starts redis-server with {@code dataDir} (created if needed) on a free port when {@code port} is 0. */
+    /** Starts redis-server with {@code dataDir} (created if needed) on a free port when {@code port} is 0; stopped with the JVM. */
     public static PrivateRedis start(Path dataDir, int port) throws IOException {
+        PrivateRedis redis = startOwned(dataDir, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "redis-stop"));
+        return redis;
+    }
+
+    /**
+     * The same, for an owner that closes it itself, last (the gateway: its outbox threads must stop
+     * before their server does, which a shutdown hook of its own would not wait for).
+     */
+    public static PrivateRedis startOwned(Path dataDir, int port) throws IOException {
         String binary = ensureInstalled();
         Files.createDirectories(dataDir);
         FileChannel lockFile = FileChannel.open(dataDir.resolve("shouhu.lock"),
@@ -58,7 +68,6 @@ public final class PrivateRedis implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         PrivateRedis redis = new PrivateRedis(p, chosen, lockFile, lock);
         redis.awaitReady(Duration.ofSeconds(20));
-        Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "redis-stop"));
         LOG.info("private redis-server on 127.0.0.1:{} with data in {}", chosen, dataDir);
         return redis;
     }

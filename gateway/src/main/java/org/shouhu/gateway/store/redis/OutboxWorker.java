@@ -2,6 +2,7 @@ package org.shouhu.gateway.store.redis;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -123,20 +124,28 @@ public final class OutboxWorker implements AutoCloseable {
         return result == null || result.isEmpty() ? List.of() : result.get(0).getValue();
     }
 
+    /**
+     * Hands each entry to the route, then acknowledges (and deletes) the handled ones with one call
+     * per batch: an entry handled but not yet acknowledged when a node dies is redelivered, and the
+     * route skips it because its send was recorded.
+     */
     private int process(String consumer, List<StreamEntry> entries) {
-        int done = 0;
+        List<StreamEntryID> done = new ArrayList<>(entries.size());
         for (StreamEntry entry : entries) {
             String id = entry.getFields().get("id");
             try {
                 send.accept(id);
-                redis.xack(Keys.outbox(), GROUP, entry.getID());
-                redis.xdel(Keys.outbox(), entry.getID());
-                done++;
+                done.add(entry.getID());
             } catch (RuntimeException e) {
                 LOG.error("message {} not handled, left for redelivery: {}", id, e.toString());
             }
         }
-        return done;
+        if (!done.isEmpty()) {
+            StreamEntryID[] ids = done.toArray(StreamEntryID[]::new);
+            redis.xack(Keys.outbox(), GROUP, ids);
+            redis.xdel(Keys.outbox(), ids);
+        }
+        return done.size();
     }
 
     int moveDueRetries() {

@@ -99,17 +99,20 @@ public final class RedisMessages implements Outbox, MessageStore {
         return h.isEmpty() ? Optional.empty() : Optional.of(decode(id, h));
     }
 
+    /** The send record and the forward-only status move, in one step (one round trip, atomic). */
+    private static final String SENT = """
+            redis.call('HSET', KEYS[1], 'text', ARGV[1], 'channel', ARGV[2], 'providerId', ARGV[3], 'updatedAt', ARGV[6])
+            redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+            redis.call('SET', KEYS[2], ARGV[7])
+            local rank = tonumber(redis.call('HGET', KEYS[1], 'rank') or '-1')
+            if tonumber(ARGV[5]) > rank then redis.call('HSET', KEYS[1], 'status', ARGV[4], 'rank', ARGV[5]) end
+            return 1""";
+
     @Override
     public void recordSent(String id, String channel, String text, SendReceipt receipt) {
-        String now = clock.instant().toString();
-        try (AbstractTransaction tx = redis.multi()) {
-            tx.hset(Keys.message(id), Map.of("text", text, "channel", channel, "providerId", receipt.providerId(),
-                    "updatedAt", now));
-            tx.hincrBy(Keys.message(id), "attempts", 1);
-            tx.set(Keys.providerId(receipt.providerId()), id);
-            tx.exec();
-        }
-        advance(id, receipt.status(), "");
+        redis.eval(SENT, List.of(Keys.message(id), Keys.providerId(receipt.providerId())),
+                List.of(text, channel, receipt.providerId(), receipt.status().word(),
+                        String.valueOf(receipt.status().rank()), clock.instant().toString(), id));
     }
 
     @Override

@@ -109,9 +109,9 @@ public final class Gateway implements AutoCloseable {
                 new InboundOnce(counters), care, new CommandParser(),
                 new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature())),
                 new ReplyCap(counters, config.replyCapPerHour()), messages,
-                new Recipients(care, messages, messages, day, config.safety()),
+                new Recipients(care, messages, messages, counters, day, config.safety()),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
-                new Channels(senders, messages), new SendFailures(messages, care, messages, clock))));
+                new Channels(senders, messages), new SendFailures(messages, care, messages, counters, clock))));
         camel.start();
         ProducerTemplate producer = camel.createProducerTemplate();
 

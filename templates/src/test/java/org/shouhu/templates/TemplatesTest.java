@@ -29,6 +29,7 @@ class TemplatesTest {
         v.put("time", "17:05");
         v.put("by", "外婆和邻居王大妈");                    // 8 of the 10 allowed
         v.put("rosterNo", "942");
+        v.put("guardianCount", "4");
         v.put("relation", "外祖父母");
         v.put("phone", "+8613912345678");
         v.put("requestNo", "1234");

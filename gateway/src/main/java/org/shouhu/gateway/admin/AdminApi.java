@@ -82,7 +82,7 @@ public final class AdminApi implements HttpEndpoint {
             return error(401, "missing admin token: send the header Authorization: Bearer <token>");
         }
         if (!token.admits(authorization)) {
-            LOG.warn("admin call {} {} refused: wrong token", call.method(), call.path());
+            LOG.warn("admin call {} {} refused: wrong token", call.method(), org.shouhu.routes.model.Phone.maskNumbers(call.path()));
             return error(401, "wrong admin token");
         }
         try {
@@ -285,7 +285,10 @@ public final class AdminApi implements HttpEndpoint {
      * (a phone like +8613912345678, or a chat account like telegram:12345, URL-encoded).
      */
     private HttpReply removeGuardian(Site site, String childId, String rawAddress) {
-        String address = java.net.URLDecoder.decode(rawAddress, java.nio.charset.StandardCharsets.UTF_8).strip();
+        // the server already decoded the path: a second decode would turn "+86…" into " 86…"
+        String typed = rawAddress.strip();
+        String address = typed.contains(":") ? typed
+                : org.shouhu.routes.model.Phone.parse(typed).map(org.shouhu.routes.model.Phone::e164).orElse(typed);
         var child = care.child(childId).filter(c -> c.siteCode().equals(site.code()))
                 .orElseThrow(() -> new ApiRefusal(404, "no child " + childId + " at site " + site.code()));
         boolean linked = care.guardiansOf(child.id()).stream().anyMatch(g -> g.address().value().equals(address));

@@ -181,7 +181,7 @@ public final class HttpServer implements AutoCloseable {
             try {
                 return endpoint.handle(call);
             } catch (Exception e) {
-                LOG.error("{} {} failed: {}", call.method(), call.path(), e.toString());
+                LOG.error("{} {} failed: {}", call.method(), org.shouhu.routes.model.Phone.maskNumbers(call.path()), e.toString());
                 return HttpReply.text(500, "internal error, try again");
             }
         }

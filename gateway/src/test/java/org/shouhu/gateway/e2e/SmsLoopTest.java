@@ -64,6 +64,29 @@ class SmsLoopTest {
     }
 
     @Test
+    void aRepeatedRegistrationAsksStaffOnceAndTheyAreWarnedOfAKnownChild() throws Exception {
+        gw.text(STRANGER, "DJ 王小明 ZT0427");
+        List<Sms> sent = gw.sent();
+        assertEquals(List.of(SIG + "登记申请1：+8613600000009（家人）要登记王小明到永丰小学托管点。"
+                + "注意：名单1号已有王小明，已有2位家长，请先核实。同意请回 批1"), to(sent, CAPTAIN));
+        gw.text(STRANGER, "DJ 王小明 ZT0427");
+        sent = gw.sent();
+        assertEquals(List.of(SIG + "王小明的登记已经收到，工作人员批准后会短信通知你。"), to(sent, STRANGER));
+        assertEquals(List.of(), to(sent, CAPTAIN), "staff are not asked twice");
+    }
+
+    @Test
+    void staffRemoveAGuardianByPhoneNumber() throws Exception {
+        assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/c1/guardians/%2B8613712340000", null).statusCode());
+        assertEquals(404, gw.admin("DELETE", "/api/sites/ZT0427/children/c1/guardians/%2B8613712340000", null).statusCode());
+        gw.at("08:05");
+        gw.text(VOLUNTEER, "到 1");
+        List<Sms> sent = gw.sent();
+        assertEquals(1, to(sent, WANG_GRANDMA).size());
+        assertEquals(List.of(), to(sent, WANG_FATHER), "a removed guardian hears nothing more about the child");
+    }
+
+    @Test
     void checkInTellsEveryGuardianAndCheckOutNamesWhoPickedUp() throws Exception {
         gw.at("08:05");
         gw.text(VOLUNTEER, "到 1 2");

@@ -31,7 +31,7 @@ public final class CareService {
         this.binding = new ChatBinding(store, limiter, once);
         this.once = once;
         this.day = day;
-        this.guardians = new GuardianActions(store, safety, ladders, day);
+        this.guardians = new GuardianActions(store, safety, ladders, once, limiter, day);
         this.staff = new StaffActions(store, ladders, new Lessons(store, safety, day), day, budget);
     }
 

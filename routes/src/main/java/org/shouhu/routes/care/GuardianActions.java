@@ -8,19 +8,30 @@ import java.util.stream.Collectors;
 import org.shouhu.routes.command.Command;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.port.CareStore;
+import org.shouhu.routes.port.Once;
+import org.shouhu.routes.port.RateLimiter;
 import org.shouhu.routes.port.SafetyStore;
+import java.time.Duration;
 import org.shouhu.templates.TemplateKey;
 
 /** What guardians do by SMS: register a child, ask today's status, report an absence, ask for an escort. */
 final class GuardianActions {
 
+    /** Registrations one number may ask for in a day. */
+    static final int MAX_REGISTRATIONS_A_DAY = 3;
+
     private final CareStore store;
+    private final Once once;
+    private final RateLimiter limiter;
     private final SafetyStore safety;
     private final EscalationLadders ladders;
     private final CareDay day;
 
-    GuardianActions(CareStore store, SafetyStore safety, EscalationLadders ladders, CareDay day) {
+    GuardianActions(CareStore store, SafetyStore safety, EscalationLadders ladders, Once once, RateLimiter limiter,
+                    CareDay day) {
         this.store = store;
+        this.once = once;
+        this.limiter = limiter;
         this.safety = safety;
         this.ladders = ladders;
         this.day = day;
@@ -40,7 +51,7 @@ final class GuardianActions {
                 out.reply(TemplateKey.ON_THE_WAY, Map.of("child", child.name()));
                 if (closed.stream().anyMatch(l -> l.step() >= 1)) {
                     for (StaffMember captain : captainsOrAll(child.siteCode())) {
-                        out.notify(Address.of(captain.phone()), TemplateKey.ON_THE_WAY_TO_STAFF,
+                        out.safety(Address.of(captain.phone()), TemplateKey.ON_THE_WAY_TO_STAFF,
                                 Map.of("rosterNo", String.valueOf(child.rosterNo()), "child", child.name()));
                     }
                 }
@@ -71,13 +82,25 @@ final class GuardianActions {
             out.reply(TemplateKey.REGISTER_WELCOME, Map.of("child", name, "site", site.get().name()));
             return;
         }
+        String today = day.today().toString();
+        if (!once.first("register:" + sender.address().value() + ":" + site.get().code() + ":" + name + ":" + today,
+                Duration.ofDays(1))
+                || limiter.increment("registrations:" + sender.address().value(), Duration.ofDays(1)) > MAX_REGISTRATIONS_A_DAY) {
+            out.reply(TemplateKey.REGISTER_RECEIVED_ALREADY, Map.of("child", name));
+            return; // staff were asked already today: one SMS must not become a paid flood to every volunteer
+        }
         Registration reg = store.createRegistration(site.get().code(), name, sender.address(), Guardian.DEFAULT_RELATION);
         String no = String.valueOf(reg.no());
         out.reply(TemplateKey.REGISTER_RECEIVED, Map.of("child", name, "site", site.get().name(), "requestNo", no));
+        Map<String, String> values = new java.util.HashMap<>(Map.of("requestNo", no, "phone", sender.address().id(),
+                "relation", reg.relation(), "child", name, "site", site.get().name()));
+        store.roster(site.get().code()).stream().filter(c -> c.name().equals(name)).findFirst().ifPresent(c -> {
+            values.put("existing", "1"); // the staff must know they would add a guardian to a child already known
+            values.put("rosterNo", String.valueOf(c.rosterNo()));
+            values.put("guardianCount", String.valueOf(store.guardiansOf(c.id()).size()));
+        });
         for (StaffMember member : store.staffOf(site.get().code())) {
-            out.notify(Address.of(member.phone()), TemplateKey.REGISTER_TO_STAFF,
-                    Map.of("requestNo", no, "phone", sender.address().id(), "relation", reg.relation(),
-                            "child", name, "site", site.get().name()));
+            out.notify(Address.of(member.phone()), TemplateKey.REGISTER_TO_STAFF, values);
         }
     }
 
@@ -110,7 +133,7 @@ final class GuardianActions {
         if (captainWasTold) {
             String relation = relationOf(sender, c);
             for (StaffMember captain : captainsOrAll(c.siteCode())) {
-                out.notify(Address.of(captain.phone()), TemplateKey.ABSENCE_TO_STAFF,
+                out.safety(Address.of(captain.phone()), TemplateKey.ABSENCE_TO_STAFF,
                         Map.of("rosterNo", String.valueOf(c.rosterNo()), "child", c.name(), "relation", relation));
             }
         }
@@ -130,7 +153,7 @@ final class GuardianActions {
         out.reply(TemplateKey.ESCORT_REQUESTED, Map.of("child", c.name()));
         String relation = relationOf(sender, c);
         for (StaffMember member : captainsOrAll(c.siteCode())) {
-            out.notify(Address.of(member.phone()), TemplateKey.ESCORT_TO_STAFF,
+            out.safety(Address.of(member.phone()), TemplateKey.ESCORT_TO_STAFF,
                     Map.of("rosterNo", String.valueOf(c.rosterNo()), "child", c.name(),
                             "relation", relation, "phone", sender.address().id()));
         }

@@ -40,6 +40,12 @@ public final class Outgoing {
         return this;
     }
 
+    /** A safety message to someone else (an escalation's all-clear to the captain): any hour. */
+    public Outgoing safety(Address to, TemplateKey key, Map<String, String> values) {
+        messages.add(OutboundMessage.of(to, key, values, MessageClass.SAFETY));
+        return this;
+    }
+
     public List<OutboundMessage> messages() {
         return List.copyOf(messages);
     }

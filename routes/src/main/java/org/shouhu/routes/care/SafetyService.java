@@ -75,21 +75,31 @@ public final class SafetyService {
             }
             for (SiteEvent event : SiteEvent.values()) {
                 if (isDue(event, site, schedule, now) && claim(event, site, today)) {
-                    fire(event, site, today);
-                    fired++;
+                    fired += fireOrRelease(event, site, today);
                 }
             }
         }
         for (String ladderId : safety.claimDueLadders(day.clock().instant(), 1000)) {
-            outbox.enqueue(ladders.step(ladderId));
-            fired++;
+            try {
+                outbox.enqueue(ladders.step(ladderId));
+                fired++;
+            } catch (RuntimeException e) {
+                LOG.error("ladder {} step failed, tried again in 30 s: {}", ladderId, e.toString());
+                safety.retryLadder(ladderId, day.clock().instant().plusSeconds(30));
+            }
         }
         return fired;
     }
 
-    /** Due from its time until it stops making sense (a reminder after closing would only confuse). */
+    /**
+     * Due from its time until it stops making sense (a reminder after closing would only confuse),
+     * and for at least ten minutes whatever the settings, so no configuration makes it never fire.
+     */
     private boolean isDue(SiteEvent event, Site site, SiteSchedule schedule, LocalTime now) {
-        return !now.isBefore(event.at(site, schedule, settings)) && !now.isAfter(event.validUntil(site, settings));
+        LocalTime at = event.at(site, schedule, settings);
+        LocalTime until = event.validUntil(site, settings);
+        LocalTime atLeast = at.plusMinutes(10).isBefore(at) ? LocalTime.MAX : at.plusMinutes(10);
+        return !now.isBefore(at) && (!now.isAfter(until) || now.isBefore(atLeast));
     }
 
     /** The lease: true for exactly one caller per site, event and date, on any node. */
@@ -99,6 +109,23 @@ public final class SafetyService {
             return false;
         }
         return once.first(key, LEASE);
+    }
+
+    /**
+     * Fires an event; if it fails half-way (Redis went away), gives the lease back so the next
+     * sweep, here or on another node, fires it again — opening a ladder is idempotent.
+     */
+    private int fireOrRelease(SiteEvent event, Site site, LocalDate date) {
+        try {
+            fire(event, site, date);
+            return 1;
+        } catch (RuntimeException e) {
+            String key = key(event, site.code(), date);
+            LOG.error("{} at site {} failed, fired again on the next sweep: {}", event, site.code(), e.toString());
+            done.remove(key);
+            once.forget(key);
+            return 0;
+        }
     }
 
     private static String key(SiteEvent event, String siteCode, LocalDate date) {

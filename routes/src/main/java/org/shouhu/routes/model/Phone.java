@@ -60,6 +60,13 @@ public record Phone(String e164) {
         return prefix + n.substring(0, keepHead) + "****" + n.substring(n.length() - 4);
     }
 
+    private static final Pattern NUMBER = Pattern.compile("\\+?\\d{7,15}");
+
+    /** Masks every phone-like number inside a text (a URL path, an error message) for logs. */
+    public static String maskNumbers(String text) {
+        return text == null ? null : NUMBER.matcher(text).replaceAll(m -> mask(m.group()));
+    }
+
     @Override
     public String toString() {
         return masked();

@@ -42,6 +42,9 @@ public interface SafetyStore {
     /** Claims the ids of ladders whose next step is due at or before {@code now}; each id goes to one caller. */
     List<String> claimDueLadders(Instant now, int max);
 
+    /** Puts a claimed ladder back to be stepped at {@code at} (its step failed). */
+    void retryLadder(String id, Instant at);
+
     /** Records a step taken; {@code nextAt} null when no step follows. */
     void stepLadder(String id, int step, String entry, Instant nextAt);
 

@@ -7,6 +7,7 @@ import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.MessageStore;
+import org.shouhu.routes.port.Once;
 import org.shouhu.routes.port.Outbox;
 
 /**
@@ -19,11 +20,14 @@ public final class Recipients {
     private final CareStore care;
     private final MessageStore messages;
     private final Outbox outbox;
+    private final Once once;
     private final CareDay day;
     private final SafetySettings settings;
 
-    public Recipients(CareStore care, MessageStore messages, Outbox outbox, CareDay day, SafetySettings settings) {
+    public Recipients(CareStore care, MessageStore messages, Outbox outbox, Once once, CareDay day,
+                      SafetySettings settings) {
         this.care = care;
+        this.once = once;
         this.outbox = outbox;
         this.messages = messages;
         this.day = day;
@@ -48,6 +52,10 @@ public final class Recipients {
         if (m.kind() == MessageClass.ROUTINE && settings.isQuiet(now.toLocalTime())) {
             messages.holdUntil(id, quietEnd(now).toInstant());
             return null;
+        }
+        if (!once.first(SendLease.key(id), SendLease.TTL)) {
+            // another worker (one that claimed this entry while the first was still busy) is sending it
+            throw new SendLease.Busy(id);
         }
         return m;
     }

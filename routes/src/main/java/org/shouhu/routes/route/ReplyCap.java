@@ -2,6 +2,7 @@ package org.shouhu.routes.route;
 
 import java.time.Duration;
 import java.util.List;
+import org.shouhu.routes.care.Sender;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.RateLimiter;
@@ -24,16 +25,18 @@ public final class ReplyCap {
         this.perHour = perHour;
     }
 
-    public List<OutboundMessage> apply(List<OutboundMessage> messages) {
-        return messages.stream().filter(this::allowed).toList();
+    /** Staff answering a busy morning's check-ins get ten times the cap: their confirmations matter. */
+    public List<OutboundMessage> apply(Sender sender, List<OutboundMessage> messages) {
+        int cap = sender.isStaff() ? perHour * 10 : perHour;
+        return messages.stream().filter(m -> allowed(m, cap)).toList();
     }
 
-    private boolean allowed(OutboundMessage m) {
+    private boolean allowed(OutboundMessage m, int cap) {
         if (m.kind() != MessageClass.REPLY
-                || limiter.tryAcquire("reply:" + m.to().value(), perHour, Duration.ofHours(1))) {
+                || limiter.tryAcquire("reply:" + m.to().value(), cap, Duration.ofHours(1))) {
             return true;
         }
-        LOG.warn("reply to {} dropped: more than {} replies this hour", m.to().masked(), perHour);
+        LOG.warn("reply to {} dropped: more than {} replies this hour", m.to().masked(), cap);
         return false;
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.MessageStore;
+import org.shouhu.routes.port.Once;
 import org.shouhu.routes.port.Outbox;
 import org.shouhu.routes.port.SendFailedException;
 import org.slf4j.Logger;
@@ -25,9 +26,11 @@ public final class SendFailures {
     private final MessageStore messages;
     private final CareStore care;
     private final Outbox outbox;
+    private final Once once;
     private final Clock clock;
 
-    public SendFailures(MessageStore messages, CareStore care, Outbox outbox, Clock clock) {
+    public SendFailures(MessageStore messages, CareStore care, Outbox outbox, Once once, Clock clock) {
+        this.once = once;
         this.messages = messages;
         this.care = care;
         this.outbox = outbox;
@@ -35,6 +38,7 @@ public final class SendFailures {
     }
 
     public void handle(String id, SendFailedException failure) {
+        once.forget(SendLease.key(id));
         StoredMessage m = messages.load(id).orElse(null);
         if (m == null) {
             return;

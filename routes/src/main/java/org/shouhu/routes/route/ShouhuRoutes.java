@@ -64,7 +64,7 @@ public final class ShouhuRoutes extends RouteBuilder {
                 .setProperty("sender").method(care, "identify(${body.from})")
                 .setProperty("command").method(parser, "parse(${body.body})")
                 .setBody().method(service, "handle(${exchangeProperty.sender}, ${exchangeProperty.command})")
-                .setBody().method(replyCap, "apply")
+                .setBody().method(replyCap, "apply(${exchangeProperty.sender}, ${body})")
                 .bean(outbox, "enqueue");
 
         from(OUTBOUND).routeId("outbound")

@@ -29,6 +29,8 @@ public final class OutboxWorker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
     static final String GROUP = "senders";
+    /** Entries read at once: small, so a batch of slow sends stays well inside {@code CLAIM_IDLE}. */
+    private static final int BATCH = 10;
     private static final Duration CLAIM_IDLE = Duration.ofSeconds(60);
 
     /** Moves due ids from the delayed set to the stream, atomically, so two nodes never both do. */
@@ -115,7 +117,7 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     private List<StreamEntry> read(String consumer, Duration block) {
-        XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(50);
+        XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(BATCH);
         if (block != null) {
             params.block((int) block.toMillis());
         }
@@ -137,7 +139,11 @@ public final class OutboxWorker implements AutoCloseable {
                 send.accept(id);
                 done.add(entry.getID());
             } catch (RuntimeException e) {
-                LOG.error("message {} not handled, left for redelivery: {}", id, e.toString());
+                if (isBusy(e)) {
+                    LOG.debug("message {} is being sent by another worker", id);
+                } else {
+                    LOG.error("message {} not handled, left for redelivery: {}", id, e.toString());
+                }
             }
         }
         if (!done.isEmpty()) {
@@ -146,6 +152,15 @@ public final class OutboxWorker implements AutoCloseable {
             redis.xdel(Keys.outbox(), ids);
         }
         return done.size();
+    }
+
+    private static boolean isBusy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getSimpleName().equals("Busy")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int moveDueRetries() {

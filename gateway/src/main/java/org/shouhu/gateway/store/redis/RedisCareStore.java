@@ -324,6 +324,7 @@ public final class RedisCareStore implements CareStore {
         int no = (int) redis.incr(Keys.registrationSeq(siteCode));
         redis.hset(Keys.registration(siteCode, no), Map.of("child", childName, "guardian", guardian.value(),
                 "relation", relation, "status", "pending"));
+        redis.expire(Keys.registration(siteCode, no), Duration.ofDays(60).toSeconds());
         return new Registration(siteCode, no, childName, guardian, relation, false);
     }
 

@@ -44,6 +44,8 @@ public final class RedisMessages implements Outbox, MessageStore {
             return 1""";
 
     private static final int SENT_TO_KEPT = 200;
+    /** Message records (and their provider-id index) are kept for a season's reports, then expire. */
+    private static final java.time.Duration KEEP = java.time.Duration.ofDays(120);
     private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() { };
 
     private final UnifiedJedis redis;
@@ -78,6 +80,7 @@ public final class RedisMessages implements Outbox, MessageStore {
                 h.put("createdAt", now);
                 h.put("updatedAt", now);
                 tx.hset(Keys.message(m.id()), h);
+                tx.pexpire(Keys.message(m.id()), KEEP.toMillis());
                 tx.lpush(Keys.sentTo(m.to().value()), m.id());
                 tx.ltrim(Keys.sentTo(m.to().value()), 0, SENT_TO_KEPT - 1);
                 tx.xadd(Keys.outbox(), StreamEntryID.NEW_ENTRY, Map.of("id", m.id()));
@@ -103,7 +106,7 @@ public final class RedisMessages implements Outbox, MessageStore {
     private static final String SENT = """
             redis.call('HSET', KEYS[1], 'text', ARGV[1], 'channel', ARGV[2], 'providerId', ARGV[3], 'updatedAt', ARGV[6])
             redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-            redis.call('SET', KEYS[2], ARGV[7])
+            redis.call('SET', KEYS[2], ARGV[7], 'PX', ARGV[8])
             local rank = tonumber(redis.call('HGET', KEYS[1], 'rank') or '-1')
             if tonumber(ARGV[5]) > rank then redis.call('HSET', KEYS[1], 'status', ARGV[4], 'rank', ARGV[5]) end
             return 1""";
@@ -112,7 +115,8 @@ public final class RedisMessages implements Outbox, MessageStore {
     public void recordSent(String id, String channel, String text, SendReceipt receipt) {
         redis.eval(SENT, List.of(Keys.message(id), Keys.providerId(receipt.providerId())),
                 List.of(text, channel, receipt.providerId(), receipt.status().word(),
-                        String.valueOf(receipt.status().rank()), clock.instant().toString(), id));
+                        String.valueOf(receipt.status().rank()), clock.instant().toString(), id,
+                        String.valueOf(KEEP.toMillis())));
     }
 
     @Override

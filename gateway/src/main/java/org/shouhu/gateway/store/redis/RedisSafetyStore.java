@@ -163,6 +163,11 @@ public final class RedisSafetyStore implements SafetyStore {
     }
 
     @Override
+    public void retryLadder(String id, Instant at) {
+        redis.zadd(Keys.laddersDue(), at.toEpochMilli(), id);
+    }
+
+    @Override
     public void stepLadder(String id, int step, String entry, Instant nextAt) {
         try (AbstractTransaction tx = redis.multi()) {
             tx.hset(Keys.ladder(id), "step", String.valueOf(step));
@@ -195,6 +200,10 @@ public final class RedisSafetyStore implements SafetyStore {
             for (Address to : recipients) {
                 tx.setex(Keys.pendingAlert(to.value()), ACK_WINDOW.toSeconds(), alert.id());
             }
+            for (String key : List.of(Keys.alert(alert.id()), Keys.alertRecipients(alert.id()), Keys.alertMessages(alert.id()),
+                    Keys.alertAcked(alert.id()))) {
+                tx.expire(key, KEEP.toSeconds());
+            }
             tx.exec();
         }
     }
@@ -213,6 +222,7 @@ public final class RedisSafetyStore implements SafetyStore {
             return Optional.empty();
         }
         redis.hset(Keys.alertAcked(id), address.value(), at.toString());
+        redis.expire(Keys.alertAcked(id), KEEP.toSeconds());
         return Optional.of(id);
     }
 

@@ -111,11 +111,11 @@ public final class Gateway implements AutoCloseable {
                 new ReplyCap(counters, config.replyCapPerHour()), messages,
                 new Recipients(care, messages, messages, counters, day, config.safety()),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
-                new Channels(senders, messages), new SendFailures(messages, care, messages, counters, clock))));
+                new Channels(senders, messages, new SendFailures(messages, care, messages, counters, clock)))));
         camel.start();
         ProducerTemplate producer = camel.createProducerTemplate();
 
-        this.outbox = new OutboxWorker(redis, clock, id -> producer.sendBody(ShouhuRoutes.OUTBOUND, id), config.nodeId());
+        this.outbox = new OutboxWorker(redis, clock, ids -> producer.sendBody(ShouhuRoutes.OUTBOUND, ids), config.nodeId());
         if (config.outboxWorkers() > 0) {
             outbox.start(config.outboxWorkers());
         }

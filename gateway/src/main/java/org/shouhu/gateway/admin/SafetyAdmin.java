@@ -22,7 +22,6 @@ import org.shouhu.routes.care.SafetyService;
 import org.shouhu.routes.care.Site;
 import org.shouhu.routes.care.SiteSchedule;
 import org.shouhu.routes.model.DeliveryStatus;
-import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.MessageStore;
 import org.shouhu.routes.port.Outbox;
@@ -160,12 +159,8 @@ public final class SafetyAdmin {
     /** {@code GET /api/alerts/{id}}: sent, delivered, acknowledged, and who has not acknowledged. */
     Map<String, Object> alert(String id) {
         Alert alert = safety.alert(id).orElseThrow(() -> new ApiRefusal(404, "no alert " + id));
-        int delivered = 0;
-        for (String messageId : safety.alertMessageIds(id)) {
-            if (messages.load(messageId).map(StoredMessage::status).orElse(null) == DeliveryStatus.DELIVERED) {
-                delivered++;
-            }
-        }
+        long delivered = messages.loadAll(safety.alertMessageIds(id)).stream()
+                .filter(m -> m.status() == DeliveryStatus.DELIVERED).count();
         List<String> waiting = new ArrayList<>();
         safety.notAcknowledged(id).forEach(a -> waiting.add(a.value()));
         Map<String, Object> v = new LinkedHashMap<>();

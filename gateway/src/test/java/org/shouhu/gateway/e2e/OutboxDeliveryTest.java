@@ -87,6 +87,50 @@ class OutboxDeliveryTest {
         assertEquals(0L, gw.gateway.redis().xlen("sh:outbox"));
     }
 
+    private StoredMessage enqueueHelp(String to) {
+        String id = gw.gateway.messages().enqueue(List.of(org.shouhu.routes.model.OutboundMessage.of(
+                new Address(to), org.shouhu.templates.TemplateKey.HELP_GUARDIAN, Map.of(),
+                org.shouhu.routes.model.MessageClass.REPLY))).get(0).id();
+        return gw.gateway.messages().load(id).orElseThrow();
+    }
+
+    @Test
+    void oneMessageThatCannotGoDoesNotHoldUpTheOthersInItsBatch() throws Exception {
+        gw = new GatewayUnderTest(Map.of());
+        String grandpa = "+8613912340003";
+        StoredMessage first = enqueueHelp(GRANDMA);
+        StoredMessage noChannel = enqueueHelp("telegram:12345"); // Telegram is not configured on this node
+        StoredMessage last = enqueueHelp(grandpa);
+        assertEquals(3, gw.gateway.drainOutbox());
+        List<GatewayUnderTest.Sms> sent = gw.sent();
+        assertEquals(List.of(HELP), to(sent, GRANDMA));
+        assertEquals(List.of(HELP), to(sent, grandpa));
+        StoredMessage failed = gw.gateway.messages().load(noChannel.id()).orElseThrow();
+        assertEquals(DeliveryStatus.FAILED, failed.status());
+        assertEquals("no-channel", failed.errorCode());
+        assertEquals(DeliveryStatus.QUEUED, gw.gateway.messages().load(first.id()).orElseThrow().status());
+        assertEquals(DeliveryStatus.QUEUED, gw.gateway.messages().load(last.id()).orElseThrow().status());
+    }
+
+    @Test
+    void aMessageAnotherWorkerIsSendingWaitsForThatSendAndGoesIfItWasNeverRecorded() throws Exception {
+        gw = new GatewayUnderTest(Map.of());
+        StoredMessage queued = enqueueHelp(GRANDMA);
+        String lease = "sh:once:sending:" + queued.id();
+        gw.redis().set(lease, "1"); // another worker claimed the entry and holds the send lease
+        assertEquals(1, gw.gateway.drainOutbox(), "the entry is handled: the message is put back to wait");
+        assertEquals(List.of(), gw.sent());
+        assertEquals("being-sent", gw.gateway.messages().load(queued.id()).orElseThrow().errorCode());
+
+        gw.redis().del(lease); // that worker died before it sent: its lease ran out
+        gw.clock.advance(Duration.ofMinutes(1));
+        assertEquals(0, gw.gateway.drainOutbox(), "not before the lease's time is up");
+        gw.clock.advance(Duration.ofMinutes(1));
+        assertEquals(1, gw.gateway.drainOutbox());
+        assertEquals(List.of(HELP), to(gw.sent(), GRANDMA));
+        assertEquals(0L, gw.gateway.redis().xlen("sh:outbox"), "handled entries are trimmed from the stream");
+    }
+
     @Test
     void deliveryStatusOnlyMovesForward() throws Exception {
         gw = new GatewayUnderTest();

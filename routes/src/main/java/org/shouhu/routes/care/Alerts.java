@@ -53,9 +53,7 @@ public final class Alerts {
         Set<Address> out = new LinkedHashSet<>();
         for (Site site : care.sites()) {
             if (inScope(site, scope)) {
-                for (Child child : care.roster(site.code())) {
-                    care.guardiansOf(child.id()).forEach(g -> out.add(g.address()));
-                }
+                out.addAll(care.guardianAddresses(site.code()));
             }
         }
         return out;

@@ -84,8 +84,17 @@ public final class EscalationLadders {
 
     /** Closes the open ladders of this kind about a child today; returns the ones it closed. */
     public List<Ladder> close(Child child, LadderKind kind, String reason) {
+        return close(List.of(child), kind, reason);
+    }
+
+    /** Closes the open ladders of this kind about these children of one site today; returns the ones it closed. */
+    public List<Ladder> close(List<Child> children, LadderKind kind, String reason) {
+        if (children.isEmpty()) {
+            return List.of();
+        }
         List<Ladder> closed = new ArrayList<>();
-        for (Ladder l : safety.openLadders(child.siteCode(), day.today(), child.id())) {
+        List<String> ids = children.stream().map(Child::id).toList();
+        for (Ladder l : safety.openLadders(children.get(0).siteCode(), day.today(), ids)) {
             if (l.kind() == kind && safety.closeLadder(l.id(), Ladder.entry("closed:" + reason, day.clock().instant()))) {
                 closed.add(l);
             }

@@ -2,7 +2,6 @@ package org.shouhu.routes.care;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,13 +35,11 @@ public final class Lessons {
         if (topic.contains("溺水") || topic.contains("游泳")) {
             values.put("drowning", "1");
         }
-        Set<Address> recipients = new LinkedHashSet<>();
-        for (Child child : care.roster(site.code())) {
-            care.guardiansOf(child.id()).forEach(g -> recipients.add(g.address()));
-        }
+        Set<Address> recipients = care.guardianAddresses(site.code());
+        Set<Address> optedOut = care.optedOutAmong(recipients);
         List<OutboundMessage> out = new ArrayList<>();
         for (Address to : recipients) {
-            if (!care.isOptedOut(to)) {
+            if (!optedOut.contains(to)) {
                 out.add(OutboundMessage.of(to, TemplateKey.LESSON_NOTICE, values, MessageClass.ROUTINE));
             }
         }

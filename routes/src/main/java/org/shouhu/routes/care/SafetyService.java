@@ -4,10 +4,11 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
@@ -39,7 +40,8 @@ public final class SafetyService {
     private final SafetySettings settings;
     private final EscalationLadders ladders;
     private final Alerts alerts;
-    private final Set<String> done = ConcurrentHashMap.newKeySet();
+    /** What this node has fired or seen fired today, per site: the cheap check before the Redis lease. */
+    private final Map<String, EnumSet<SiteEvent>> done = new HashMap<>();
     private volatile LocalDate doneDate;
 
     public SafetyService(CareStore care, SafetyStore safety, Outbox outbox, Once once, CareDay day,
@@ -68,15 +70,27 @@ public final class SafetyService {
             doneDate = today;
         }
         int fired = 0;
+        List<Due> due = new ArrayList<>();
         for (Site site : care.sites()) {
+            EnumSet<SiteEvent> siteDone = done.computeIfAbsent(site.code(), k -> EnumSet.noneOf(SiteEvent.class));
+            if (siteDone.size() == SiteEvent.values().length) {
+                continue;
+            }
             SiteSchedule schedule = safety.schedule(site.code());
             if (!schedule.isSiteDay(today)) {
                 continue;
             }
             for (SiteEvent event : SiteEvent.values()) {
-                if (isDue(event, site, schedule, now) && claim(event, site, today)) {
-                    fired += fireOrRelease(event, site, today);
+                if (!siteDone.contains(event) && isDue(event, site, schedule, now)) {
+                    due.add(new Due(event, site, key(event, site.code(), today)));
+                    siteDone.add(event);
                 }
+            }
+        }
+        Set<String> ours = once.firstOf(due.stream().map(Due::key).toList(), LEASE);
+        for (Due d : due) {
+            if (ours.contains(d.key())) {
+                fired += fireOrRelease(d.event(), d.site(), today);
             }
         }
         for (String ladderId : safety.claimDueLadders(day.clock().instant(), 1000)) {
@@ -102,13 +116,8 @@ public final class SafetyService {
         return !now.isBefore(at) && (!now.isAfter(until) || now.isBefore(atLeast));
     }
 
-    /** The lease: true for exactly one caller per site, event and date, on any node. */
-    private boolean claim(SiteEvent event, Site site, LocalDate date) {
-        String key = key(event, site.code(), date);
-        if (!done.add(key)) {
-            return false;
-        }
-        return once.first(key, LEASE);
+    /** An event due at a site, with its lease key: of all nodes, the one that sets the key fires it. */
+    private record Due(SiteEvent event, Site site, String key) {
     }
 
     /**
@@ -122,7 +131,7 @@ public final class SafetyService {
         } catch (RuntimeException e) {
             String key = key(event, site.code(), date);
             LOG.error("{} at site {} failed, fired again on the next sweep: {}", event, site.code(), e.toString());
-            done.remove(key);
+            done.get(site.code()).remove(event);
             once.forget(key);
             return 0;
         }
@@ -135,8 +144,8 @@ public final class SafetyService {
     private void fire(SiteEvent event, Site site, LocalDate date) {
         LOG.info("{} at site {} for {}", event, site.code(), date);
         switch (event) {
-            case NO_SHOW_CHECK -> eachChild(site, date, ChildState.EXPECTED,
-                    child -> outbox.enqueue(ladders.open(LadderKind.NO_SHOW, site, child, date)));
+            case NO_SHOW_CHECK -> children(site, date, r -> r.state() == ChildState.EXPECTED)
+                    .forEach(child -> outbox.enqueue(ladders.open(LadderKind.NO_SHOW, site, child, date)));
             case PICKUP_REMINDER -> pickupReminders(site, date);
             case OVERDUE_CHECK -> overdue(site, date);
             case DROWNING_ALERT -> alerts.send("site:" + site.code(), "drowning",
@@ -145,38 +154,36 @@ public final class SafetyService {
     }
 
     private void pickupReminders(Site site, LocalDate date) {
-        Map<String, DayRecord> records = care.day(site.code(), date);
+        List<Child> onSite = children(site, date, SafetyService::waitsForPickup);
+        Map<String, List<Guardian>> guardians = care.guardiansOf(onSite.stream().map(Child::id).toList());
+        Map<String, String> closes = Map.of("site", site.name(), "closes", CareDay.format(site.closes()));
         List<OutboundMessage> out = new ArrayList<>();
-        for (Child child : care.roster(site.code())) {
-            DayRecord r = records.get(child.id());
-            if (r != null && r.state() == ChildState.ARRIVED && !r.escortRequested()) {
-                Map<String, String> values = Map.of("child", child.name(), "site", site.name(),
-                        "closes", CareDay.format(site.closes()));
-                for (Guardian g : care.guardiansOf(child.id())) {
-                    out.add(OutboundMessage.of(g.address(), TemplateKey.PICKUP_REMINDER, values, MessageClass.ROUTINE));
-                }
+        for (Child child : onSite) {
+            Map<String, String> values = new java.util.HashMap<>(closes);
+            values.put("child", child.name());
+            for (Guardian g : guardians.get(child.id())) {
+                out.add(OutboundMessage.of(g.address(), TemplateKey.PICKUP_REMINDER, values, MessageClass.ROUTINE));
             }
         }
         outbox.enqueue(out);
     }
 
     private void overdue(Site site, LocalDate date) {
-        Map<String, DayRecord> records = care.day(site.code(), date);
-        for (Child child : care.roster(site.code())) {
-            DayRecord r = records.get(child.id());
-            if (r != null && r.state() == ChildState.ARRIVED && !r.escortRequested()) {
-                outbox.enqueue(ladders.open(LadderKind.OVERDUE, site, child, date));
-            }
+        for (Child child : children(site, date, SafetyService::waitsForPickup)) {
+            outbox.enqueue(ladders.open(LadderKind.OVERDUE, site, child, date));
         }
     }
 
-    private void eachChild(Site site, LocalDate date, ChildState state, java.util.function.Consumer<Child> action) {
+    /** Checked in, and no escort asked for (a child waiting for an escort is the staff's, not late). */
+    private static boolean waitsForPickup(DayRecord r) {
+        return r.state() == ChildState.ARRIVED && !r.escortRequested();
+    }
+
+    /** The site's children whose record today (an expected one where there is none) passes {@code test}. */
+    private List<Child> children(Site site, LocalDate date, java.util.function.Predicate<DayRecord> test) {
         Map<String, DayRecord> records = care.day(site.code(), date);
-        for (Child child : care.roster(site.code())) {
-            DayRecord r = records.get(child.id());
-            if ((r == null ? ChildState.EXPECTED : r.state()) == state) {
-                action.accept(child);
-            }
-        }
+        return care.roster(site.code()).stream()
+                .filter(child -> test.test(records.getOrDefault(child.id(), DayRecord.expected(child.id()))))
+                .toList();
     }
 }

@@ -4,7 +4,6 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,16 +47,21 @@ final class StaffActions {
         LocalDate today = day.today();
         LocalTime now = day.time();
         Map<String, DayRecord> records = store.day(site.code(), today);
+        List<Child> arriving = new ArrayList<>();
+        List<DayRecord> arrived = new ArrayList<>();
         for (Child child : roster.found()) {
             DayRecord record = records.getOrDefault(child.id(), DayRecord.expected(child.id()));
-            if (record.state() == ChildState.ARRIVED) {
-                continue;
+            if (record.state() != ChildState.ARRIVED && !arriving.contains(child)) {
+                arriving.add(child);
+                arrived.add(record.arrived(now));
+                records.put(child.id(), arrived.get(arrived.size() - 1));
             }
-            DayRecord arrived = record.arrived(now);
-            store.putDayRecord(site.code(), today, arrived);
-            ladders.close(child, LadderKind.NO_SHOW, "checked-in");
-            records.put(child.id(), arrived);
-            notifyGuardians(child, TemplateKey.ARRIVAL,
+        }
+        store.putDayRecords(site.code(), today, arrived);
+        ladders.close(arriving, LadderKind.NO_SHOW, "checked-in");
+        Map<String, List<Guardian>> guardians = store.guardiansOf(arriving.stream().map(Child::id).toList());
+        for (Child child : arriving) {
+            notifyGuardians(guardians.get(child.id()), TemplateKey.ARRIVAL,
                     Map.of("child", child.name(), "time", CareDay.format(now), "site", site.name()), out);
         }
         long missing = roster.all().stream()
@@ -81,21 +85,26 @@ final class StaffActions {
         LocalTime now = day.time();
         String by = pickedUpBy == null || pickedUpBy.isBlank() ? null : GuardianActions.clip(pickedUpBy.strip(), 10);
         Map<String, DayRecord> records = store.day(site.code(), today);
+        List<Child> leaving = new ArrayList<>();
+        List<DayRecord> left = new ArrayList<>();
         for (Child child : roster.found()) {
             DayRecord record = records.getOrDefault(child.id(), DayRecord.expected(child.id()));
-            if (record.state() == ChildState.LEFT) {
-                continue;
+            if (record.state() != ChildState.LEFT && !leaving.contains(child)) {
+                leaving.add(child);
+                left.add(record.left(now, by));
+                records.put(child.id(), left.get(left.size() - 1));
             }
-            DayRecord left = record.left(now, by);
-            store.putDayRecord(site.code(), today, left);
-            ladders.close(child, LadderKind.OVERDUE, "picked-up");
-            records.put(child.id(), left);
+        }
+        store.putDayRecords(site.code(), today, left);
+        ladders.close(leaving, LadderKind.OVERDUE, "picked-up");
+        Map<String, List<Guardian>> guardians = store.guardiansOf(leaving.stream().map(Child::id).toList());
+        for (Child child : leaving) {
             Map<String, String> values = new HashMap<>(
                     Map.of("child", child.name(), "time", CareDay.format(now), "site", site.name()));
             if (by != null) {
                 values.put("by", by);
             }
-            notifyGuardians(child, TemplateKey.PICKUP, values, out);
+            notifyGuardians(guardians.get(child.id()), TemplateKey.PICKUP, values, out);
         }
         long present = roster.all().stream().filter(c -> stateOf(records, c) == ChildState.ARRIVED).count();
         Map<String, String> values = Map.of("count", String.valueOf(roster.found().size()),
@@ -188,8 +197,10 @@ final class StaffActions {
             return;
         }
         int reached = 0;
-        for (Address to : guardianAddresses(site.code())) {
-            if (!store.isOptedOut(to)) {
+        Set<Address> recipients = store.guardianAddresses(site.code());
+        Set<Address> optedOut = store.optedOutAmong(recipients);
+        for (Address to : recipients) {
+            if (!optedOut.contains(to)) {
                 out.notify(to, TemplateKey.NOTICE, Map.of("site", site.name(), "text", notice));
                 reached++;
             }
@@ -204,18 +215,8 @@ final class StaffActions {
         out.reply(TemplateKey.LESSON_RECORDED, Map.of("topic", topic, "count", String.valueOf(notices.size())));
     }
 
-    private Set<Address> guardianAddresses(String siteCode) {
-        Set<Address> recipients = new LinkedHashSet<>();
-        for (Child child : store.roster(siteCode)) {
-            for (Guardian g : store.guardiansOf(child.id())) {
-                recipients.add(g.address());
-            }
-        }
-        return recipients;
-    }
-
-    private void notifyGuardians(Child child, TemplateKey key, Map<String, String> values, Outgoing out) {
-        for (Guardian g : store.guardiansOf(child.id())) {
+    private static void notifyGuardians(List<Guardian> guardians, TemplateKey key, Map<String, String> values, Outgoing out) {
+        for (Guardian g : guardians) {
             out.notify(g.address(), key, values);
         }
     }

@@ -1,9 +1,11 @@
 package org.shouhu.routes.port;
 
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.shouhu.routes.care.Child;
 import org.shouhu.routes.care.DayRecord;
 import org.shouhu.routes.care.Guardian;
@@ -58,6 +60,18 @@ public interface CareStore {
 
     List<Guardian> guardiansOf(String childId);
 
+    /** The guardians of each of these children by child id (every id present, empty when it has none), in one look-up. */
+    Map<String, List<Guardian>> guardiansOf(Collection<String> childIds);
+
+    /** Every guardian address of a site's children, each once, in roster order. */
+    default Set<Address> guardianAddresses(String siteCode) {
+        List<Child> roster = roster(siteCode);
+        Map<String, List<Guardian>> guardians = guardiansOf(roster.stream().map(Child::id).toList());
+        Set<Address> addresses = new java.util.LinkedHashSet<>();
+        roster.forEach(child -> guardians.get(child.id()).forEach(g -> addresses.add(g.address())));
+        return addresses;
+    }
+
     /** Adds a guardian to a child (or changes the relation of one already there). */
     void linkGuardian(String childId, Guardian guardian);
 
@@ -84,7 +98,12 @@ public interface CareStore {
 
     Optional<DayRecord> dayRecord(String siteCode, LocalDate date, String childId);
 
-    void putDayRecord(String siteCode, LocalDate date, DayRecord record);
+    default void putDayRecord(String siteCode, LocalDate date, DayRecord record) {
+        putDayRecords(siteCode, date, List.of(record));
+    }
+
+    /** Writes several children's records of one site day in one step. */
+    void putDayRecords(String siteCode, LocalDate date, List<DayRecord> records);
 
     // --- invites and chat reachability
 
@@ -99,6 +118,9 @@ public interface CareStore {
 
     boolean isUnreachable(Address address);
 
+    /** The addresses among these marked unreachable, in one look-up. */
+    Set<Address> unreachableAmong(Collection<Address> addresses);
+
     /** The phone a chat account gave for SMS fallback, if any. */
     Optional<Address> fallbackPhone(Address chat);
 
@@ -107,6 +129,9 @@ public interface CareStore {
     // --- opt-out
 
     boolean isOptedOut(Address address);
+
+    /** The addresses among these that opted out, in one look-up. */
+    Set<Address> optedOutAmong(Collection<Address> addresses);
 
     void setOptedOut(Address address, boolean optedOut);
 }

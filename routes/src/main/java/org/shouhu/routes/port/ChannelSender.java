@@ -1,7 +1,7 @@
 package org.shouhu.routes.port;
 
 import org.shouhu.routes.model.Address;
-import org.shouhu.templates.TemplateKey;
+import org.shouhu.routes.model.RenderedMessage;
 
 /** Sends rendered text to an address over one channel (an SMS provider, a chat platform). */
 public interface ChannelSender {
@@ -20,10 +20,10 @@ public interface ChannelSender {
     SendReceipt send(Address to, String text, String messageId) throws SendFailedException;
 
     /**
-     * The same, knowing which message it is: a channel that needs it (WeChat picks its template
-     * message by notice kind) overrides this; the rest ignore it.
+     * The same, knowing the whole message: a channel that needs more than the text (WeChat picks
+     * its template message by notice kind) overrides this; the rest send the text.
      */
-    default SendReceipt send(Address to, String text, String messageId, TemplateKey template) throws SendFailedException {
-        return send(to, text, messageId);
+    default SendReceipt send(RenderedMessage message) throws SendFailedException {
+        return send(message.to(), message.text(), message.id());
     }
 }

@@ -1,6 +1,7 @@
 package org.shouhu.routes.port;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.shouhu.routes.model.Address;
@@ -8,14 +9,27 @@ import org.shouhu.routes.model.StoredMessage;
 
 /**
  * The record of every outbound message and its delivery, the other half of the {@link Outbox}:
- * what the outbound route reads and writes as it renders, sends and hears back.
+ * what the outbound route reads and writes as it renders, sends and hears back. The outbound
+ * route works in batches, so the calls it makes per message come in batch form too.
  */
 public interface MessageStore extends DeliveryReports {
 
     Optional<StoredMessage> load(String id);
 
-    /** The provider accepted the message: keep the text, its id and status (idempotency record). */
-    void recordSent(String id, String channel, String text, SendReceipt receipt);
+    /** The messages with these ids, in their order; ids with no record are left out. One round trip. */
+    List<StoredMessage> loadAll(List<String> ids);
+
+    /** A provider accepted a message: its text, its id for it and the first status. */
+    record Sent(String id, String channel, String text, SendReceipt receipt) {
+    }
+
+    /** Providers accepted these messages: keep each text, provider id and status (the idempotency record). */
+    void recordSent(List<Sent> sent);
+
+    /** The provider accepted one message. */
+    default void recordSent(String id, String channel, String text, SendReceipt receipt) {
+        recordSent(List.of(new Sent(id, channel, text, receipt)));
+    }
 
     /** Not sent on purpose (recipient opted out…): final. */
     void recordSuppressed(String id, String reason);
@@ -23,8 +37,11 @@ public interface MessageStore extends DeliveryReports {
     /** A transient failure: count the attempt and queue the message again at {@code at}. */
     void retryAt(String id, String errorCode, Instant at);
 
-    /** Holds the message (quiet hours) and queues it again at {@code at}; not an attempt. */
-    void holdUntil(String id, Instant at);
+    /**
+     * Holds messages (quiet hours, another worker is sending them) and queues them again at
+     * {@code at}; not an attempt.
+     */
+    void holdUntil(Collection<String> ids, String reason, Instant at);
 
     /** A permanent failure (or retries exhausted): final. */
     void recordFailed(String id, String errorCode);

@@ -1,6 +1,8 @@
 package org.shouhu.routes.port;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
 
 /**
  * Remembers keys for a while so that something happens once: a repeated webhook is acted on once,
@@ -10,6 +12,9 @@ public interface Once {
 
     /** True the first time a key is seen within {@code ttl}; false for every repeat. */
     boolean first(String key, Duration ttl);
+
+    /** The keys among these seen for the first time within {@code ttl} (all remembered now), in one step. */
+    Set<String> firstOf(Collection<String> keys, Duration ttl);
 
     /** Whether a key is remembered now (without remembering it). */
     boolean seen(String key);

@@ -37,7 +37,12 @@ public interface SafetyStore {
     Optional<Ladder> ladder(String id);
 
     /** Open ladders about a child today. */
-    List<Ladder> openLadders(String siteCode, LocalDate date, String childId);
+    default List<Ladder> openLadders(String siteCode, LocalDate date, String childId) {
+        return openLadders(siteCode, date, List.of(childId));
+    }
+
+    /** Open ladders about any of these children of a site today, in one look-up. */
+    List<Ladder> openLadders(String siteCode, LocalDate date, java.util.Collection<String> childIds);
 
     /** Claims the ids of ladders whose next step is due at or before {@code now}; each id goes to one caller. */
     List<String> claimDueLadders(Instant now, int max);

@@ -1,5 +1,7 @@
 package org.shouhu.routes.route;
 
+import java.util.List;
+import org.shouhu.routes.model.RenderedMessage;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.templates.Templates;
 
@@ -17,6 +19,11 @@ public final class MessageRenderer {
         this.sms = sms;
         this.chat = chat;
         this.signature = signature;
+    }
+
+    /** Each message of a batch, rendered. */
+    public List<RenderedMessage> renderAll(List<StoredMessage> messages) {
+        return messages.stream().map(this::render).toList();
     }
 
     public RenderedMessage render(StoredMessage message) {

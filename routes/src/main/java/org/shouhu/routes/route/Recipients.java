@@ -1,8 +1,14 @@
 package org.shouhu.routes.route;
 
+import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.shouhu.routes.care.CareDay;
 import org.shouhu.routes.care.SafetySettings;
+import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.CareStore;
@@ -11,9 +17,11 @@ import org.shouhu.routes.port.Once;
 import org.shouhu.routes.port.Outbox;
 
 /**
- * Decides, at send time, whether a message goes now: after opt-out only replies to the person's
- * own messages go out (the rest is recorded as suppressed), and routine notices are held through
- * the quiet hours (21:00–08:00 in the sites' zone) while replies and safety alerts go at any hour.
+ * Decides, at send time and for a batch of messages at once, which go now: after opt-out only
+ * replies to the person's own messages go out (the rest is recorded as suppressed), a chat
+ * account that blocked us gets its notice by SMS instead, routine notices are held through the
+ * quiet hours (21:00–08:00 in the sites' zone) while replies and safety alerts go at any hour,
+ * and a message another worker is already sending waits for that send to be recorded.
  */
 public final class Recipients {
 
@@ -34,30 +42,61 @@ public final class Recipients {
         this.settings = settings;
     }
 
-    /** The message to send, or null when it is already done with or must not go out. */
-    public StoredMessage sendable(String id) {
-        StoredMessage m = messages.load(id).orElse(null);
-        if (m == null || m.providerId() != null || m.status().isFinal()) {
-            return null;
-        }
-        if (m.kind() != MessageClass.REPLY && care.isOptedOut(m.to())) {
-            messages.recordSuppressed(id, "opted-out");
-            return null;
-        }
-        if (!m.to().isSms() && care.isUnreachable(m.to())) {
-            messages.recordSuppressed(id, FallbackToSms.enqueue(m, care, outbox) ? "unreachable:sms-fallback" : "unreachable");
-            return null;
-        }
+    /** The messages among these ids to send now, each leased to this worker; the rest are dealt with here. */
+    public List<StoredMessage> sendable(List<String> ids) {
+        List<StoredMessage> open = messages.loadAll(ids).stream()
+                .filter(m -> m.providerId() == null && !m.status().isFinal()).toList();
+        Set<Address> optedOut = care.optedOutAmong(addresses(open, m -> m.kind() != MessageClass.REPLY));
+        Set<Address> unreachable = care.unreachableAmong(addresses(open, m -> !m.to().isSms()));
         ZonedDateTime now = day.now();
-        if (m.kind() == MessageClass.ROUTINE && settings.isQuiet(now.toLocalTime())) {
-            messages.holdUntil(id, quietEnd(now).toInstant());
-            return null;
+        boolean quiet = settings.isQuiet(now.toLocalTime());
+        List<StoredMessage> go = new ArrayList<>();
+        List<String> held = new ArrayList<>();
+        for (StoredMessage m : open) {
+            if (m.kind() != MessageClass.REPLY && optedOut.contains(m.to())) {
+                messages.recordSuppressed(m.id(), "opted-out");
+            } else if (unreachable.contains(m.to())) {
+                messages.recordSuppressed(m.id(),
+                        FallbackToSms.enqueue(m, care, outbox) ? "unreachable:sms-fallback" : "unreachable");
+            } else if (m.kind() == MessageClass.ROUTINE && quiet) {
+                held.add(m.id());
+            } else {
+                go.add(m);
+            }
         }
-        if (!once.first(SendLease.key(id), SendLease.TTL)) {
-            // another worker (one that claimed this entry while the first was still busy) is sending it
-            throw new SendLease.Busy(id);
+        if (!held.isEmpty()) {
+            messages.holdUntil(held, "quiet-hours", quietEnd(now).toInstant());
         }
-        return m;
+        return leased(go);
+    }
+
+    /**
+     * Takes the send lease on each message; one whose lease another worker holds (it claimed the
+     * outbox entry while the first was still busy) is looked at again once that lease has run out,
+     * when its send is recorded or it is free to go.
+     */
+    private List<StoredMessage> leased(List<StoredMessage> go) {
+        Set<String> mine = once.firstOf(go.stream().map(m -> SendLease.key(m.id())).toList(), SendLease.TTL);
+        List<StoredMessage> result = new ArrayList<>(go.size());
+        List<String> busy = new ArrayList<>();
+        for (StoredMessage m : go) {
+            if (mine.contains(SendLease.key(m.id()))) {
+                result.add(m);
+            } else {
+                busy.add(m.id());
+            }
+        }
+        if (!busy.isEmpty()) {
+            Instant later = day.clock().instant().plus(SendLease.TTL);
+            messages.holdUntil(busy, "being-sent", later);
+        }
+        return result;
+    }
+
+    private static Set<Address> addresses(List<StoredMessage> list, java.util.function.Predicate<StoredMessage> which) {
+        Set<Address> out = new HashSet<>();
+        list.stream().filter(which).forEach(m -> out.add(m.to()));
+        return out;
     }
 
     private ZonedDateTime quietEnd(ZonedDateTime now) {

@@ -9,7 +9,7 @@ import java.time.Duration;
  */
 final class SendLease {
 
-    /** Longer than one provider call with its timeouts. */
+    /** Longer than one outbound batch with its provider calls and timeouts. */
     static final Duration TTL = Duration.ofMinutes(2);
 
     private SendLease() {
@@ -17,12 +17,5 @@ final class SendLease {
 
     static String key(String messageId) {
         return "sending:" + messageId;
-    }
-
-    /** The message is being sent by another worker: leave the entry unacknowledged. */
-    static final class Busy extends RuntimeException {
-        Busy(String messageId) {
-            super("message " + messageId + " is being sent by another worker", null, false, false);
-        }
     }
 }

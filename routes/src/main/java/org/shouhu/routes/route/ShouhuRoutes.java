@@ -5,19 +5,19 @@ import org.shouhu.routes.care.CareService;
 import org.shouhu.routes.command.CommandParser;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.Outbox;
-import org.shouhu.routes.port.SendFailedException;
 
 /**
  * The two routes between the channels and the care site. Inbound: act once on a message, find
  * out who sent it, parse it, let the care domain handle it, cap the replies and put them in the
- * outbox. Outbound: take a message from the outbox, skip it if it is done or unwanted, render it,
- * send it over its channel and record what the provider said.
+ * outbox. Outbound: take a batch of messages from the outbox, keep those to send now, render them,
+ * send each over its channel and record what the providers said (refusals go to
+ * {@link SendFailures}, inside {@link Channels}).
  */
 public final class ShouhuRoutes extends RouteBuilder {
 
     /** Where channels hand in messages people sent. */
     public static final String INBOUND = "direct:inbound";
-    /** Where outbox workers hand in the id of a message to send. */
+    /** Where outbox workers hand in a batch of ids of messages to send (a {@code List<String>}). */
     public static final String OUTBOUND = "direct:outbound";
 
     private final InboundOnce once;
@@ -29,12 +29,11 @@ public final class ShouhuRoutes extends RouteBuilder {
     private final Recipients recipients;
     private final MessageRenderer renderer;
     private final Channels channels;
-    private final SendFailures failures;
 
     /** The beans the routes call, each named for what it does. */
     public record Beans(InboundOnce once, CareStore care, CommandParser parser, CareService service,
                         ReplyCap replyCap, Outbox outbox, Recipients recipients, MessageRenderer renderer,
-                        Channels channels, SendFailures failures) {
+                        Channels channels) {
     }
 
     public ShouhuRoutes(Beans beans) {
@@ -47,14 +46,10 @@ public final class ShouhuRoutes extends RouteBuilder {
         this.recipients = beans.recipients();
         this.renderer = beans.renderer();
         this.channels = beans.channels();
-        this.failures = beans.failures();
     }
 
     @Override
     public void configure() {
-        onException(SendFailedException.class).handled(true)
-                .bean(failures, "handle(${exchangeProperty.messageId}, ${exception})");
-
         from(INBOUND).routeId("inbound")
                 .onException(Exception.class).handled(false)
                     .bean(once, "forget(${exchangeProperty.inbound})")
@@ -68,10 +63,8 @@ public final class ShouhuRoutes extends RouteBuilder {
                 .bean(outbox, "enqueue");
 
         from(OUTBOUND).routeId("outbound")
-                .setProperty("messageId", body())
                 .setBody().method(recipients, "sendable")
-                .filter(body().isNotNull())
-                .setBody().method(renderer, "render")
+                .setBody().method(renderer, "renderAll")
                 .bean(channels, "send");
     }
 }

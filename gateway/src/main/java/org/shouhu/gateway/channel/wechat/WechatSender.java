@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.RenderedMessage;
 import org.shouhu.routes.model.DeliveryStatus;
 import org.shouhu.routes.port.ChannelSender;
 import org.shouhu.routes.port.SendFailedException;
@@ -85,12 +86,16 @@ public final class WechatSender implements ChannelSender {
 
     @Override
     public SendReceipt send(Address to, String text, String messageId) throws SendFailedException {
-        return send(to, text, messageId, (TemplateKey) null);
+        return send(to, text, messageId, null);
     }
 
     /** Outside the 48-hour window the template message configured for this notice kind is used. */
     @Override
-    public SendReceipt send(Address to, String text, String messageId, TemplateKey notice) throws SendFailedException {
+    public SendReceipt send(RenderedMessage message) throws SendFailedException {
+        return send(message.to(), message.text(), message.id(), message.template());
+    }
+
+    private SendReceipt send(Address to, String text, String messageId, TemplateKey notice) throws SendFailedException {
         String templateId = settings.templateFor(notice == null ? "*" : notice.name());
         if (!CHANNEL.equals(to.channel())) {
             throw SendFailedException.permanent("wrong-channel", "the wechat sender cannot reach a " + to.channel()

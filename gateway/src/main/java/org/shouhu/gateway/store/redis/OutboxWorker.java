@@ -2,7 +2,6 @@ package org.shouhu.gateway.store.redis;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -16,12 +15,16 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XTrimParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamGroupInfo;
+import redis.clients.jedis.resps.StreamPendingSummary;
 
 /**
  * Reads message ids from the outbox stream as one consumer of the group {@code senders} and hands
- * each to the outbound route; acknowledges an entry only after the route is done with it. Due
+ * them to the outbound route a batch at a time; acknowledges a batch only after the route is done
+ * with it (one {@code XACK} for the batch), then trims what the group is done with. Due
  * retries move from the delayed set back into the stream; entries a crashed node left unacked
  * are claimed after a minute. Several threads and several nodes share the work.
  */
@@ -29,8 +32,14 @@ public final class OutboxWorker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
     static final String GROUP = "senders";
-    /** Entries read at once: small, so a batch of slow sends stays well inside {@code CLAIM_IDLE}. */
-    private static final int BATCH = 10;
+    /**
+     * Entries read at once by a sending thread: few enough that a batch of slow provider calls stays
+     * well inside {@code CLAIM_IDLE} and the send lease; many enough that the route's Redis work is
+     * a few round trips per batch instead of per message.
+     */
+    static final int BATCH = 50;
+    /** Entries read at once by {@link #drain()}, which runs on the caller's thread. */
+    private static final int DRAIN_BATCH = 500;
     private static final Duration CLAIM_IDLE = Duration.ofSeconds(60);
 
     /** Moves due ids from the delayed set to the stream, atomically, so two nodes never both do. */
@@ -44,16 +53,16 @@ public final class OutboxWorker implements AutoCloseable {
 
     private final UnifiedJedis redis;
     private final Clock clock;
-    private final Consumer<String> send;
+    private final Consumer<List<String>> send;
     private final String consumerPrefix;
     private final AtomicBoolean running = new AtomicBoolean();
     private ExecutorService threads;
 
     /**
-     * @param send           hands one message id to the outbound route; throws when it could not be handled
+     * @param send           hands a batch of message ids to the outbound route; throws when it could not handle them
      * @param consumerPrefix this node's name in the consumer group
      */
-    public OutboxWorker(UnifiedJedis redis, Clock clock, Consumer<String> send, String consumerPrefix) {
+    public OutboxWorker(UnifiedJedis redis, Clock clock, Consumer<List<String>> send, String consumerPrefix) {
         this.redis = redis;
         this.clock = clock;
         this.send = send;
@@ -90,7 +99,7 @@ public final class OutboxWorker implements AutoCloseable {
             try {
                 moveDueRetries();
                 claimAbandoned(consumer);
-                process(consumer, read(consumer, Duration.ofSeconds(1)));
+                process(read(consumer, BATCH, Duration.ofSeconds(1)));
             } catch (RuntimeException e) {
                 if (running.get()) {
                     LOG.error("outbox worker: {}", e.toString());
@@ -108,16 +117,16 @@ public final class OutboxWorker implements AutoCloseable {
         int total = 0;
         moveDueRetries();
         while (true) {
-            List<StreamEntry> entries = read(consumerPrefix + "-drain", null);
+            List<StreamEntry> entries = read(consumerPrefix + "-drain", DRAIN_BATCH, null);
             if (entries.isEmpty()) {
                 return total;
             }
-            total += process(consumerPrefix + "-drain", entries);
+            total += process(entries);
         }
     }
 
-    private List<StreamEntry> read(String consumer, Duration block) {
-        XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(BATCH);
+    private List<StreamEntry> read(String consumer, int count, Duration block) {
+        XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(count);
         if (block != null) {
             params.block((int) block.toMillis());
         }
@@ -127,40 +136,46 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     /**
-     * Hands each entry to the route, then acknowledges (and deletes) the handled ones with one call
-     * per batch: an entry handled but not yet acknowledged when a node dies is redelivered, and the
-     * route skips it because its send was recorded.
+     * Hands the batch to the route, then acknowledges (and deletes) its entries: a batch handled but
+     * not yet acknowledged when a node dies is redelivered, and the route skips the messages whose
+     * sends were recorded. When the route fails (Redis went away) nothing is acknowledged, and
+     * another worker claims the entries after {@code CLAIM_IDLE}.
      */
-    private int process(String consumer, List<StreamEntry> entries) {
-        List<StreamEntryID> done = new ArrayList<>(entries.size());
-        for (StreamEntry entry : entries) {
-            String id = entry.getFields().get("id");
-            try {
-                send.accept(id);
-                done.add(entry.getID());
-            } catch (RuntimeException e) {
-                if (isBusy(e)) {
-                    LOG.debug("message {} is being sent by another worker", id);
-                } else {
-                    LOG.error("message {} not handled, left for redelivery: {}", id, e.toString());
-                }
-            }
+    private int process(List<StreamEntry> entries) {
+        if (entries.isEmpty()) {
+            return 0;
         }
-        if (!done.isEmpty()) {
-            StreamEntryID[] ids = done.toArray(StreamEntryID[]::new);
-            redis.xack(Keys.outbox(), GROUP, ids);
-            redis.xdel(Keys.outbox(), ids);
+        try {
+            send.accept(entries.stream().map(e -> e.getFields().get("id")).toList());
+        } catch (RuntimeException e) {
+            LOG.error("a batch of {} messages was not handled, left for redelivery: {}", entries.size(), e.toString());
+            return 0;
         }
-        return done.size();
+        StreamEntryID[] ids = entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new);
+        redis.xack(Keys.outbox(), GROUP, ids);
+        trimHandled();
+        return ids.length;
     }
 
-    private static boolean isBusy(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getClass().getSimpleName().equals("Busy")) {
-                return true;
+    /**
+     * Deletes the entries the group is done with: everything below the oldest entry still pending,
+     * or everything delivered when none is. Trimming whole stream nodes by id costs far less than
+     * deleting entries one by one; an entry read meanwhile by another worker is newer, so it stays.
+     */
+    private void trimHandled() {
+        StreamPendingSummary pending = redis.xpending(Keys.outbox(), GROUP);
+        StreamEntryID below;
+        if (pending.getTotal() > 0) {
+            below = pending.getMinId();
+        } else {
+            StreamEntryID last = redis.xinfoGroups(Keys.outbox()).stream().filter(g -> GROUP.equals(g.getName()))
+                    .findFirst().map(StreamGroupInfo::getLastDeliveredId).orElse(null);
+            if (last == null) {
+                return;
             }
+            below = new StreamEntryID(last.getTime(), last.getSequence() + 1);
         }
-        return false;
+        redis.xtrim(Keys.outbox(), XTrimParams.xTrimParams().minId(below.toString()));
     }
 
     int moveDueRetries() {
@@ -174,7 +189,7 @@ public final class OutboxWorker implements AutoCloseable {
                 CLAIM_IDLE.toMillis(), new StreamEntryID(0), XAutoClaimParams.xAutoClaimParams().count(50));
         if (claimed != null && !claimed.getValue().isEmpty()) {
             LOG.info("claimed {} outbox entries left by a stopped node", claimed.getValue().size());
-            process(consumer, claimed.getValue());
+            process(claimed.getValue());
         }
     }
 

@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -232,12 +235,32 @@ public final class RedisCareStore implements CareStore {
 
     @Override
     public List<Guardian> guardiansOf(String childId) {
-        return guardians.get(childId, id -> {
-            List<Guardian> list = new ArrayList<>();
-            redis.hgetAll(Keys.guardians(id)).forEach((address, relation) -> list.add(new Guardian(new Address(address), relation)));
-            list.sort(Comparator.comparing(g -> g.address().value()));
-            return List.copyOf(list);
+        return guardians.get(childId, id -> guardianList(redis.hgetAll(Keys.guardians(id))));
+    }
+
+    @Override
+    public Map<String, List<Guardian>> guardiansOf(Collection<String> childIds) {
+        return guardians.getAll(childIds, missing -> {
+            List<String> ids = List.copyOf(missing);
+            List<Response<Map<String, String>>> responses = new ArrayList<>(ids.size());
+            try (AbstractPipeline p = redis.pipelined()) {
+                ids.forEach(id -> responses.add(p.hgetAll(Keys.guardians(id))));
+                p.sync();
+            }
+            Map<String, List<Guardian>> loaded = new HashMap<>();
+            for (int i = 0; i < ids.size(); i++) {
+                loaded.put(ids.get(i), guardianList(responses.get(i).get()));
+            }
+            return loaded;
         });
+    }
+
+    /** A child's guardians from its hash (address → relation), in address order. */
+    private static List<Guardian> guardianList(Map<String, String> hash) {
+        List<Guardian> list = new ArrayList<>();
+        hash.forEach((address, relation) -> list.add(new Guardian(new Address(address), relation)));
+        list.sort(Comparator.comparing(g -> g.address().value()));
+        return List.copyOf(list);
     }
 
     @Override
@@ -289,6 +312,27 @@ public final class RedisCareStore implements CareStore {
     }
 
     @Override
+    public Set<Address> unreachableAmong(Collection<Address> addresses) {
+        return among(Keys.unreachable(), addresses);
+    }
+
+    /** The addresses that are members of a set, asked with one SMISMEMBER. */
+    private Set<Address> among(String setKey, Collection<Address> addresses) {
+        if (addresses.isEmpty()) {
+            return Set.of();
+        }
+        List<Address> asked = List.copyOf(addresses);
+        List<Boolean> member = redis.smismember(setKey, asked.stream().map(Address::value).toArray(String[]::new));
+        Set<Address> found = new HashSet<>();
+        for (int i = 0; i < asked.size(); i++) {
+            if (member.get(i)) {
+                found.add(asked.get(i));
+            }
+        }
+        return found;
+    }
+
+    @Override
     public Optional<Address> fallbackPhone(Address chat) {
         return Optional.ofNullable(redis.get(Keys.fallbackPhone(chat.value()))).map(Address::new);
     }
@@ -303,18 +347,37 @@ public final class RedisCareStore implements CareStore {
         return senders.get(address.value(), key -> loadSender(address));
     }
 
+    /** Two round trips: the staff post and the wards' ids together, then the post's entry and the wards together. */
     private Sender loadSender(Address address) {
-        Optional<StaffMember> staff = Optional.empty();
-        if (address.isSms()) {
-            String post = redis.get(Keys.staffPost(address.value()));
-            String value = post == null ? null : redis.hget(Keys.siteStaff(post), address.value());
-            if (value != null) {
-                staff = Optional.of(staffMember(post, address.value(), value));
+        Response<String> post;
+        Response<Set<String>> wardIds;
+        try (AbstractPipeline p = redis.pipelined()) {
+            post = address.isSms() ? p.get(Keys.staffPost(address.value())) : null;
+            wardIds = p.smembers(Keys.wards(address.value()));
+            p.sync();
+        }
+        String site = post == null ? null : post.get();
+        List<String> ids = List.copyOf(wardIds.get());
+        Response<String> staffValue = null;
+        List<Response<Map<String, String>>> wardHashes = new ArrayList<>(ids.size());
+        try (AbstractPipeline p = redis.pipelined()) {
+            if (site != null) {
+                staffValue = p.hget(Keys.siteStaff(site), address.value());
+            }
+            ids.forEach(id -> wardHashes.add(p.hgetAll(Keys.child(id))));
+            p.sync();
+        }
+        Optional<StaffMember> staff = staffValue == null || staffValue.get() == null ? Optional.empty()
+                : Optional.of(staffMember(site, address.value(), staffValue.get()));
+        List<Child> wards = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, String> h = wardHashes.get(i).get();
+            if (!h.isEmpty()) {
+                wards.add(child(ids.get(i), h));
             }
         }
-        List<Child> wards = children(redis.smembers(Keys.wards(address.value())));
-        wards = wards.stream().sorted(Comparator.comparing(Child::siteCode).thenComparingInt(Child::rosterNo)).toList();
-        return new Sender(address, staff, wards);
+        wards.sort(Comparator.comparing(Child::siteCode).thenComparingInt(Child::rosterNo));
+        return new Sender(address, staff, List.copyOf(wards));
     }
 
     // --- registrations
@@ -364,8 +427,13 @@ public final class RedisCareStore implements CareStore {
     }
 
     @Override
-    public void putDayRecord(String siteCode, LocalDate date, DayRecord record) {
-        redis.hset(Keys.day(siteCode, date), record.childId(), encode(record));
+    public void putDayRecords(String siteCode, LocalDate date, List<DayRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        Map<String, String> fields = new HashMap<>();
+        records.forEach(r -> fields.put(r.childId(), encode(r)));
+        redis.hset(Keys.day(siteCode, date), fields);
     }
 
     /** {@code STATE|arrived|left|by|escort}: compact, one hash field per child-day. */
@@ -393,6 +461,11 @@ public final class RedisCareStore implements CareStore {
     @Override
     public boolean isOptedOut(Address address) {
         return redis.sismember(Keys.optOut(), address.value());
+    }
+
+    @Override
+    public Set<Address> optedOutAmong(Collection<Address> addresses) {
+        return among(Keys.optOut(), addresses);
     }
 
     @Override

@@ -18,13 +18,13 @@ import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.DeliveryReport;
 import org.shouhu.routes.port.MessageStore;
 import org.shouhu.routes.port.Outbox;
-import org.shouhu.routes.port.SendReceipt;
 import org.shouhu.templates.TemplateKey;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * The outbox and the message record in Redis: each message is a hash {@code sh:msg:{id}}, queued by
@@ -35,8 +35,8 @@ public final class RedisMessages implements Outbox, MessageStore {
 
     /** Moves the status forward only (by rank), recording the error code if given. */
     private static final String ADVANCE = """
-            local rank = tonumber(redis.call('HGET', KEYS[1], 'rank') or '-1')
-            if rank < 0 then return 0 end
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            local rank = tonumber(redis.call('HGET', KEYS[1], 'rank') or '0')
             if tonumber(ARGV[2]) > rank then
               redis.call('HSET', KEYS[1], 'status', ARGV[1], 'rank', ARGV[2], 'updatedAt', ARGV[4])
               if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[3]) end
@@ -44,12 +44,18 @@ public final class RedisMessages implements Outbox, MessageStore {
             return 1""";
 
     private static final int SENT_TO_KEPT = 200;
+    /** A list is trimmed back to {@code SENT_TO_KEPT} once it is this much longer, not on every message. */
+    private static final int SENT_TO_SLACK = 50;
     /** Message records (and their provider-id index) are kept for a season's reports, then expire. */
     private static final java.time.Duration KEEP = java.time.Duration.ofDays(120);
     private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() { };
 
+    private static final int ID_BLOCK = 1000;
+
     private final UnifiedJedis redis;
     private final Clock clock;
+    private long nextId = 1;
+    private long blockEnd;
     private final ObjectMapper json = new ObjectMapper();
 
     public RedisMessages(UnifiedJedis redis, Clock clock) {
@@ -57,15 +63,32 @@ public final class RedisMessages implements Outbox, MessageStore {
         this.clock = clock;
     }
 
+    /**
+     * Takes {@code n} consecutive ids from the shared sequence, reserving them a block at a time so
+     * that most enqueues cost one round trip, not two. Ids stay unique across nodes; a node's unused
+     * ids are skipped when it stops.
+     */
+    private synchronized long reserveIds(int n) {
+        if (blockEnd - nextId + 1 < n) {
+            long size = Math.max(n, ID_BLOCK);
+            long last = redis.incrBy(Keys.messageSeq(), size);
+            nextId = last - size + 1;
+            blockEnd = last;
+        }
+        long first = nextId;
+        nextId += n;
+        return first;
+    }
+
     @Override
     public List<OutboundMessage> enqueue(List<OutboundMessage> messages) {
         if (messages.isEmpty()) {
             return List.of();
         }
-        long last = redis.incrBy(Keys.messageSeq(), messages.size());
-        long first = last - messages.size() + 1;
+        long first = reserveIds(messages.size());
         String now = clock.instant().toString();
         List<OutboundMessage> stored = new ArrayList<>(messages.size());
+        List<Response<Long>> lengths = new ArrayList<>(messages.size());
         try (AbstractTransaction tx = redis.multi()) {
             for (int i = 0; i < messages.size(); i++) {
                 OutboundMessage m = messages.get(i).withId("m" + (first + i));
@@ -74,26 +97,34 @@ public final class RedisMessages implements Outbox, MessageStore {
                 h.put("template", m.template().name());
                 h.put("params", toJson(m.params()));
                 h.put("kind", m.kind().name());
-                h.put("status", DeliveryStatus.PENDING.word());
-                h.put("rank", String.valueOf(DeliveryStatus.PENDING.rank()));
-                h.put("attempts", "0");
-                h.put("createdAt", now);
-                h.put("updatedAt", now);
+                h.put("createdAt", now); // no status, rank, attempts or updatedAt yet: pending, 0, 0, createdAt
+
                 tx.hset(Keys.message(m.id()), h);
                 tx.pexpire(Keys.message(m.id()), KEEP.toMillis());
-                tx.lpush(Keys.sentTo(m.to().value()), m.id());
-                tx.ltrim(Keys.sentTo(m.to().value()), 0, SENT_TO_KEPT - 1);
+                lengths.add(tx.lpush(Keys.sentTo(m.to().value()), m.id()));
                 tx.xadd(Keys.outbox(), StreamEntryID.NEW_ENTRY, Map.of("id", m.id()));
                 stored.add(m);
             }
             tx.exec();
         }
+        trimSentTo(stored, lengths);
         return stored;
     }
 
-    /** Just the message's class and template (for counting), in one round trip. */
-    public List<String> kindAndTemplate(String id) {
-        return redis.hmget(Keys.message(id), "kind", "template");
+    /** Keeps each recipient's list of messages short, trimming only the lists that grew past the mark. */
+    private void trimSentTo(List<OutboundMessage> stored, List<Response<Long>> lengths) {
+        List<String> tooLong = new ArrayList<>();
+        for (int i = 0; i < stored.size(); i++) {
+            if (lengths.get(i).get() > SENT_TO_KEPT + SENT_TO_SLACK) {
+                tooLong.add(Keys.sentTo(stored.get(i).to().value()));
+            }
+        }
+        if (!tooLong.isEmpty()) {
+            try (AbstractPipeline p = redis.pipelined()) {
+                tooLong.forEach(key -> p.ltrim(key, 0, SENT_TO_KEPT - 1));
+                p.sync();
+            }
+        }
     }
 
     @Override
@@ -102,21 +133,44 @@ public final class RedisMessages implements Outbox, MessageStore {
         return h.isEmpty() ? Optional.empty() : Optional.of(decode(id, h));
     }
 
-    /** The send record and the forward-only status move, in one step (one round trip, atomic). */
-    private static final String SENT = """
-            redis.call('HSET', KEYS[1], 'text', ARGV[1], 'channel', ARGV[2], 'providerId', ARGV[3], 'updatedAt', ARGV[6])
-            redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-            redis.call('SET', KEYS[2], ARGV[7], 'PX', ARGV[8])
-            local rank = tonumber(redis.call('HGET', KEYS[1], 'rank') or '-1')
-            if tonumber(ARGV[5]) > rank then redis.call('HSET', KEYS[1], 'status', ARGV[4], 'rank', ARGV[5]) end
-            return 1""";
-
     @Override
-    public void recordSent(String id, String channel, String text, SendReceipt receipt) {
-        redis.eval(SENT, List.of(Keys.message(id), Keys.providerId(receipt.providerId())),
-                List.of(text, channel, receipt.providerId(), receipt.status().word(),
-                        String.valueOf(receipt.status().rank()), clock.instant().toString(), id,
-                        String.valueOf(KEEP.toMillis())));
+    public List<StoredMessage> loadAll(List<String> ids) {
+        List<Response<Map<String, String>>> responses = new ArrayList<>(ids.size());
+        try (AbstractPipeline p = redis.pipelined()) {
+            ids.forEach(id -> responses.add(p.hgetAll(Keys.message(id))));
+            p.sync();
+        }
+        List<StoredMessage> result = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, String> h = responses.get(i).get();
+            if (!h.isEmpty()) {
+                result.add(decode(ids.get(i), h));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Plain writes in one pipeline, no script: the status needs no forward-only check here, because
+     * no delivery report can be recorded before the provider id is, and the provider id is written
+     * last. The record's hash is written first, so a report that finds the id finds the record.
+     */
+    @Override
+    public void recordSent(List<Sent> sent) {
+        if (sent.isEmpty()) {
+            return;
+        }
+        String now = clock.instant().toString();
+        try (AbstractPipeline p = redis.pipelined()) {
+            for (Sent s : sent) {
+                p.hset(Keys.message(s.id()), Map.of("text", s.text(), "channel", s.channel(),
+                        "providerId", s.receipt().providerId(), "status", s.receipt().status().word(),
+                        "rank", String.valueOf(s.receipt().status().rank()), "updatedAt", now));
+                p.hincrBy(Keys.message(s.id()), "attempts", 1);
+                p.set(Keys.providerId(s.receipt().providerId()), s.id(), SetParams.setParams().px(KEEP.toMillis()));
+            }
+            p.sync();
+        }
     }
 
     @Override
@@ -135,10 +189,13 @@ public final class RedisMessages implements Outbox, MessageStore {
     }
 
     @Override
-    public void holdUntil(String id, Instant at) {
+    public void holdUntil(java.util.Collection<String> ids, String reason, Instant at) {
+        String now = clock.instant().toString();
         try (AbstractTransaction tx = redis.multi()) {
-            tx.hset(Keys.message(id), Map.of("error", "quiet-hours", "updatedAt", clock.instant().toString()));
-            tx.zadd(Keys.outboxDelayed(), at.toEpochMilli(), id);
+            for (String id : ids) {
+                tx.hset(Keys.message(id), Map.of("error", reason, "updatedAt", now));
+                tx.zadd(Keys.outboxDelayed(), at.toEpochMilli(), id);
+            }
             tx.exec();
         }
     }
@@ -166,29 +223,20 @@ public final class RedisMessages implements Outbox, MessageStore {
 
     @Override
     public List<StoredMessage> sentTo(Address to, int limit) {
-        List<String> ids = redis.lrange(Keys.sentTo(to.value()), 0, limit - 1L);
-        List<Response<Map<String, String>>> responses = new ArrayList<>();
-        try (AbstractPipeline p = redis.pipelined()) {
-            ids.forEach(id -> responses.add(p.hgetAll(Keys.message(id))));
-            p.sync();
-        }
-        List<StoredMessage> result = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i++) {
-            Map<String, String> h = responses.get(i).get();
-            if (!h.isEmpty()) {
-                result.add(decode(ids.get(i), h));
-            }
-        }
-        return result;
+        return loadAll(redis.lrange(Keys.sentTo(to.value()), 0, limit - 1L));
     }
 
     private StoredMessage decode(String id, Map<String, String> h) {
+        Instant created = Instant.parse(h.get("createdAt"));
         return new StoredMessage(id, new Address(h.get("to")), TemplateKey.valueOf(h.get("template")),
                 fromJson(h.get("params")), MessageClass.valueOf(h.get("kind")),
-                DeliveryStatus.valueOf(h.get("status").toUpperCase(java.util.Locale.ROOT)),
-                h.get("text"), h.get("providerId"), h.get("error"),
-                Integer.parseInt(h.getOrDefault("attempts", "0")),
-                Instant.parse(h.get("createdAt")), Instant.parse(h.get("updatedAt")));
+                status(h.get("status")), h.get("text"), h.get("providerId"), h.get("error"),
+                Integer.parseInt(h.getOrDefault("attempts", "0")), created,
+                h.containsKey("updatedAt") ? Instant.parse(h.get("updatedAt")) : created);
+    }
+
+    private static DeliveryStatus status(String word) {
+        return word == null ? DeliveryStatus.PENDING : DeliveryStatus.valueOf(word.toUpperCase(java.util.Locale.ROOT));
     }
 
     private String toJson(Map<String, String> params) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -23,7 +24,9 @@ import org.shouhu.routes.care.SiteSchedule;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.Phone;
 import org.shouhu.routes.port.SafetyStore;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -147,10 +150,17 @@ public final class RedisSafetyStore implements SafetyStore {
     }
 
     @Override
-    public List<Ladder> openLadders(String siteCode, LocalDate date, String childId) {
+    public List<Ladder> openLadders(String siteCode, LocalDate date, Collection<String> childIds) {
+        List<Response<Set<String>>> sets = new ArrayList<>(childIds.size());
+        try (AbstractPipeline p = redis.pipelined()) {
+            childIds.forEach(childId -> sets.add(p.smembers(Keys.laddersOfChild(siteCode, date, childId))));
+            p.sync();
+        }
         List<Ladder> open = new ArrayList<>();
-        for (String id : redis.smembers(Keys.laddersOfChild(siteCode, date, childId))) {
-            ladder(id).filter(l -> !l.closed()).ifPresent(open::add);
+        for (Response<Set<String>> ids : sets) {
+            for (String id : ids.get()) {
+                ladder(id).filter(l -> !l.closed()).ifPresent(open::add);
+            }
         }
         return open;
     }

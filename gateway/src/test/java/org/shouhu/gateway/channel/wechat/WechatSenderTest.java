@@ -150,7 +150,8 @@ class WechatSenderTest {
         stubCustom(ACCESS_TOKEN, json("cs-45015.json"));
         WECHAT.stubFor(post(urlPathEqualTo(TEMPLATE)).willReturn(json("template-ok.json")));
 
-        sender("ARRIVAL=tmplArrival, NO_SHOW_ALERT=tmplAlert, *=tmplOther").send(PARENT, TEXT, "msg-k", notice);
+        sender("ARRIVAL=tmplArrival, NO_SHOW_ALERT=tmplAlert, *=tmplOther").send(new org.shouhu.routes.model.RenderedMessage("msg-k", PARENT,
+                org.shouhu.routes.model.MessageClass.ROUTINE, notice, TEXT));
 
         WECHAT.verify(1, postRequestedFor(urlPathEqualTo(TEMPLATE))
                 .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.template_id",

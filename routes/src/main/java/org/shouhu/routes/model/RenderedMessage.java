@@ -1,7 +1,5 @@
-package org.shouhu.routes.route;
+package org.shouhu.routes.model;
 
-import org.shouhu.routes.model.Address;
-import org.shouhu.routes.model.MessageClass;
 import org.shouhu.templates.TemplateKey;
 
 /** A stored message with its final text, ready for its channel. */

@@ -7,11 +7,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.shouhu.gateway.store.redis.RedisMessages;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.DeliveryStatus;
+import org.shouhu.routes.model.RenderedMessage;
 import org.shouhu.routes.port.ChannelSender;
-import org.shouhu.routes.port.SendFailedException;
 import org.shouhu.routes.port.SendReceipt;
 
 /**
@@ -25,7 +24,6 @@ final class InProcessProvider implements ChannelSender {
     record Received(Address to, String template, long at) {
     }
 
-    private final RedisMessages messages;
     private final Clock clock;
     private final Map<String, AtomicLong> byClass = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> byTemplate = new ConcurrentHashMap<>();
@@ -33,8 +31,7 @@ final class InProcessProvider implements ChannelSender {
     private final List<Received> alerts = new ArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
 
-    InProcessProvider(RedisMessages messages, Clock clock) {
-        this.messages = messages;
+    InProcessProvider(Clock clock) {
         this.clock = clock;
     }
 
@@ -44,18 +41,21 @@ final class InProcessProvider implements ChannelSender {
     }
 
     @Override
-    public SendReceipt send(Address to, String text, String messageId) throws SendFailedException {
-        List<String> kt = messages.kindAndTemplate(messageId);
-        String kind = kt.get(0);
-        String template = kt.get(1);
-        byClass.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+    public SendReceipt send(Address to, String text, String messageId) {
+        throw new UnsupportedOperationException("the outbound route sends rendered messages");
+    }
+
+    @Override
+    public SendReceipt send(RenderedMessage message) {
+        String template = message.template().name();
+        byClass.computeIfAbsent(message.kind().name(), k -> new AtomicLong()).incrementAndGet();
         byTemplate.computeIfAbsent(template, k -> new AtomicLong()).incrementAndGet();
         if (template.endsWith("_ALERT")) {
             long day = clock.millis() / 86_400_000L;
-            alertsPerDay.computeIfAbsent(day + "|" + to.value() + "|" + template + "|" + text, k -> new AtomicLong())
-                    .incrementAndGet();
+            alertsPerDay.computeIfAbsent(day + "|" + message.to().value() + "|" + template + "|" + message.text(),
+                    k -> new AtomicLong()).incrementAndGet();
             synchronized (alerts) {
-                alerts.add(new Received(to, template, clock.millis()));
+                alerts.add(new Received(message.to(), template, clock.millis()));
             }
         }
         return new SendReceipt("SIM" + sequence.incrementAndGet(), DeliveryStatus.QUEUED);

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -115,35 +116,19 @@ public final class SeasonSimulation {
         env.put("TWILIO_AUTH_TOKEN", "unused");
         env.put("TWILIO_FROM", "+8610690000");
         env.put("TWILIO_API_URL", "http://127.0.0.1:9");
-        List<org.shouhu.routes.port.ChannelSender> replaced = new ArrayList<>();
-        ProviderHolder holder = new ProviderHolder();
-        replaced.add(holder);
-        try (Gateway g = Gateway.start(Config.fromEnv(env), clock, replaced)) {
+        provider = new InProcessProvider(clock);
+        try (Gateway g = Gateway.start(Config.fromEnv(env), clock, List.of(provider))) {
             gateway = g;
-            provider = new InProcessProvider(g.messages(), clock);
-            holder.provider = provider;
             seedCity(g.care());
             long seeded = System.nanoTime();
             for (int d = 0; d < days; d++) {
+                long dayStart = System.nanoTime();
+                long sentBefore = provider.total();
                 playDay(FIRST_DAY.plusDays(d), new Random(seed * 1_000 + d));
+                out.printf("day %d (%s): %d messages in %.1f s%n", d + 1, FIRST_DAY.plusDays(d),
+                        provider.total() - sentBefore, (System.nanoTime() - dayStart) / 1e9);
             }
             report(start, seeded);
-        }
-    }
-
-    /** Lets the gateway be built before the provider, which needs the gateway's message store. */
-    private static final class ProviderHolder implements org.shouhu.routes.port.ChannelSender {
-        InProcessProvider provider;
-
-        @Override
-        public String channel() {
-            return Address.SMS;
-        }
-
-        @Override
-        public org.shouhu.routes.port.SendReceipt send(Address to, String text, String id)
-                throws org.shouhu.routes.port.SendFailedException {
-            return provider.send(to, text, id);
         }
     }
 
@@ -181,18 +166,18 @@ public final class SeasonSimulation {
             }
             assigned += n;
         }
-        care.importAll(sites, staff, children);
+        List<Child> created = care.importAll(sites, staff, children);
         for (Site site : sites) {
-            care.site(site.code());
+            rosters.put(site.code(), new ArrayList<>());
             gateway.safetyStore().putSchedule(site.code(), new SiteSchedule(EnumSet.allOf(DayOfWeek.class),
                     FIRST_DAY, FIRST_DAY.plusDays(days - 1), Set.of(), 30, 30));
-            List<Child> roster = care.roster(site.code());
-            rosters.put(site.code(), roster);
-            for (Child child : roster) {
-                Address first = care.guardiansOf(child.id()).get(0).address();
-                firstGuardian.put(child.id(), first);
-                childOfFirstGuardian.put(first, child);
-            }
+        }
+        for (int i = 0; i < created.size(); i++) {
+            Child child = created.get(i);
+            rosters.get(child.siteCode()).add(child); // created in roster-number order
+            Address first = children.get(i).guardians().get(0).address();
+            firstGuardian.put(child.id(), first);
+            childOfFirstGuardian.put(first, child);
         }
         for (int i = 0; i < COUNTIES.length; i++) {
             gateway.safetyStore().putCoordinator(new Coordinator(COUNTIES[i], new Phone(String.format("+86135%08d", i)), "主任"));
@@ -288,14 +273,18 @@ public final class SeasonSimulation {
                 childDays++;
                 DayRecord r = records.get(child.id());
                 ChildState state = r == null ? ChildState.EXPECTED : r.state();
-                var noShow = gateway.safetyStore().ladder(Ladder.id(LadderKind.NO_SHOW, site.code(), date, child.id()));
-                if (state == ChildState.LEFT || state == ChildState.ABSENT || noShow.isPresent()) {
+                Fate fate = fates.get(child.id());
+                boolean closedByStaff = state == ChildState.LEFT || state == ChildState.ABSENT;
+                // only children reported absent, no-shows and those not closed by staff can have a no-show ladder that matters here
+                Optional<Ladder> noShow = closedByStaff && fate != Fate.ABSENT && fate != Fate.NO_SHOW ? Optional.empty()
+                        : gateway.safetyStore().ladder(Ladder.id(LadderKind.NO_SHOW, site.code(), date, child.id()));
+                if (closedByStaff || noShow.isPresent()) {
                     closed++;
                 }
-                if (fates.get(child.id()) == Fate.ABSENT && noShow.isPresent()) {
+                if (fate == Fate.ABSENT && noShow.isPresent()) {
                     absentAlerted++;
                 }
-                if (fates.get(child.id()) == Fate.NO_SHOW) {
+                if (fate == Fate.NO_SHOW) {
                     noShows++;
                     if (noShow.isPresent()) {
                         String first = noShow.get().steps().get(0);
@@ -307,6 +296,44 @@ public final class SeasonSimulation {
                 }
             }
         }
+    }
+
+    private static double jvmCpuSeconds() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
+    }
+
+    /** User plus system CPU the Redis server used (its own count, from INFO cpu). */
+    private double redisCpuSeconds() {
+        double total = 0;
+        for (String line : gateway.redis().info("cpu").split("\\r?\\n")) {
+            if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
+            }
+        }
+        return total;
+    }
+
+    /** Redis calls by command over the whole run (from INFO commandstats), per message sent. */
+    private void redisCalls() {
+        long total = 0;
+        long totalMicros = 0;
+        Map<String, long[]> calls = new TreeMap<>();
+        for (String line : gateway.redis().info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                long n = Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+                long micros = Long.parseLong(line.replaceAll("^[^:]*:calls=\\d+,usec=(\\d+),.*", "$1"));
+                calls.put(line.substring(8, line.indexOf(':')), new long[] {n, micros});
+                total += n;
+                totalMicros += micros;
+            }
+        }
+        long sent = Math.max(1, provider.total());
+        out.printf("| Redis calls (per message sent), time in commands | %d (%.1f), %.1f s |%n", total, (double) total / sent,
+                totalMicros / 1e6);
+        calls.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).limit(12)
+                .forEach(e -> out.printf("| Redis calls, %s: calls, time | %d, %.2f s |%n", e.getKey(), e.getValue()[0],
+                        e.getValue()[1] / 1e6));
     }
 
     private void report(long start, long seeded) {
@@ -332,6 +359,8 @@ public final class SeasonSimulation {
         provider.byClass().forEach((k, v) -> out.printf("| sent, class %s | %d |%n", k, v));
         provider.byTemplate().forEach((k, v) -> out.printf("| sent, %s | %d |%n", k, v));
         out.printf("| wall time (seeding) | %.1f s (%.1f s) |%n", wall, (seeded - start) / 1e9);
+        out.printf("| CPU time: gateway JVM, redis-server | %.1f s, %.1f s |%n", jvmCpuSeconds(), redisCpuSeconds());
+        redisCalls();
         out.printf("| peak heap (sum of heap pools' peaks), -Xmx | %d MB, %d MB |%n", peakHeap >> 20,
                 Runtime.getRuntime().maxMemory() >> 20);
     }

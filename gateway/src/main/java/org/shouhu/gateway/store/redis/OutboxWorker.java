@@ -160,22 +160,19 @@ public final class OutboxWorker implements AutoCloseable {
     /**
      * Deletes the entries the group is done with: everything below the oldest entry still pending,
      * or everything delivered when none is. Trimming whole stream nodes by id costs far less than
-     * deleting entries one by one; an entry read meanwhile by another worker is newer, so it stays.
+     * deleting entries one by one. The group's last delivered id is read before the pending
+     * summary: an entry another worker reads in between is newer than that id, or shows up as
+     * pending, so it is never trimmed.
      */
     private void trimHandled() {
+        StreamEntryID delivered = redis.xinfoGroups(Keys.outbox()).stream().filter(g -> GROUP.equals(g.getName()))
+                .findFirst().map(StreamGroupInfo::getLastDeliveredId).orElse(null);
         StreamPendingSummary pending = redis.xpending(Keys.outbox(), GROUP);
-        StreamEntryID below;
-        if (pending.getTotal() > 0) {
-            below = pending.getMinId();
-        } else {
-            StreamEntryID last = redis.xinfoGroups(Keys.outbox()).stream().filter(g -> GROUP.equals(g.getName()))
-                    .findFirst().map(StreamGroupInfo::getLastDeliveredId).orElse(null);
-            if (last == null) {
-                return;
-            }
-            below = new StreamEntryID(last.getTime(), last.getSequence() + 1);
+        StreamEntryID below = pending.getTotal() > 0 ? pending.getMinId()
+                : delivered == null ? null : new StreamEntryID(delivered.getTime(), delivered.getSequence() + 1);
+        if (below != null) {
+            redis.xtrim(Keys.outbox(), XTrimParams.xTrimParams().minId(below.toString()));
         }
-        redis.xtrim(Keys.outbox(), XTrimParams.xTrimParams().minId(below.toString()));
     }
 
     int moveDueRetries() {

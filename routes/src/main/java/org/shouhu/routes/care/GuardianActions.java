@@ -27,9 +27,12 @@ final class GuardianActions {
     private final EscalationLadders ladders;
     private final CareDay day;
 
+    private final DayRecords dayRecords;
+
     GuardianActions(CareStore store, SafetyStore safety, EscalationLadders ladders, Once once, RateLimiter limiter,
                     CareDay day) {
         this.store = store;
+        this.dayRecords = new DayRecords(store);
         this.once = once;
         this.limiter = limiter;
         this.safety = safety;
@@ -122,12 +125,13 @@ final class GuardianActions {
         }
         Child c = child.get();
         LocalDate today = day.today();
-        DayRecord record = store.dayRecord(c.siteCode(), today, c.id()).orElse(DayRecord.expected(c.id()));
-        if (record.state() == ChildState.ARRIVED || record.state() == ChildState.LEFT) {
+        Optional<DayRecord> absent = dayRecords.update(c, today, r -> r.state() == ChildState.ARRIVED
+                || r.state() == ChildState.LEFT ? Optional.empty() : Optional.of(r.absent()));
+        if (absent.isEmpty()) { // already checked in (or out): the guardian hears where the child is
+            DayRecord record = store.dayRecord(c.siteCode(), today, c.id()).orElse(DayRecord.expected(c.id()));
             out.reply(TemplateKey.STATUS, StatusValues.of(c, store.site(c.siteCode()).orElse(null), record));
             return;
         }
-        store.putDayRecord(c.siteCode(), today, record.absent());
         boolean captainWasTold = ladders.close(c, LadderKind.NO_SHOW, "absent").stream().anyMatch(l -> l.step() >= 1);
         out.reply(TemplateKey.ABSENCE_RECORDED, Map.of("child", c.name()));
         if (captainWasTold) {
@@ -147,8 +151,7 @@ final class GuardianActions {
         }
         Child c = child.get();
         LocalDate today = day.today();
-        DayRecord record = store.dayRecord(c.siteCode(), today, c.id()).orElse(DayRecord.expected(c.id()));
-        store.putDayRecord(c.siteCode(), today, record.withEscort());
+        dayRecords.update(c, today, r -> Optional.of(r.withEscort()));
         ladders.close(c, LadderKind.OVERDUE, "escort");
         out.reply(TemplateKey.ESCORT_REQUESTED, Map.of("child", c.name()));
         String relation = relationOf(sender, c);

@@ -25,9 +25,11 @@ final class StaffActions {
     private final Lessons lessons;
     private final CareDay day;
     private final TextBudget budget;
+    private final DayRecords dayRecords;
 
     StaffActions(CareStore store, EscalationLadders ladders, Lessons lessons, CareDay day, TextBudget budget) {
         this.store = store;
+        this.dayRecords = new DayRecords(store);
         this.lessons = lessons;
         this.ladders = ladders;
         this.day = day;
@@ -47,19 +49,11 @@ final class StaffActions {
         LocalDate today = day.today();
         LocalTime now = day.time();
         Map<String, DayRecord> records = store.day(site.code(), today);
-        List<Child> arriving = new ArrayList<>();
-        List<DayRecord> arrived = new ArrayList<>();
-        for (Child child : roster.found()) {
-            DayRecord record = records.getOrDefault(child.id(), DayRecord.expected(child.id()));
-            if (record.state() != ChildState.ARRIVED && !arriving.contains(child)) {
-                arriving.add(child);
-                arrived.add(record.arrived(now));
-                records.put(child.id(), arrived.get(arrived.size() - 1));
-            }
-        }
-        store.putDayRecords(site.code(), today, arrived);
+        Map<String, DayRecord> arrived = dayRecords.update(site.code(), today, roster.found(), records,
+                r -> r.state() == ChildState.ARRIVED ? Optional.empty() : Optional.of(r.arrived(now)));
+        List<Child> arriving = roster.found().stream().distinct().filter(c -> arrived.containsKey(c.id())).toList();
         ladders.close(arriving, LadderKind.NO_SHOW, "checked-in");
-        Map<String, List<Guardian>> guardians = store.guardiansOf(arriving.stream().map(Child::id).toList());
+        Map<String, List<Guardian>> guardians = store.guardiansOf(arrived.keySet());
         for (Child child : arriving) {
             notifyGuardians(guardians.get(child.id()), TemplateKey.ARRIVAL,
                     Map.of("child", child.name(), "time", CareDay.format(now), "site", site.name()), out);
@@ -85,19 +79,11 @@ final class StaffActions {
         LocalTime now = day.time();
         String by = pickedUpBy == null || pickedUpBy.isBlank() ? null : GuardianActions.clip(pickedUpBy.strip(), 10);
         Map<String, DayRecord> records = store.day(site.code(), today);
-        List<Child> leaving = new ArrayList<>();
-        List<DayRecord> left = new ArrayList<>();
-        for (Child child : roster.found()) {
-            DayRecord record = records.getOrDefault(child.id(), DayRecord.expected(child.id()));
-            if (record.state() != ChildState.LEFT && !leaving.contains(child)) {
-                leaving.add(child);
-                left.add(record.left(now, by));
-                records.put(child.id(), left.get(left.size() - 1));
-            }
-        }
-        store.putDayRecords(site.code(), today, left);
+        Map<String, DayRecord> left = dayRecords.update(site.code(), today, roster.found(), records,
+                r -> r.state() == ChildState.LEFT ? Optional.empty() : Optional.of(r.left(now, by)));
+        List<Child> leaving = roster.found().stream().distinct().filter(c -> left.containsKey(c.id())).toList();
         ladders.close(leaving, LadderKind.OVERDUE, "picked-up");
-        Map<String, List<Guardian>> guardians = store.guardiansOf(leaving.stream().map(Child::id).toList());
+        Map<String, List<Guardian>> guardians = store.guardiansOf(left.keySet());
         for (Child child : leaving) {
             Map<String, String> values = new HashMap<>(
                     Map.of("child", child.name(), "time", CareDay.format(now), "site", site.name()));

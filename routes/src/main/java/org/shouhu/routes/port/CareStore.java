@@ -102,8 +102,19 @@ public interface CareStore {
         putDayRecords(siteCode, date, List.of(record));
     }
 
-    /** Writes several children's records of one site day in one step. */
+    /** Writes several children's records of one site day in one step, whatever they were (imports, tests). */
     void putDayRecords(String siteCode, LocalDate date, List<DayRecord> records);
+
+    /** A change of one child's record: {@code before} as it was read (null when there was none), and {@code after}. */
+    record DayChange(DayRecord before, DayRecord after) {
+    }
+
+    /**
+     * Applies each change whose child's stored record is still its {@code before} (compare and
+     * set, all in one atomic step); returns the ids of the children changed. A change someone
+     * made meanwhile (another staff member, a guardian's answer) is never overwritten unseen.
+     */
+    Set<String> changeDayRecords(String siteCode, LocalDate date, List<DayChange> changes);
 
     // --- invites and chat reachability
 

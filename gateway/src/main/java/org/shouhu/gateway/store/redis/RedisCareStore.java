@@ -436,6 +436,33 @@ public final class RedisCareStore implements CareStore {
         redis.hset(Keys.day(siteCode, date), fields);
     }
 
+    /** ARGV in threes: child id, its record as read ('' for none), its new record; returns the ids changed. */
+    private static final String CHANGE_DAY = """
+            local changed = {}
+            for i = 1, #ARGV, 3 do
+              local now = redis.call('HGET', KEYS[1], ARGV[i])
+              if (now == false and ARGV[i + 1] == '') or now == ARGV[i + 1] then
+                redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+                changed[#changed + 1] = ARGV[i]
+              end
+            end
+            return changed""";
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public Set<String> changeDayRecords(String siteCode, LocalDate date, List<DayChange> changes) {
+        if (changes.isEmpty()) {
+            return Set.of();
+        }
+        List<String> args = new ArrayList<>(changes.size() * 3);
+        for (DayChange c : changes) {
+            args.add(c.after().childId());
+            args.add(c.before() == null ? "" : encode(c.before()));
+            args.add(encode(c.after()));
+        }
+        return new HashSet<>((List<String>) redis.eval(CHANGE_DAY, List.of(Keys.day(siteCode, date)), args));
+    }
+
     /** {@code STATE|arrived|left|by|escort}: compact, one hash field per child-day. */
     static String encode(DayRecord r) {
         return r.state().name() + "|" + time(r.arrivedAt()) + "|" + time(r.leftAt()) + "|"

@@ -1,0 +1,83 @@
+package org.shouhu.routes.care;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.reflect.Proxy;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.shouhu.routes.port.CareStore;
+import org.shouhu.routes.port.CareStore.DayChange;
+
+/** Day-record changes when two people act on the same child at the same moment. */
+class DayRecordsTest {
+
+    static final LocalDate TODAY = LocalDate.of(2026, 7, 15);
+    static final Child XIAOMING = new Child("c1", "ZT0427", 1, "王小明");
+
+    /** The stored site day, and what "someone else" writes just before our first compare-and-set. */
+    final Map<String, DayRecord> stored = new HashMap<>();
+    Runnable meanwhile = () -> { };
+
+    final CareStore store = (CareStore) Proxy.newProxyInstance(CareStore.class.getClassLoader(),
+            new Class<?>[] {CareStore.class}, (proxy, method, args) -> switch (method.getName()) {
+                case "day" -> new HashMap<>(stored);
+                case "dayRecord" -> Optional.ofNullable(stored.get((String) args[2]));
+                case "changeDayRecords" -> compareAndSet(changes(args[2]));
+                default -> throw new UnsupportedOperationException(method.getName());
+            });
+
+    @SuppressWarnings("unchecked")
+    private static List<DayChange> changes(Object arg) {
+        return (List<DayChange>) arg;
+    }
+
+    private Set<String> compareAndSet(List<DayChange> changes) {
+        meanwhile.run();
+        meanwhile = () -> { };
+        Set<String> applied = new HashSet<>();
+        for (DayChange c : changes) {
+            String id = c.after().childId();
+            if (java.util.Objects.equals(stored.get(id), c.before())) {
+                stored.put(id, c.after());
+                applied.add(id);
+            }
+        }
+        return applied;
+    }
+
+    private Map<String, DayRecord> checkIn(LocalTime at) {
+        return new DayRecords(store).update("ZT0427", TODAY, List.of(XIAOMING), store.day("ZT0427", TODAY),
+                r -> r.state() == ChildState.ARRIVED ? Optional.empty() : Optional.of(r.arrived(at)));
+    }
+
+    @Test
+    void aCheckInThatCrossedAGuardiansAbsenceReportStillChecksTheChildIn() {
+        meanwhile = () -> stored.put("c1", DayRecord.expected("c1").absent());
+        Map<String, DayRecord> written = checkIn(LocalTime.of(8, 35));
+        assertEquals(ChildState.ARRIVED, stored.get("c1").state(), "the child is at the site: staff win");
+        assertEquals(Set.of("c1"), written.keySet(), "and the guardians are told it arrived");
+    }
+
+    @Test
+    void twoStaffCheckingInTheSameChildTogetherTellTheGuardiansOnce() {
+        meanwhile = () -> stored.put("c1", DayRecord.expected("c1").arrived(LocalTime.of(8, 34)));
+        assertEquals(Map.of(), checkIn(LocalTime.of(8, 35)), "the other check-in told them");
+        assertEquals(LocalTime.of(8, 34), stored.get("c1").arrivedAt());
+    }
+
+    @Test
+    void anEscortRequestIsNotLostWhenTheChildIsCheckedOutAtTheSameMoment() {
+        stored.put("c1", DayRecord.expected("c1").arrived(LocalTime.of(8, 5)));
+        meanwhile = () -> stored.put("c1", stored.get("c1").left(LocalTime.of(16, 40), "奶奶"));
+        new DayRecords(store).update(XIAOMING, TODAY, r -> Optional.of(r.withEscort()));
+        assertEquals(ChildState.LEFT, stored.get("c1").state());
+        assertEquals(true, stored.get("c1").escortRequested());
+    }
+}

@@ -1,6 +1,7 @@
 package org.shouhu.gateway.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.shouhu.gateway.testing.GatewayUnderTest.CAPTAIN;
@@ -106,6 +107,21 @@ class SafetyLoopTest {
         assertEquals("closed:on-the-way@2026-07-15T00:45:00Z", ladder(LadderKind.NO_SHOW, "c1").steps().get(2));
         assertEquals("closed:absent@2026-07-15T00:45:00Z", ladder(LadderKind.NO_SHOW, "c2").steps().get(2));
         assertEquals("closed:checked-in@2026-07-15T00:50:00Z", ladder(LadderKind.NO_SHOW, "c3").steps().get(2));
+    }
+
+    @Test
+    void aLadderClosedWhileItsNextStepWasPreparedTakesNoStep() throws Exception {
+        gw.tick("08:30");
+        gw.sent();
+        String id = Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, "c1");
+        gw.text(WANG_FATHER, "1"); // closes the ladder …
+        // … just after the sweep read it as open and composed the captain's SMS
+        assertFalse(gw.gateway.safetyStore().stepLadder(id, 1, "captain@2026-07-15T00:45:00Z",
+                GatewayUnderTest.at("2026-07-15", "09:00")));
+        Ladder ladder = ladder(LadderKind.NO_SHOW, "c1");
+        assertTrue(ladder.closed());
+        assertEquals(0, ladder.step());
+        assertEquals("closed:on-the-way@2026-07-15T00:30:00Z", ladder.steps().get(ladder.steps().size() - 1));
     }
 
     @Test

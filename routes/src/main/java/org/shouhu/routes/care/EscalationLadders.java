@@ -75,7 +75,9 @@ public final class EscalationLadders {
         List<OutboundMessage> out = step == 1 ? toCaptains(ladder, site.get(), child.get())
                 : toCoordinator(ladder, site.get(), child.get());
         String who = out.isEmpty() ? Ladder.stepName(step) + ":nobody" : Ladder.stepName(step);
-        safety.stepLadder(ladderId, step, Ladder.entry(who, now), next);
+        if (!safety.stepLadder(ladderId, step, Ladder.entry(who, now), next)) {
+            return List.of(); // a guardian answered while the step was being prepared: no false alarm
+        }
         if (out.isEmpty()) {
             LOG.warn("ladder {} step {}: nobody to tell", ladderId, step);
         }

@@ -50,8 +50,11 @@ public interface SafetyStore {
     /** Puts a claimed ladder back to be stepped at {@code at} (its step failed). */
     void retryLadder(String id, Instant at);
 
-    /** Records a step taken; {@code nextAt} null when no step follows. */
-    void stepLadder(String id, int step, String entry, Instant nextAt);
+    /**
+     * Records a step taken, only while the ladder is open ({@code nextAt} null when no step
+     * follows); false when it was closed meanwhile (a guardian answered), and nothing is recorded.
+     */
+    boolean stepLadder(String id, int step, String entry, Instant nextAt);
 
     /** Closes a ladder with the reason in its record; false when it was already closed. */
     boolean closeLadder(String id, String entry);

@@ -52,6 +52,15 @@ public final class RedisSafetyStore implements SafetyStore {
             redis.call('ZREM', KEYS[3], ARGV[2])
             return 1""";
 
+    /** A step only while the ladder is open, so a guardian's answer and the next step cannot cross. */
+    private static final String STEP = """
+            if redis.call('HGET', KEYS[1], 'closed') == '1' then return 0 end
+            redis.call('HSET', KEYS[1], 'step', ARGV[1])
+            redis.call('RPUSH', KEYS[2], ARGV[2])
+            if ARGV[3] == '' then redis.call('HSET', KEYS[1], 'closed', '1')
+            else redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4]) end
+            return 1""";
+
     private final UnifiedJedis redis;
     /** Read every sweep for every site: cached briefly, dropped on a local change (other nodes see it within 10 s). */
     private final Cache<String, SiteSchedule> schedules = Caffeine.newBuilder().maximumSize(10_000)
@@ -178,17 +187,10 @@ public final class RedisSafetyStore implements SafetyStore {
     }
 
     @Override
-    public void stepLadder(String id, int step, String entry, Instant nextAt) {
-        try (AbstractTransaction tx = redis.multi()) {
-            tx.hset(Keys.ladder(id), "step", String.valueOf(step));
-            tx.rpush(Keys.ladder(id) + ":log", entry);
-            if (nextAt != null) {
-                tx.zadd(Keys.laddersDue(), nextAt.toEpochMilli(), id);
-            } else {
-                tx.hset(Keys.ladder(id), "closed", "1");
-            }
-            tx.exec();
-        }
+    public boolean stepLadder(String id, int step, String entry, Instant nextAt) {
+        Object stepped = redis.eval(STEP, List.of(Keys.ladder(id), Keys.ladder(id) + ":log", Keys.laddersDue()),
+                List.of(String.valueOf(step), entry, nextAt == null ? "" : String.valueOf(nextAt.toEpochMilli()), id));
+        return Long.valueOf(1).equals(stepped);
     }
 
     @Override

@@ -33,6 +33,8 @@ import redis.clients.jedis.params.SetParams;
  */
 public final class RedisMessages implements Outbox, MessageStore {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisMessages.class);
+
     /** Moves the status forward only (by rank), recording the error code if given. */
     private static final String ADVANCE = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -144,10 +146,25 @@ public final class RedisMessages implements Outbox, MessageStore {
         for (int i = 0; i < ids.size(); i++) {
             Map<String, String> h = responses.get(i).get();
             if (!h.isEmpty()) {
-                result.add(decode(ids.get(i), h));
+                readable(ids.get(i), h).ifPresent(result::add);
             }
         }
         return result;
+    }
+
+    /**
+     * The record as a message, or empty when it cannot be read (say, a template renamed since it
+     * was queued): such a record is marked failed ({@code unreadable}), so that it can never
+     * block the batch it is in or come back.
+     */
+    private Optional<StoredMessage> readable(String id, Map<String, String> h) {
+        try {
+            return Optional.of(decode(id, h));
+        } catch (RuntimeException e) {
+            LOG.error("message {} cannot be read, marked failed: {}", id, e.toString());
+            advance(id, DeliveryStatus.FAILED, "unreadable");
+            return Optional.empty();
+        }
     }
 
     /**

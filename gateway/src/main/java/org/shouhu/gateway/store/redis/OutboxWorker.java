@@ -24,7 +24,7 @@ import redis.clients.jedis.resps.StreamPendingSummary;
 /**
  * Reads message ids from the outbox stream as one consumer of the group {@code senders} and hands
  * them to the outbound route a batch at a time; acknowledges a batch only after the route is done
- * with it (one {@code XACK} for the batch), then trims what the group is done with. Due
+ * with it (one {@code XACK} for the batch); now and then it trims what the group is done with. Due
  * retries move from the delayed set back into the stream; entries a crashed node left unacked
  * are claimed after a minute. Several threads and several nodes share the work.
  */
@@ -41,6 +41,12 @@ public final class OutboxWorker implements AutoCloseable {
     /** Entries read at once by {@link #drain()}, which runs on the caller's thread. */
     private static final int DRAIN_BATCH = 500;
     private static final Duration CLAIM_IDLE = Duration.ofSeconds(60);
+    /**
+     * How often a sending thread does its chores between batches: move due retries into the
+     * stream, claim entries a stopped node left, trim what the group is done with. Once a second
+     * is soon enough for each, and keeps them off the path of every small batch.
+     */
+    private static final long CHORES_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
 
     /** Moves due ids from the delayed set to the stream, atomically, so two nodes never both do. */
     private static final String MOVE_DUE = """
@@ -95,10 +101,15 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     private void loop(String consumer) {
+        long lastChores = 0;
         while (running.get()) {
             try {
-                moveDueRetries();
-                claimAbandoned(consumer);
+                if (System.nanoTime() - lastChores >= CHORES_EVERY_NANOS) {
+                    moveDueRetries();
+                    claimAbandoned(consumer);
+                    trimHandled();
+                    lastChores = System.nanoTime();
+                }
                 process(read(consumer, BATCH, Duration.ofSeconds(1)));
             } catch (RuntimeException e) {
                 if (running.get()) {
@@ -119,6 +130,7 @@ public final class OutboxWorker implements AutoCloseable {
         while (true) {
             List<StreamEntry> entries = read(consumerPrefix + "-drain", DRAIN_BATCH, null);
             if (entries.isEmpty()) {
+                trimHandled();
                 return total;
             }
             total += process(entries);
@@ -153,7 +165,6 @@ public final class OutboxWorker implements AutoCloseable {
         }
         StreamEntryID[] ids = entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new);
         redis.xack(Keys.outbox(), GROUP, ids);
-        trimHandled();
         return ids.length;
     }
 

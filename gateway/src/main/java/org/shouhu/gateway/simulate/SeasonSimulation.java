@@ -1,9 +1,8 @@
 package org.shouhu.gateway.simulate;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -79,6 +78,8 @@ public final class SeasonSimulation {
     private long noShowsOnTime;
     private long absentAlerted;
     private long inbound;
+    private long mostHeapUsed;
+    private final AtomicLong mostHeapLive = new AtomicLong();
 
     private SeasonSimulation(int siteCount, int childCount, int days, long seed, PrintStream out) {
         this.siteCount = siteCount;
@@ -103,6 +104,7 @@ public final class SeasonSimulation {
 
     private void play() throws Exception {
         long start = System.nanoTime();
+        watchLiveHeap();
         clock = new SettableClock(FIRST_DAY.atTime(6, 0).atZone(ZONE).toInstant());
         Map<String, String> env = new HashMap<>();
         env.put("SHOUHU_HTTP_PORT", "0");
@@ -224,6 +226,7 @@ public final class SeasonSimulation {
             }
             gateway.runSafety();
             gateway.drainOutbox();
+            sampleHeap();
             answer(provider.takeAlerts(), m, random);
         }
         tally(date, fates);
@@ -303,6 +306,36 @@ public final class SeasonSimulation {
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
     }
 
+    /** Heap in use now, garbage included: the most the collector let it grow to. */
+    private void sampleHeap() {
+        mostHeapUsed = Math.max(mostHeapUsed, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+
+    /** The heap left after each collection (what the run really keeps): the most of it, from the collectors' notifications. */
+    private void watchLiveHeap() {
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof javax.management.NotificationEmitter emitter) {
+                emitter.addNotificationListener((notification, handback) -> {
+                    if (notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                        var info = GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) notification.getUserData());
+                        long after = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(u -> u.getUsed()).sum();
+                        mostHeapLive.accumulateAndGet(after, Math::max);
+                    }
+                }, null, null);
+            }
+        }
+    }
+
+    /** A whole-number field of an INFO section. */
+    private long redisInfo(String section, String field) {
+        for (String line : gateway.redis().info(section).split("\\r?\\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).strip());
+            }
+        }
+        return -1;
+    }
+
     /** User plus system CPU the Redis server used (its own count, from INFO cpu). */
     private double redisCpuSeconds() {
         double total = 0;
@@ -338,12 +371,6 @@ public final class SeasonSimulation {
 
     private void report(long start, long seeded) {
         double wall = (System.nanoTime() - start) / 1e9;
-        long peakHeap = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peakHeap += pool.getPeakUsage().getUsed();
-            }
-        }
         out.println();
         out.println("| measure | value |");
         out.println("|---|---|");
@@ -360,8 +387,11 @@ public final class SeasonSimulation {
         provider.byTemplate().forEach((k, v) -> out.printf("| sent, %s | %d |%n", k, v));
         out.printf("| wall time (seeding) | %.1f s (%.1f s) |%n", wall, (seeded - start) / 1e9);
         out.printf("| CPU time: gateway JVM, redis-server | %.1f s, %.1f s |%n", jvmCpuSeconds(), redisCpuSeconds());
+        long redisBytes = redisInfo("memory", "used_memory_peak");
+        out.printf("| Redis memory, peak (per message sent) | %d MB (%d bytes) |%n", redisBytes >> 20,
+                redisBytes / Math.max(1, provider.total()));
         redisCalls();
-        out.printf("| peak heap (sum of heap pools' peaks), -Xmx | %d MB, %d MB |%n", peakHeap >> 20,
-                Runtime.getRuntime().maxMemory() >> 20);
+        out.printf("| heap: -Xmx, most used, most live after a collection | %d MB, %d MB, %d MB |%n",
+                Runtime.getRuntime().maxMemory() >> 20, mostHeapUsed >> 20, mostHeapLive.get() >> 20);
     }
 }

@@ -87,7 +87,13 @@ public final class SafetyService {
                 }
             }
         }
-        Set<String> ours = once.firstOf(due.stream().map(Due::key).toList(), LEASE);
+        Set<String> ours;
+        try {
+            ours = once.firstOf(due.stream().map(Due::key).toList(), LEASE);
+        } catch (RuntimeException e) {
+            due.forEach(d -> done.get(d.site().code()).remove(d.event())); // asked again on the next sweep
+            throw e;
+        }
         for (Due d : due) {
             if (ours.contains(d.key())) {
                 fired += fireOrRelease(d.event(), d.site(), today);
@@ -159,7 +165,7 @@ public final class SafetyService {
         Map<String, String> closes = Map.of("site", site.name(), "closes", CareDay.format(site.closes()));
         List<OutboundMessage> out = new ArrayList<>();
         for (Child child : onSite) {
-            Map<String, String> values = new java.util.HashMap<>(closes);
+            Map<String, String> values = new HashMap<>(closes);
             values.put("child", child.name());
             for (Guardian g : guardians.get(child.id())) {
                 out.add(OutboundMessage.of(g.address(), TemplateKey.PICKUP_REMINDER, values, MessageClass.ROUTINE));

@@ -313,12 +313,16 @@ public final class SeasonSimulation {
 
     /** The heap left after each collection (what the run really keeps): the most of it, from the collectors' notifications. */
     private void watchLiveHeap() {
+        Set<String> heapPools = new HashSet<>();
+        ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+                .forEach(p -> heapPools.add(p.getName()));
         for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof javax.management.NotificationEmitter emitter) {
                 emitter.addNotificationListener((notification, handback) -> {
                     if (notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
                         var info = GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) notification.getUserData());
-                        long after = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(u -> u.getUsed()).sum();
+                        long after = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                                .filter(pool -> heapPools.contains(pool.getKey())).mapToLong(pool -> pool.getValue().getUsed()).sum();
                         mostHeapLive.accumulateAndGet(after, Math::max);
                     }
                 }, null, null);

@@ -27,9 +27,11 @@ final class InProcessProvider implements ChannelSender {
     private final Clock clock;
     private final Map<String, AtomicLong> byClass = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> byTemplate = new ConcurrentHashMap<>();
+    /** Today's alerts by day, phone, template and text: more than one is a duplicate. */
     private final Map<String, AtomicLong> alertsPerDay = new ConcurrentHashMap<>();
     private final List<Received> alerts = new ArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
+    private long duplicates;
 
     InProcessProvider(Clock clock) {
         this.clock = clock;
@@ -70,9 +72,15 @@ final class InProcessProvider implements ChannelSender {
         }
     }
 
-    /** The same alert text to the same phone twice on one day. */
+    /** Closes a simulated day: counts its duplicates and forgets its alerts, so the season's bookkeeping stays small. */
+    void endDay() {
+        duplicates += alertsPerDay.values().stream().mapToLong(n -> Math.max(0, n.get() - 1)).sum();
+        alertsPerDay.clear();
+    }
+
+    /** The same alert text to the same phone twice on one day, over the days ended so far. */
     long duplicates() {
-        return alertsPerDay.values().stream().mapToLong(n -> Math.max(0, n.get() - 1)).sum();
+        return duplicates;
     }
 
     Map<String, Long> byClass() {

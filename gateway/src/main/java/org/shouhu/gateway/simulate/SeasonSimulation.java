@@ -229,6 +229,7 @@ public final class SeasonSimulation {
             sampleHeap();
             answer(provider.takeAlerts(), m, random);
         }
+        provider.endDay();
         tally(date, fates);
     }
 

@@ -1,6 +1,5 @@
 package org.shouhu.gateway.simulate;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,7 +77,6 @@ public final class SeasonSimulation {
     private long absentAlerted;
     private long inbound;
     private long mostHeapUsed;
-    private final AtomicLong mostHeapLive = new AtomicLong();
 
     private SeasonSimulation(int siteCount, int childCount, int days, long seed, PrintStream out) {
         this.siteCount = siteCount;
@@ -104,7 +101,6 @@ public final class SeasonSimulation {
 
     private void play() throws Exception {
         long start = System.nanoTime();
-        watchLiveHeap();
         clock = new SettableClock(FIRST_DAY.atTime(6, 0).atZone(ZONE).toInstant());
         Map<String, String> env = new HashMap<>();
         env.put("SHOUHU_HTTP_PORT", "0");
@@ -312,25 +308,6 @@ public final class SeasonSimulation {
         mostHeapUsed = Math.max(mostHeapUsed, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }
 
-    /** The heap left after each collection (what the run really keeps): the most of it, from the collectors' notifications. */
-    private void watchLiveHeap() {
-        Set<String> heapPools = new HashSet<>();
-        ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
-                .forEach(p -> heapPools.add(p.getName()));
-        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (gc instanceof javax.management.NotificationEmitter emitter) {
-                emitter.addNotificationListener((notification, handback) -> {
-                    if (notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-                        var info = GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) notification.getUserData());
-                        long after = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
-                                .filter(pool -> heapPools.contains(pool.getKey())).mapToLong(pool -> pool.getValue().getUsed()).sum();
-                        mostHeapLive.accumulateAndGet(after, Math::max);
-                    }
-                }, null, null);
-            }
-        }
-    }
-
     /** A whole-number field of an INFO section. */
     private long redisInfo(String section, String field) {
         for (String line : gateway.redis().info(section).split("\\r?\\n")) {
@@ -396,7 +373,13 @@ public final class SeasonSimulation {
         out.printf("| Redis memory, peak (per message sent) | %d MB (%d bytes) |%n", redisBytes >> 20,
                 redisBytes / Math.max(1, provider.total()));
         redisCalls();
-        out.printf("| heap: -Xmx, most used, most live after a collection | %d MB, %d MB, %d MB |%n",
-                Runtime.getRuntime().maxMemory() >> 20, mostHeapUsed >> 20, mostHeapLive.get() >> 20);
+        long collections = 0;
+        long collecting = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            collections += Math.max(0, gc.getCollectionCount());
+            collecting += Math.max(0, gc.getCollectionTime());
+        }
+        out.printf("| heap: -Xmx, most in use (sampled each simulated minute), collections (time in them) | %d MB, %d MB, %d (%.1f s) |%n",
+                Runtime.getRuntime().maxMemory() >> 20, mostHeapUsed >> 20, collections, collecting / 1e3);
     }
 }

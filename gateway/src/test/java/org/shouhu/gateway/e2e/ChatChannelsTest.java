@@ -163,6 +163,20 @@ class ChatChannelsTest {
     }
 
     @Test
+    void aCodeBindsTheChildsTwoParentsAndThenNoOneElse() throws Exception {
+        String code = inviteCode(WANG_GRANDMA);
+        telegram("/start " + code);
+        assertEquals(List.of("已绑定王小明。到达、接走、提醒和安全通知都会发到这里。回4查询 回0帮助"), telegramSent());
+        wechat("绑定 " + code);
+        assertEquals(List.of("已绑定王小明。到达、接走、提醒和安全通知都会发到这里。回4查询 回0帮助"), wechatSent());
+        telegram("/stop");
+        telegramSent();
+        telegram("/start " + code);
+        assertEquals(List.of("邀请码不对或已过期，还能试4次。请向爷爷奶奶要新码（他们发短信YQ）。"), telegramSent(),
+                "a code that bound two accounts is used up, even within its 24 hours");
+    }
+
+    @Test
     void wrongCodesAreCountedAndLockTheAccount() throws Exception {
         telegram("绑定 000000");
         assertEquals(List.of("邀请码不对或已过期，还能试4次。请向爷爷奶奶要新码（他们发短信YQ）。"), telegramSent());
@@ -209,7 +223,7 @@ class ChatChannelsTest {
 
         gw.text(GatewayUnderTest.CAPTAIN, "邀请 3");
         String sms = to(gw.sent(), GatewayUnderTest.CAPTAIN).get(0);
-        assertTrue(sms.matches("【守护托管】邀请码\\d{6}，24小时内有效（张小刚）。.*"), sms);
+        assertTrue(sms.matches("【守护托管】邀请码\\d{6}，24小时内有效，可绑定2人（张小刚）。.*"), sms);
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.shouhu.templates.TemplateKey;
 
 /**
  * Binds migrant parents' chat accounts to their children: a grandparent ({@code YQ}) or staff
- * ({@code 邀请 3}) gets a 6-digit code valid 24 hours; the parent sends {@code 绑定 123456} on
+ * ({@code 邀请 3}) gets a 6-digit code valid 24 hours for two parents; the parent sends {@code 绑定 123456} on
  * WeChat or {@code /start 123456} on Telegram and becomes a guardian (parent) of the same
  * children. Five wrong codes lock the account for an hour. {@code 解绑} or {@code /stop} undoes it.
  */
@@ -24,6 +24,8 @@ public final class ChatBinding {
 
     public static final Duration CODE_VALID = Duration.ofHours(24);
     static final int ATTEMPTS = 5;
+    /** A code binds two chat accounts, the child's two parents, then it is gone. */
+    static final int BINDS_PER_CODE = 2;
     static final String PARENT = "父母";
     private static final Duration LOCK = Duration.ofHours(1);
 
@@ -89,7 +91,7 @@ public final class ChatBinding {
             return;
         }
         List<Child> children = new ArrayList<>();
-        for (String id : store.invite(code)) {
+        for (String id : store.useInvite(code, BINDS_PER_CODE)) {
             store.child(id).ifPresent(children::add);
         }
         if (children.isEmpty()) {

@@ -121,8 +121,11 @@ public interface CareStore {
     /** Stores an invite code for these children for {@code ttl}; false when the code is taken. */
     boolean createInvite(String code, List<String> childIds, java.time.Duration ttl);
 
-    /** The children an unexpired invite code names. */
-    List<String> invite(String code);
+    /**
+     * The children an unexpired invite code names, counting one use of it; after its
+     * {@code uses}-th use the code is gone (so a code that leaks cannot be used for its whole day).
+     */
+    List<String> useInvite(String code, int uses);
 
     /** Marks a chat address as unreachable (blocked, unfollowed) or reachable again. */
     void setUnreachable(Address address, boolean unreachable);

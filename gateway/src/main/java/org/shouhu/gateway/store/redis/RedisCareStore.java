@@ -291,10 +291,20 @@ public final class RedisCareStore implements CareStore {
                 SetParams.setParams().nx().px(ttl.toMillis())));
     }
 
+    /** Counts a use of the code (the count lives as long as the code) and deletes both at the last use. */
+    private static final String USE_INVITE = """
+            local ids = redis.call('GET', KEYS[1])
+            if not ids then return false end
+            local n = redis.call('INCR', KEYS[2])
+            if n == 1 then redis.call('PEXPIRE', KEYS[2], math.max(redis.call('PTTL', KEYS[1]), 1)) end
+            if n >= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1], KEYS[2]) end
+            return ids""";
+
     @Override
-    public List<String> invite(String code) {
-        String ids = redis.get(Keys.invite(code));
-        return ids == null || ids.isEmpty() ? List.of() : List.of(ids.split(","));
+    public List<String> useInvite(String code, int uses) {
+        Object ids = redis.eval(USE_INVITE, List.of(Keys.invite(code), Keys.invite(code) + ":uses"),
+                List.of(String.valueOf(uses)));
+        return ids instanceof String s && !s.isEmpty() ? List.of(s.split(",")) : List.of();
     }
 
     @Override

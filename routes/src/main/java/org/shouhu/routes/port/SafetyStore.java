@@ -7,7 +7,6 @@ import java.util.Optional;
 import org.shouhu.routes.care.Alert;
 import org.shouhu.routes.care.Coordinator;
 import org.shouhu.routes.care.Ladder;
-import org.shouhu.routes.care.LadderKind;
 import org.shouhu.routes.care.SiteSchedule;
 import org.shouhu.routes.model.Address;
 

@@ -148,7 +148,7 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     /**
-     * Hands the batch to the route, then acknowledges (and deletes) its entries: a batch handled but
+     * Hands the batch to the route, then acknowledges its entries (trimmed from the stream later): a batch handled but
      * not yet acknowledged when a node dies is redelivered, and the route skips the messages whose
      * sends were recorded. When the route fails (Redis went away) nothing is acknowledged, and
      * another worker claims the entries after {@code CLAIM_IDLE}.

@@ -1,7 +1,6 @@
 package org.shouhu.gateway.e2e;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -56,7 +55,7 @@ class ChatChannelsTest {
                 "WECHAT_APP_ID", "wx0123456789abcdef", "WECHAT_APP_SECRET", "wxsecret", "WECHAT_TOKEN", WX_TOKEN,
                 "WECHAT_API_URL", GatewayUnderTest.STUB)).withSite();
         telegramAnswers(200, "{\"ok\":true,\"result\":{\"message_id\":42,\"chat\":{\"id\":" + TG_CHAT + "}}}");
-        gw.twilioApi.stubFor(get(urlPathEqualTo("/cgi-bin/token")).willReturn(aResponse().withStatus(200)
+        gw.twilioApi.stubFor(post(urlPathEqualTo("/cgi-bin/stable_token")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"access_token\":\"ACCESS\",\"expires_in\":7200}")));
         gw.twilioApi.stubFor(post(urlPathEqualTo("/cgi-bin/message/custom/send")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"errcode\":0,\"errmsg\":\"ok\"}")));

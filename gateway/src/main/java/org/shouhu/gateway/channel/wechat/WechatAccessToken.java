@@ -1,17 +1,20 @@
 package org.shouhu.gateway.channel.wechat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Official Account's access token ({@code GET /cgi-bin/token?grant_type=client_credential}), fetched when first
+ * The Official Account's access token, from the stable-token API ({@code POST /cgi-bin/stable_token}, normal
+ * mode): every gateway node that asks while a token is valid gets that same token, so nodes never invalidate each
+ * other's tokens the way {@code /cgi-bin/token} does, and the AppSecret travels in the body, not the URL. Fetched when first
  * needed and again 5 minutes before it expires, by one thread at a time: threads that wait while another fetches
  * take that fetch's outcome instead of asking again. WeChat answers an {@code errcode} when it refuses (40013 wrong
  * AppID, 40125 wrong AppSecret, 40164 server IP not on the whitelist); that, like any failure to fetch, is a
@@ -23,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class WechatAccessToken {
 
     /** Where tokens come from. */
-    static final String PATH = "/cgi-bin/token";
+    static final String PATH = "/cgi-bin/stable_token";
     /** How long before its expiry a token is replaced. */
     static final Duration REFRESH_EARLY = Duration.ofMinutes(5);
 
@@ -112,13 +115,14 @@ public final class WechatAccessToken {
     }
 
     private Held fetch(Instant now) throws WechatApiException {
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("grant_type", "client_credential");
-        query.put("appid", appId);
-        query.put("secret", appSecret);
+        ObjectNode request = JsonNodeFactory.instance.objectNode();
+        request.put("grant_type", "client_credential");
+        request.put("appid", appId);
+        request.put("secret", appSecret);
+        request.put("force_refresh", false); // forcing would invalidate the token other nodes hold
         JsonNode answer;
         try {
-            answer = api.get(PATH, query);
+            answer = api.post(PATH, Map.of(), request);
         } catch (WechatApiException e) {
             log.warn("Could not fetch a WeChat access token: {} ({})", e.code(), e.getMessage());
             throw transientCopy(e);

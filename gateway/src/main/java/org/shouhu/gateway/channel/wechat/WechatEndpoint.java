@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * configured, only safe-mode messages are taken. Bodies are parsed with DTDs refused (400).
  *
  * <p>A text message becomes an {@link InboundMessage} with WeChat's {@code MsgId}; following becomes {@code /start}
- * ({@code /start <code>} when the follower scanned a parametric QR code {@code qrscene_<code>}) and unfollowing
- * {@code /stop}, both with the id {@code event:<openid>:<CreateTime>}. Pictures, voice, locations, links and other
+ * ({@code /start <code>} when the follower scanned a parametric QR code {@code qrscene_<code>}), a follower's scan of
+ * such a code ({@code SCAN} with a six-digit scene) {@code /start <code>} too, and unfollowing {@code /stop}, all with
+ * the id {@code event:<openid>:<CreateTime>}. Pictures, voice, locations, links and other
  * events are answered and ignored. The answer is always the plain {@code success} (200): replies go out through the
  * outbox as customer-service messages, never as passive replies. WeChat retries a call that fails or is slow, so the
  * same message can arrive again; this endpoint passes every verified call on and the sink acts once per id. When the
@@ -50,6 +51,7 @@ public final class WechatEndpoint implements HttpEndpoint {
     /** Unix seconds: 12 digits reach the year 33658 and stay far inside what {@link Instant} can hold. */
     private static final Pattern SECONDS = Pattern.compile("\\d{1,12}");
     private static final String SCENE_PREFIX = "qrscene_";
+    private static final Pattern INVITE_CODE = Pattern.compile("\\d{6}");
 
     private final WechatSettings settings;
     private final WechatCrypto crypto;
@@ -211,8 +213,19 @@ public final class WechatEndpoint implements HttpEndpoint {
         return switch (event) {
             case "subscribe" -> deliver(eventMessage(message, subscribeBody(message.get("EventKey"))));
             case "unsubscribe" -> deliver(eventMessage(message, "/stop"));
+            case "scan" -> scan(message);
             default -> ignored("event " + event, message);
         };
+    }
+
+    /**
+     * A follower scanned a parametric QR code: a scene that is an invite code (six digits, without
+     * a prefix for someone who already follows) binds like {@code /start <code>}; other scans are ignored.
+     */
+    private HttpReply scan(WechatXml message) throws Refused {
+        String code = message.get("EventKey") == null ? "" : message.get("EventKey").strip();
+        return INVITE_CODE.matcher(code).matches() ? deliver(eventMessage(message, "/start " + code))
+                : ignored("event scan without an invite code", message);
     }
 
     /** {@code /start}, or {@code /start <code>} when a parametric QR code ({@code qrscene_<code>}) was scanned. */

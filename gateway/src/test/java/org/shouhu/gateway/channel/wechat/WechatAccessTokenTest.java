@@ -1,8 +1,8 @@
 package org.shouhu.gateway.channel.wechat;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +35,7 @@ class WechatAccessTokenTest {
             .options(wireMockConfig().dynamicPort())
             .build();
 
-    private static final String PATH = "/cgi-bin/token";
+    private static final String PATH = "/cgi-bin/stable_token";
 
     private final SettableClock clock = new SettableClock(Fixtures.NOW);
 
@@ -50,12 +50,12 @@ class WechatAccessTokenTest {
         clock.advance(Duration.ofMillis(1));
         assertEquals("T2", tokens.get());
 
-        WECHAT.verify(2, getRequestedFor(urlPathEqualTo(PATH)));
+        WECHAT.verify(2, postRequestedFor(urlPathEqualTo(PATH)));
     }
 
     @Test
     void manyThreadsAtOnceCauseOneFetch() throws Exception {
-        WECHAT.stubFor(get(urlPathEqualTo(PATH)).willReturn(body("{\"access_token\":\"T1\",\"expires_in\":7200}")
+        WECHAT.stubFor(post(urlPathEqualTo(PATH)).willReturn(body("{\"access_token\":\"T1\",\"expires_in\":7200}")
                 .withFixedDelay(300)));
         WechatAccessToken tokens = tokens();
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -77,12 +77,12 @@ class WechatAccessTokenTest {
         } finally {
             pool.shutdownNow();
         }
-        WECHAT.verify(1, getRequestedFor(urlPathEqualTo(PATH)));
+        WECHAT.verify(1, postRequestedFor(urlPathEqualTo(PATH)));
     }
 
     @Test
     void anErrcodeIsATransientFailureThatNamesIt() {
-        WECHAT.stubFor(get(urlPathEqualTo(PATH)).willReturn(body(Fixtures.text("token-error-40013.json"))));
+        WECHAT.stubFor(post(urlPathEqualTo(PATH)).willReturn(body(Fixtures.text("token-error-40013.json"))));
 
         WechatApiException e = assertThrows(WechatApiException.class, () -> tokens().get());
 
@@ -94,7 +94,7 @@ class WechatAccessTokenTest {
 
     @Test
     void anAnswerWithoutATokenIsATransientFailure() {
-        WECHAT.stubFor(get(urlPathEqualTo(PATH)).willReturn(body("{\"expires_in\":7200}")));
+        WECHAT.stubFor(post(urlPathEqualTo(PATH)).willReturn(body("{\"expires_in\":7200}")));
 
         WechatApiException e = assertThrows(WechatApiException.class, () -> tokens().get());
 
@@ -104,9 +104,9 @@ class WechatAccessTokenTest {
 
     @Test
     void whileARefreshFailsTheTokenNotYetExpiredIsStillUsed() throws Exception {
-        WECHAT.stubFor(get(urlPathEqualTo(PATH)).inScenario("t").whenScenarioStateIs(Scenario.STARTED)
+        WECHAT.stubFor(post(urlPathEqualTo(PATH)).inScenario("t").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(body(Fixtures.text("token-ok.json"))).willSetStateTo("down"));
-        WECHAT.stubFor(get(urlPathEqualTo(PATH)).inScenario("t").whenScenarioStateIs("down")
+        WECHAT.stubFor(post(urlPathEqualTo(PATH)).inScenario("t").whenScenarioStateIs("down")
                 .willReturn(aResponse().withStatus(503)));
         WechatAccessToken tokens = tokens();
 
@@ -134,13 +134,13 @@ class WechatAccessTokenTest {
         assertEquals("T2", tokens.get(), "a late report on T1 does not throw T2 away");
         tokens.invalidate();
         tokens.get();
-        WECHAT.verify(3, getRequestedFor(urlPathEqualTo(PATH)));
+        WECHAT.verify(3, postRequestedFor(urlPathEqualTo(PATH)));
     }
 
     @Test
     void aShortLivedTokenIsReplacedHalfwayRatherThanAtOnce() throws Exception {
         stubTokensInTurn("T1", "T2");
-        WECHAT.stubFor(get(urlPathEqualTo(PATH)).inScenario("tokens").whenScenarioStateIs(Scenario.STARTED)
+        WECHAT.stubFor(post(urlPathEqualTo(PATH)).inScenario("tokens").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(body("{\"access_token\":\"T1\",\"expires_in\":120}")).willSetStateTo("second"));
         WechatAccessToken tokens = tokens();
 
@@ -157,9 +157,9 @@ class WechatAccessTokenTest {
     }
 
     private static void stubTokensInTurn(String first, String then) {
-        WECHAT.stubFor(get(urlPathEqualTo(PATH)).inScenario("tokens").whenScenarioStateIs(Scenario.STARTED)
+        WECHAT.stubFor(post(urlPathEqualTo(PATH)).inScenario("tokens").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(body("{\"access_token\":\"" + first + "\",\"expires_in\":7200}")).willSetStateTo("second"));
-        WECHAT.stubFor(get(urlPathEqualTo(PATH)).inScenario("tokens").whenScenarioStateIs("second")
+        WECHAT.stubFor(post(urlPathEqualTo(PATH)).inScenario("tokens").whenScenarioStateIs("second")
                 .willReturn(body("{\"access_token\":\"" + then + "\",\"expires_in\":7200}")));
     }
 

@@ -128,7 +128,9 @@ class WechatEndpointTest {
                 ignored("voice", "voice.xml"),
                 ignored("location", "location.xml"),
                 ignored("link", "link.xml"),
-                ignored("SCAN event (already following)", "scan.xml"),
+                delivered("SCAN of a parametric QR code by a follower", Mode.PLAIN,
+                        () -> Calls.post(SIGNED, Fixtures.text("scan.xml").replace("SCENE_VALUE", "123456")), startWithCode),
+                ignored("SCAN of a QR code whose scene is no invite code", "scan.xml"),
                 delivered("unknown MsgType", Mode.PLAIN, () -> Calls.post(SIGNED, TEXT.replace("[text]", "[miniprogrampage]")),
                         null),
 

@@ -6,8 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToIgnoreCase;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -51,7 +49,7 @@ class WechatSenderTest {
             .options(wireMockConfig().dynamicPort())
             .build();
 
-    private static final String TOKEN_PATH = "/cgi-bin/token";
+    private static final String TOKEN_PATH = "/cgi-bin/stable_token";
     private static final String CUSTOM = "/cgi-bin/message/custom/send";
     private static final String TEMPLATE = "/cgi-bin/message/template/send";
     private static final String ACCESS_TOKEN = "ACCESS_TOKEN";
@@ -71,10 +69,9 @@ class WechatSenderTest {
         SendReceipt receipt = sender(Fixtures.TEMPLATE_ID).send(PARENT, TEXT, "msg-1");
 
         assertEquals(new SendReceipt("cs:msg-1", DeliveryStatus.SENT), receipt);
-        WECHAT.verify(1, getRequestedFor(urlPathEqualTo(TOKEN_PATH))
-                .withQueryParam("grant_type", equalTo("client_credential"))
-                .withQueryParam("appid", equalTo(Fixtures.APP_ID))
-                .withQueryParam("secret", equalTo(Fixtures.APP_SECRET)));
+        WECHAT.verify(1, postRequestedFor(urlPathEqualTo(TOKEN_PATH))
+                .withRequestBody(equalToJson("{\"grant_type\":\"client_credential\",\"appid\":\"" + Fixtures.APP_ID
+                        + "\",\"secret\":\"" + Fixtures.APP_SECRET + "\",\"force_refresh\":false}")));
         WECHAT.verify(1, postRequestedFor(urlPathEqualTo(CUSTOM))
                 .withQueryParam("access_token", equalTo(ACCESS_TOKEN))
                 .withHeader("Content-Type", equalToIgnoreCase("application/json; charset=utf-8"))
@@ -94,7 +91,7 @@ class WechatSenderTest {
             assertEquals("cs:msg-" + i, sender.send(PARENT, TEXT, "msg-" + i).providerId());
         }
 
-        WECHAT.verify(1, getRequestedFor(urlPathEqualTo(TOKEN_PATH)));
+        WECHAT.verify(1, postRequestedFor(urlPathEqualTo(TOKEN_PATH)));
         WECHAT.verify(5, postRequestedFor(urlPathEqualTo(CUSTOM)));
     }
 
@@ -107,7 +104,7 @@ class WechatSenderTest {
         SendReceipt receipt = sender(null).send(PARENT, TEXT, "msg-2");
 
         assertEquals(new SendReceipt("cs:msg-2", DeliveryStatus.SENT), receipt);
-        WECHAT.verify(2, getRequestedFor(urlPathEqualTo(TOKEN_PATH)));
+        WECHAT.verify(2, postRequestedFor(urlPathEqualTo(TOKEN_PATH)));
         WECHAT.verify(1, postRequestedFor(urlPathEqualTo(CUSTOM)).withQueryParam("access_token", equalTo(ACCESS_TOKEN)));
         WECHAT.verify(1, postRequestedFor(urlPathEqualTo(CUSTOM)).withQueryParam("access_token", equalTo(NEW_TOKEN))
                 .withRequestBody(equalToJson(CS_JSON)));
@@ -124,7 +121,7 @@ class WechatSenderTest {
 
         assertEquals("40001", failure.code());
         assertTrue(failure.isTransient());
-        WECHAT.verify(2, getRequestedFor(urlPathEqualTo(TOKEN_PATH)));
+        WECHAT.verify(2, postRequestedFor(urlPathEqualTo(TOKEN_PATH)));
         WECHAT.verify(2, postRequestedFor(urlPathEqualTo(CUSTOM)));
     }
 
@@ -140,7 +137,7 @@ class WechatSenderTest {
         assertEquals(new SendReceipt("tpl:200228332", DeliveryStatus.SENT), receipt);
         WECHAT.verify(1, postRequestedFor(urlPathEqualTo(CUSTOM)));
         WECHAT.verify(1, postRequestedFor(urlPathEqualTo(TEMPLATE)).withRequestBody(equalToJson(TEMPLATE_JSON)));
-        WECHAT.verify(1, getRequestedFor(urlPathEqualTo(TOKEN_PATH)));
+        WECHAT.verify(1, postRequestedFor(urlPathEqualTo(TOKEN_PATH)));
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0} → template {1}")
@@ -327,14 +324,14 @@ class WechatSenderTest {
     }
 
     private static void stubToken(ResponseDefinitionBuilder answer) {
-        WECHAT.stubFor(get(urlPathEqualTo(TOKEN_PATH)).willReturn(answer));
+        WECHAT.stubFor(post(urlPathEqualTo(TOKEN_PATH)).willReturn(answer));
     }
 
     /** The first token fetch gets {@code ACCESS_TOKEN}, every later one {@code ACCESS_TOKEN_2}. */
     private static void stubTokensInTurn() {
-        WECHAT.stubFor(get(urlPathEqualTo(TOKEN_PATH)).inScenario("tokens").whenScenarioStateIs(Scenario.STARTED)
+        WECHAT.stubFor(post(urlPathEqualTo(TOKEN_PATH)).inScenario("tokens").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(json("token-ok.json")).willSetStateTo("second"));
-        WECHAT.stubFor(get(urlPathEqualTo(TOKEN_PATH)).inScenario("tokens").whenScenarioStateIs("second")
+        WECHAT.stubFor(post(urlPathEqualTo(TOKEN_PATH)).inScenario("tokens").whenScenarioStateIs("second")
                 .willReturn(jsonBody(Fixtures.text("token-ok.json").replace(ACCESS_TOKEN, NEW_TOKEN))));
     }
 

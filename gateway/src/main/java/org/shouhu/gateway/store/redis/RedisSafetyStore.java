@@ -149,13 +149,30 @@ public final class RedisSafetyStore implements SafetyStore {
 
     @Override
     public Optional<Ladder> ladder(String id) {
-        Map<String, String> h = redis.hgetAll(Keys.ladder(id));
-        if (!h.containsKey("kind")) {
-            return Optional.empty();
+        return ladders(List.of(id)).stream().findFirst();
+    }
+
+    /** The ladders with these ids that exist, each hash with its log, all in one round trip. */
+    private List<Ladder> ladders(List<String> ids) {
+        List<Response<Map<String, String>>> hashes = new ArrayList<>(ids.size());
+        List<Response<List<String>>> logs = new ArrayList<>(ids.size());
+        try (AbstractPipeline p = redis.pipelined()) {
+            for (String id : ids) {
+                hashes.add(p.hgetAll(Keys.ladder(id)));
+                logs.add(p.lrange(Keys.ladder(id) + ":log", 0, -1));
+            }
+            p.sync();
         }
-        List<String> log = redis.lrange(Keys.ladder(id) + ":log", 0, -1);
-        return Optional.of(new Ladder(h.get("site"), LocalDate.parse(h.get("date")), h.get("child"),
-                LadderKind.valueOf(h.get("kind")), Integer.parseInt(h.get("step")), log, "1".equals(h.get("closed"))));
+        List<Ladder> found = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, String> h = hashes.get(i).get();
+            if (h.containsKey("kind")) {
+                found.add(new Ladder(h.get("site"), LocalDate.parse(h.get("date")), h.get("child"),
+                        LadderKind.valueOf(h.get("kind")), Integer.parseInt(h.get("step")), logs.get(i).get(),
+                        "1".equals(h.get("closed"))));
+            }
+        }
+        return found;
     }
 
     @Override
@@ -165,13 +182,9 @@ public final class RedisSafetyStore implements SafetyStore {
             childIds.forEach(childId -> sets.add(p.smembers(Keys.laddersOfChild(siteCode, date, childId))));
             p.sync();
         }
-        List<Ladder> open = new ArrayList<>();
-        for (Response<Set<String>> ids : sets) {
-            for (String id : ids.get()) {
-                ladder(id).filter(l -> !l.closed()).ifPresent(open::add);
-            }
-        }
-        return open;
+        List<String> ids = new ArrayList<>();
+        sets.forEach(set -> ids.addAll(set.get()));
+        return ids.isEmpty() ? List.of() : ladders(ids).stream().filter(l -> !l.closed()).toList();
     }
 
     @SuppressWarnings("unchecked")

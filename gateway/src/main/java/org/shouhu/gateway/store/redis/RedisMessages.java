@@ -178,13 +178,14 @@ public final class RedisMessages implements Outbox, MessageStore {
             return;
         }
         String now = clock.instant().toString();
+        SetParams kept = SetParams.setParams().px(KEEP.toMillis());
         try (AbstractPipeline p = redis.pipelined()) {
             for (Sent s : sent) {
                 p.hset(Keys.message(s.id()), Map.of("text", s.text(), "channel", s.channel(),
                         "providerId", s.receipt().providerId(), "status", s.receipt().status().word(),
                         "rank", String.valueOf(s.receipt().status().rank()), "updatedAt", now));
                 p.hincrBy(Keys.message(s.id()), "attempts", 1);
-                p.set(Keys.providerId(s.receipt().providerId()), s.id(), SetParams.setParams().px(KEEP.toMillis()));
+                p.set(Keys.providerId(s.receipt().providerId()), s.id(), kept);
             }
             p.sync();
         }

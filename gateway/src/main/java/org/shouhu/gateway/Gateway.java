@@ -111,7 +111,7 @@ public final class Gateway implements AutoCloseable {
                 new ReplyCap(counters, config.replyCapPerHour()), messages,
                 new Recipients(care, messages, messages, counters, day, config.safety()),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
-                new Channels(senders, messages, new SendFailures(messages, care, messages, counters, clock)))));
+                new Channels(senders, messages, new SendFailures(messages, care, messages, counters, clock), counters, clock))));
         camel.start();
         ProducerTemplate producer = camel.createProducerTemplate();
 

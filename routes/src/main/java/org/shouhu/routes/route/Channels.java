@@ -1,5 +1,8 @@
 package org.shouhu.routes.route;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.shouhu.routes.model.RenderedMessage;
 import org.shouhu.routes.port.ChannelSender;
 import org.shouhu.routes.port.MessageStore;
+import org.shouhu.routes.port.Once;
 import org.shouhu.routes.port.SendFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,23 +29,39 @@ public final class Channels {
     /** … or when the oldest has waited this long. */
     private static final long RECORD_WITHIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+    /**
+     * A batch still sending after this long (a provider timing out on every call) hands the rest
+     * back: well before its send leases run out, so no other worker can send those messages too.
+     */
+    static final Duration HAND_BACK_AFTER = SendLease.TTL.dividedBy(2);
+
     private final Map<String, ChannelSender> senders = new HashMap<>();
     private final MessageStore messages;
     private final SendFailures failures;
+    private final Once once;
+    private final Clock clock;
 
-    public Channels(List<ChannelSender> senders, MessageStore messages, SendFailures failures) {
+    public Channels(List<ChannelSender> senders, MessageStore messages, SendFailures failures, Once once, Clock clock) {
         for (ChannelSender s : senders) {
             this.senders.put(s.channel(), s);
         }
         this.messages = messages;
         this.failures = failures;
+        this.once = once;
+        this.clock = clock;
     }
 
     public void send(List<RenderedMessage> batch) {
         List<MessageStore.Sent> receipts = new ArrayList<>();
         long oldest = 0;
+        Instant handBackAt = clock.instant().plus(HAND_BACK_AFTER);
         try {
-            for (RenderedMessage message : batch) {
+            for (int i = 0; i < batch.size(); i++) {
+                RenderedMessage message = batch.get(i);
+                if (clock.instant().isAfter(handBackAt)) {
+                    handBack(batch.subList(i, batch.size()));
+                    break;
+                }
                 try {
                     MessageStore.Sent sent = sendOne(message);
                     if (receipts.isEmpty()) {
@@ -62,6 +82,15 @@ public final class Channels {
                 messages.recordSent(receipts);
             }
         }
+    }
+
+    /** Puts messages not yet tried back in the outbox to go at once, and lets go of their leases. */
+    private void handBack(List<RenderedMessage> rest) {
+        LOG.warn("a batch has been sending for over {} s: {} messages go back to the outbox", HAND_BACK_AFTER.toSeconds(),
+                rest.size());
+        List<String> ids = rest.stream().map(RenderedMessage::id).toList();
+        ids.forEach(id -> once.forget(SendLease.key(id))); // first, so the worker that picks them up can lease them
+        messages.holdUntil(ids, "batch-too-slow", clock.instant());
     }
 
     /** One provider call; a sender's unexpected exception counts as a transient failure, so one bad message cannot stall its batch. */

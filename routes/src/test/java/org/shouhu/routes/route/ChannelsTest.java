@@ -1,0 +1,113 @@
+package org.shouhu.routes.route;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.DeliveryStatus;
+import org.shouhu.routes.model.MessageClass;
+import org.shouhu.routes.model.RenderedMessage;
+import org.shouhu.routes.port.ChannelSender;
+import org.shouhu.routes.port.MessageStore;
+import org.shouhu.routes.port.Once;
+import org.shouhu.routes.port.SendReceipt;
+import org.shouhu.templates.TemplateKey;
+
+/** A batch whose provider is slow hands back what it has not tried before its send leases run out. */
+class ChannelsTest {
+
+    /** A clock that each provider call moves on. */
+    static final class Ticking extends Clock {
+        Instant now = Instant.parse("2026-07-15T09:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    final Ticking clock = new Ticking();
+    final List<String> recorded = new ArrayList<>();
+    final List<String> handedBack = new ArrayList<>();
+    final List<String> leasesDropped = new ArrayList<>();
+
+    @SuppressWarnings("unchecked")
+    final MessageStore messages = (MessageStore) Proxy.newProxyInstance(MessageStore.class.getClassLoader(),
+            new Class<?>[] {MessageStore.class}, (proxy, method, args) -> {
+                switch (method.getName()) {
+                    case "recordSent" -> ((List<MessageStore.Sent>) args[0]).forEach(s -> recorded.add(s.id()));
+                    case "holdUntil" -> {
+                        assertEquals("batch-too-slow", args[1]);
+                        assertEquals(clock.now, args[2], "handed back to go at once");
+                        handedBack.addAll((Collection<String>) args[0]);
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                }
+                return null;
+            });
+
+    final Once once = (Once) Proxy.newProxyInstance(Once.class.getClassLoader(), new Class<?>[] {Once.class},
+            (proxy, method, args) -> {
+                if (!method.getName().equals("forget")) {
+                    throw new UnsupportedOperationException(method.getName());
+                }
+                leasesDropped.add((String) args[0]);
+                return null;
+            });
+
+    private Channels channels(Duration perCall) {
+        ChannelSender sms = new ChannelSender() {
+            @Override
+            public String channel() {
+                return Address.SMS;
+            }
+
+            @Override
+            public SendReceipt send(Address to, String text, String messageId) {
+                clock.now = clock.now.plus(perCall);
+                return new SendReceipt("SM" + messageId, DeliveryStatus.QUEUED);
+            }
+        };
+        return new Channels(List.of(sms), messages, null, once, clock);
+    }
+
+    private static List<RenderedMessage> batch(int n) {
+        List<RenderedMessage> batch = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            batch.add(new RenderedMessage("m" + i, new Address("+8613912345678"), MessageClass.ROUTINE,
+                    TemplateKey.ARRIVAL, "【守护托管】王小明 08:05 已到永丰小学托管点。"));
+        }
+        return batch;
+    }
+
+    @ParameterizedTest(name = "50 messages, {0} s a call: {1} sent, the rest handed back")
+    @CsvSource({"0, 50", "1, 50", "10, 7", "30, 3", "61, 1"})
+    void aSlowBatchHandsBackWhatItHasNotTriedBeforeItsLeasesRunOut(int secondsPerCall, int sent) {
+        channels(Duration.ofSeconds(secondsPerCall)).send(batch(50));
+        assertEquals(sent, recorded.size(), "sent and recorded");
+        assertEquals(50 - sent, handedBack.size());
+        assertEquals(handedBack.stream().map(SendLease::key).toList(), leasesDropped);
+        if (sent < 50) {
+            assertEquals("m" + (sent + 1), handedBack.get(0), "in order, from the first not tried");
+        }
+    }
+}

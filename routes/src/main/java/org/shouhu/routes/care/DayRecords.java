@@ -2,7 +2,7 @@ package org.shouhu.routes.care;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,36 +31,32 @@ final class DayRecords {
 
     /**
      * Applies {@code change} to each child's record today ({@code Optional.empty()}: nothing to
-     * do for that child) and returns the records written, by child id, in the children's order.
-     * {@code records} is the site day as read; it is updated with what was written.
+     * do for that child) and returns the records written, by child id. {@code records} is the site
+     * day as read; it is updated with what was written.
      */
     Map<String, DayRecord> update(String siteCode, LocalDate date, List<Child> children, Map<String, DayRecord> records,
                                   Function<DayRecord, Optional<DayRecord>> change) {
-        Map<String, DayRecord> written = new LinkedHashMap<>();
-        List<Child> pending = children.stream().distinct().toList();
+        Map<String, DayRecord> written = new HashMap<>();
+        List<String> pending = children.stream().map(Child::id).distinct().toList();
         for (int round = 0; round < ROUNDS && !pending.isEmpty(); round++) {
             if (round > 0) {
                 records.putAll(store.day(siteCode, date));
             }
             List<DayChange> changes = new ArrayList<>();
-            for (Child child : pending) {
-                DayRecord before = records.get(child.id());
-                change.apply(before == null ? DayRecord.expected(child.id()) : before)
+            for (String id : pending) {
+                DayRecord before = records.get(id);
+                change.apply(before == null ? DayRecord.expected(id) : before)
                         .ifPresent(after -> changes.add(new DayChange(before, after)));
             }
-            if (changes.isEmpty()) {
-                pending = List.of(); // nothing (left) to change
-                break;
-            }
-            Set<String> applied = store.changeDayRecords(siteCode, date, changes);
-            List<Child> again = new ArrayList<>();
+            Set<String> applied = changes.isEmpty() ? Set.of() : store.changeDayRecords(siteCode, date, changes);
+            List<String> again = new ArrayList<>();
             for (DayChange c : changes) {
                 String id = c.after().childId();
                 if (applied.contains(id)) {
                     written.put(id, c.after());
                     records.put(id, c.after());
                 } else {
-                    pending.stream().filter(ch -> ch.id().equals(id)).findFirst().ifPresent(again::add);
+                    again.add(id); // someone changed it meanwhile: read it again
                 }
             }
             pending = again;
@@ -68,14 +64,12 @@ final class DayRecords {
         if (!pending.isEmpty()) {
             throw new IllegalStateException("the day records of " + pending.size() + " children kept changing; try again");
         }
-        Map<String, DayRecord> ordered = new LinkedHashMap<>();
-        children.stream().distinct().filter(c -> written.containsKey(c.id())).forEach(c -> ordered.put(c.id(), written.get(c.id())));
-        return ordered;
+        return written;
     }
 
     /** One child's record, changed the same way. */
     Optional<DayRecord> update(Child child, LocalDate date, Function<DayRecord, Optional<DayRecord>> change) {
-        Map<String, DayRecord> records = new java.util.HashMap<>();
+        Map<String, DayRecord> records = new HashMap<>();
         store.dayRecord(child.siteCode(), date, child.id()).ifPresent(r -> records.put(child.id(), r));
         return Optional.ofNullable(update(child.siteCode(), date, List.of(child), records, change).get(child.id()));
     }

@@ -130,7 +130,9 @@ public final class OutboxWorker implements AutoCloseable {
         while (true) {
             List<StreamEntry> entries = read(consumerPrefix + "-drain", DRAIN_BATCH, null);
             if (entries.isEmpty()) {
-                trimHandled();
+                if (total > 0) {
+                    trimHandled();
+                }
                 return total;
             }
             total += process(entries);

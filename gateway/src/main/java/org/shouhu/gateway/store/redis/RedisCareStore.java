@@ -218,14 +218,10 @@ public final class RedisCareStore implements CareStore {
 
     private List<Child> children(java.util.Collection<String> ids) {
         List<String> idList = List.copyOf(ids);
-        List<Response<Map<String, String>>> responses = new ArrayList<>();
-        try (AbstractPipeline p = redis.pipelined()) {
-            idList.forEach(id -> responses.add(p.hgetAll(Keys.child(id))));
-            p.sync();
-        }
+        List<Map<String, String>> hashes = Pipelined.each(redis, idList, (p, id) -> p.hgetAll(Keys.child(id)));
         List<Child> result = new ArrayList<>();
         for (int i = 0; i < idList.size(); i++) {
-            Map<String, String> h = responses.get(i).get();
+            Map<String, String> h = hashes.get(i);
             if (!h.isEmpty()) {
                 result.add(child(idList.get(i), h));
             }
@@ -242,14 +238,10 @@ public final class RedisCareStore implements CareStore {
     public Map<String, List<Guardian>> guardiansOf(Collection<String> childIds) {
         return guardians.getAll(childIds, missing -> {
             List<String> ids = List.copyOf(missing);
-            List<Response<Map<String, String>>> responses = new ArrayList<>(ids.size());
-            try (AbstractPipeline p = redis.pipelined()) {
-                ids.forEach(id -> responses.add(p.hgetAll(Keys.guardians(id))));
-                p.sync();
-            }
+            List<Map<String, String>> hashes = Pipelined.each(redis, ids, (p, id) -> p.hgetAll(Keys.guardians(id)));
             Map<String, List<Guardian>> loaded = new HashMap<>();
             for (int i = 0; i < ids.size(); i++) {
-                loaded.put(ids.get(i), guardianList(responses.get(i).get()));
+                loaded.put(ids.get(i), guardianList(hashes.get(i)));
             }
             return loaded;
         });

@@ -2,15 +2,12 @@ package org.shouhu.gateway.store.redis;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.shouhu.routes.port.Once;
 import org.shouhu.routes.port.RateLimiter;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
@@ -39,15 +36,11 @@ public final class RedisCounters implements Once, RateLimiter {
             return Set.of();
         }
         List<String> asked = List.copyOf(keys);
-        List<Response<String>> answers = new ArrayList<>(asked.size());
         SetParams nx = SetParams.setParams().nx().px(ttl.toMillis());
-        try (AbstractPipeline p = redis.pipelined()) {
-            asked.forEach(key -> answers.add(p.set(Keys.once(key), "1", nx)));
-            p.sync();
-        }
+        List<String> answers = Pipelined.each(redis, asked, (p, key) -> p.set(Keys.once(key), "1", nx));
         Set<String> first = new HashSet<>();
         for (int i = 0; i < asked.size(); i++) {
-            if ("OK".equals(answers.get(i).get())) {
+            if ("OK".equals(answers.get(i))) {
                 first.add(asked.get(i));
             }
         }

@@ -137,14 +137,10 @@ public final class RedisMessages implements Outbox, MessageStore {
 
     @Override
     public List<StoredMessage> loadAll(List<String> ids) {
-        List<Response<Map<String, String>>> responses = new ArrayList<>(ids.size());
-        try (AbstractPipeline p = redis.pipelined()) {
-            ids.forEach(id -> responses.add(p.hgetAll(Keys.message(id))));
-            p.sync();
-        }
+        List<Map<String, String>> hashes = Pipelined.each(redis, ids, (p, id) -> p.hgetAll(Keys.message(id)));
         List<StoredMessage> result = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
-            Map<String, String> h = responses.get(i).get();
+            Map<String, String> h = hashes.get(i);
             if (!h.isEmpty()) {
                 readable(ids.get(i), h).ifPresent(result::add);
             }

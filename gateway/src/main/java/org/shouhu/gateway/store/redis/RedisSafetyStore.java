@@ -177,13 +177,9 @@ public final class RedisSafetyStore implements SafetyStore {
 
     @Override
     public List<Ladder> openLadders(String siteCode, LocalDate date, Collection<String> childIds) {
-        List<Response<Set<String>>> sets = new ArrayList<>(childIds.size());
-        try (AbstractPipeline p = redis.pipelined()) {
-            childIds.forEach(childId -> sets.add(p.smembers(Keys.laddersOfChild(siteCode, date, childId))));
-            p.sync();
-        }
         List<String> ids = new ArrayList<>();
-        sets.forEach(set -> ids.addAll(set.get()));
+        Pipelined.each(redis, List.copyOf(childIds), (p, childId) -> p.smembers(Keys.laddersOfChild(siteCode, date, childId)))
+                .forEach(ids::addAll);
         return ids.isEmpty() ? List.of() : ladders(ids).stream().filter(l -> !l.closed()).toList();
     }
 

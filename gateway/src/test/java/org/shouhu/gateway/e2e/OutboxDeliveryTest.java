@@ -81,10 +81,47 @@ class OutboxDeliveryTest {
                 new Address(GRANDMA), org.shouhu.templates.TemplateKey.HELP_GUARDIAN, Map.of(),
                 org.shouhu.routes.model.MessageClass.REPLY))).stream()
                 .map(o -> gw.gateway.messages().load(o.id()).orElseThrow()).findFirst().orElseThrow();
+        abandonedByAStoppedNode();
         gw.gateway.messages().recordSent(queued.id(), "sms", HELP, new SendReceipt("SMalready", DeliveryStatus.QUEUED));
-        assertEquals(1, gw.gateway.drainOutbox(), "the redelivered entry is handled and acknowledged");
+        assertEquals(1, gw.gateway.drainOutbox(), "the claimed entry is handled and acknowledged");
         assertEquals(List.of(), gw.sent());
         assertEquals(0L, gw.gateway.redis().xlen("sh:outbox"));
+    }
+
+    @Test
+    void aMessageAStoppedNodeReadButNeverSentIsClaimedAndSentOnce() throws Exception {
+        gw = new GatewayUnderTest(Map.of());
+        StoredMessage queued = enqueueHelp(GRANDMA);
+        abandonedByAStoppedNode();
+        assertEquals(1, gw.gateway.drainOutbox());
+        assertEquals(List.of(HELP), to(gw.sent(), GRANDMA));
+        StoredMessage sent = gw.gateway.messages().load(queued.id()).orElseThrow();
+        assertEquals(1, sent.attempts());
+        assertEquals(0, gw.gateway.drainOutbox(), "nothing left to claim or read");
+        assertEquals(List.of(), gw.sent(), "sent once");
+    }
+
+    @Test
+    void aFirstDeliveryIsSentFromItsEntryWithoutASendLease() throws Exception {
+        gw = new GatewayUnderTest(Map.of());
+        StoredMessage queued = enqueueHelp(GRANDMA);
+        assertEquals(1, gw.gateway.drainOutbox());
+        assertEquals(List.of(HELP), to(gw.sent(), GRANDMA));
+        assertEquals(1, gw.gateway.messages().load(queued.id()).orElseThrow().attempts());
+        assertEquals(java.util.Set.of(), gw.redis().keys("sh:once:sending:*"));
+    }
+
+    /**
+     * The one outbox entry was read by another node's worker, which stopped before acknowledging it;
+     * it has been idle for ten minutes, so the next drain claims it.
+     */
+    private void abandonedByAStoppedNode() {
+        var read = gw.gateway.redis().xreadGroup("senders", "stopped-node-0",
+                redis.clients.jedis.params.XReadGroupParams.xReadGroupParams().count(1),
+                Map.of("sh:outbox", redis.clients.jedis.StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        redis.clients.jedis.StreamEntryID entry = read.get(0).getValue().get(0).getID();
+        gw.gateway.redis().xclaim("sh:outbox", "senders", "stopped-node-0", 0,
+                redis.clients.jedis.params.XClaimParams.xClaimParams().idle(600_000), entry);
     }
 
     private StoredMessage enqueueHelp(String to) {
@@ -116,8 +153,9 @@ class OutboxDeliveryTest {
     void aMessageAnotherWorkerIsSendingWaitsForThatSendAndGoesIfItWasNeverRecorded() throws Exception {
         gw = new GatewayUnderTest(Map.of());
         StoredMessage queued = enqueueHelp(GRANDMA);
+        abandonedByAStoppedNode();
         String lease = "sh:once:sending:" + queued.id();
-        gw.redis().set(lease, "1"); // another worker claimed the entry and holds the send lease
+        gw.redis().set(lease, "1"); // another worker claimed the entry first and holds the send lease
         assertEquals(1, gw.gateway.drainOutbox(), "the entry is handled: the message is put back to wait");
         assertEquals(List.of(), gw.sent());
         assertEquals("being-sent", gw.gateway.messages().load(queued.id()).orElseThrow().errorCode());

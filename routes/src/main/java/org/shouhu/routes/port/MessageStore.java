@@ -19,16 +19,20 @@ public interface MessageStore extends DeliveryReports {
     /** The messages with these ids, in their order; ids with no record are left out. One round trip. */
     List<StoredMessage> loadAll(List<String> ids);
 
-    /** A provider accepted a message: its text, its id for it and the first status. */
-    record Sent(String id, String channel, String text, SendReceipt receipt) {
+    /**
+     * A provider accepted a message: its text, its id for it and the first status.
+     *
+     * @param attempt which try it was (1 for the first), the record's count of attempts from now on
+     */
+    record Sent(String id, String channel, String text, SendReceipt receipt, int attempt) {
     }
 
     /** Providers accepted these messages: keep each text, provider id and status (the idempotency record). */
     void recordSent(List<Sent> sent);
 
-    /** The provider accepted one message. */
+    /** The provider accepted one message on its first try. */
     default void recordSent(String id, String channel, String text, SendReceipt receipt) {
-        recordSent(List.of(new Sent(id, channel, text, receipt)));
+        recordSent(List.of(new Sent(id, channel, text, receipt, 1)));
     }
 
     /** Not sent on purpose (recipient opted out…): final. */

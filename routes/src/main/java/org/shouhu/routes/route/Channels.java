@@ -31,9 +31,10 @@ public final class Channels {
 
     /**
      * A batch still sending after this long (a provider timing out on every call) hands the rest
-     * back: well before its send leases run out, so no other worker can send those messages too.
+     * back: well before its send leases run out and before another worker may claim its outbox
+     * entries (two minutes idle), so no other worker can send those messages too.
      */
-    static final Duration HAND_BACK_AFTER = SendLease.TTL.dividedBy(2);
+    static final Duration HAND_BACK_AFTER = Duration.ofSeconds(30);
 
     private final Map<String, ChannelSender> senders = new HashMap<>();
     private final MessageStore messages;
@@ -100,7 +101,8 @@ public final class Channels {
             throw SendFailedException.permanent("no-channel", "no sender for channel " + message.to().channel());
         }
         try {
-            return new MessageStore.Sent(message.id(), sender.channel(), message.text(), sender.send(message));
+            return new MessageStore.Sent(message.id(), sender.channel(), message.text(), sender.send(message),
+                    message.attempt());
         } catch (RuntimeException e) {
             LOG.error("the {} sender failed on message {}: {}", sender.channel(), message.id(), e.toString());
             throw SendFailedException.transientFailure("error:" + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));

@@ -30,6 +30,7 @@ public final class MessageRenderer {
         String text = message.to().isSms()
                 ? signature + sms.render(message.template(), message.params())
                 : chat.render(message.template(), message.params());
-        return new RenderedMessage(message.id(), message.to(), message.kind(), message.template(), text);
+        return new RenderedMessage(message.id(), message.to(), message.kind(), message.template(), text,
+                message.attempts() + 1);
     }
 }

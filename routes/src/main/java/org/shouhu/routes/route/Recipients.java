@@ -10,6 +10,7 @@ import org.shouhu.routes.care.CareDay;
 import org.shouhu.routes.care.SafetySettings;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.MessageClass;
+import org.shouhu.routes.model.OutboxEntry;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.MessageStore;
@@ -20,8 +21,10 @@ import org.shouhu.routes.port.Outbox;
  * Decides, at send time and for a batch of messages at once, which go now: after opt-out only
  * replies to the person's own messages go out (the rest is recorded as suppressed), a chat
  * account that blocked us gets its notice by SMS instead, routine notices are held through the
- * quiet hours (21:00–08:00 in the sites' zone) while replies and safety alerts go at any hour,
- * and a message another worker is already sending waits for that send to be recorded.
+ * quiet hours (21:00–08:00 in the sites' zone) while replies and safety alerts go at any hour.
+ * A first delivery is sent as the outbox entry carries it; a redelivery is read from its record,
+ * skipped when it was sent or settled meanwhile, and leased, so that a message another worker is
+ * already sending waits for that send to be recorded.
  */
 public final class Recipients {
 
@@ -42,10 +45,21 @@ public final class Recipients {
         this.settings = settings;
     }
 
-    /** The messages among these ids to send now, each leased to this worker; the rest are dealt with here. */
-    public List<StoredMessage> sendable(List<String> ids) {
-        List<StoredMessage> open = messages.loadAll(ids).stream()
-                .filter(m -> m.providerId() == null && !m.status().isFinal()).toList();
+    /** The messages among these entries to send now, redeliveries leased to this worker; the rest are dealt with here. */
+    public List<StoredMessage> sendable(List<OutboxEntry> entries) {
+        List<StoredMessage> open = new ArrayList<>(entries.size());
+        List<String> again = new ArrayList<>();
+        for (OutboxEntry e : entries) {
+            if (e.isFirstDelivery()) {
+                open.add(e.message());
+            } else {
+                again.add(e.id());
+            }
+        }
+        Set<String> redelivered = new HashSet<>(again);
+        if (!again.isEmpty()) {
+            messages.loadAll(again).stream().filter(m -> m.providerId() == null && !m.status().isFinal()).forEach(open::add);
+        }
         Set<Address> optedOut = care.optedOutAmong(addresses(open, m -> m.kind() != MessageClass.REPLY));
         Set<Address> unreachable = care.unreachableAmong(addresses(open, m -> !m.to().isSms()));
         ZonedDateTime now = day.now();
@@ -67,20 +81,24 @@ public final class Recipients {
         if (!held.isEmpty()) {
             messages.holdUntil(held, "quiet-hours", quietEnd(now).toInstant());
         }
-        return leased(go);
+        return leased(go, redelivered);
     }
 
     /**
-     * Takes the send lease on each message; one whose lease another worker holds (it claimed the
-     * outbox entry while the first was still busy) is looked at again once that lease has run out,
-     * when its send is recorded or it is free to go.
+     * Takes the send lease on each redelivered message; one whose lease another worker holds (it
+     * claimed the outbox entry while the first was still busy) is looked at again once that lease
+     * has run out, when its send is recorded or it is free to go.
      */
-    private List<StoredMessage> leased(List<StoredMessage> go) {
-        Set<String> mine = once.firstOf(go.stream().map(m -> SendLease.key(m.id())).toList(), SendLease.TTL);
+    private List<StoredMessage> leased(List<StoredMessage> go, Set<String> redelivered) {
+        if (redelivered.isEmpty()) {
+            return go;
+        }
+        Set<String> mine = once.firstOf(go.stream().filter(m -> redelivered.contains(m.id()))
+                .map(m -> SendLease.key(m.id())).toList(), SendLease.TTL);
         List<StoredMessage> result = new ArrayList<>(go.size());
         List<String> busy = new ArrayList<>();
         for (StoredMessage m : go) {
-            if (mine.contains(SendLease.key(m.id()))) {
+            if (!redelivered.contains(m.id()) || mine.contains(SendLease.key(m.id()))) {
                 result.add(m);
             } else {
                 busy.add(m.id());

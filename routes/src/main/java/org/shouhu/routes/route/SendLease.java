@@ -3,9 +3,11 @@ package org.shouhu.routes.route;
 import java.time.Duration;
 
 /**
- * The lease a worker takes on a message before it calls the provider, so that a second worker that
- * claimed the same outbox entry (the first was slow) does not send it too. The lease is dropped
- * when a send fails and is retried; it expires on its own after a crash.
+ * The lease a worker takes on a redelivered message (a retry, a hold that ended, an entry claimed
+ * from a stopped node) before it calls the provider, so that two workers never send it at once.
+ * First deliveries need none: an outbox entry is read once, and is claimed by another worker only
+ * after it has been idle longer than any batch sends. The lease is dropped when a send fails and
+ * is retried; it expires on its own after a crash.
  */
 final class SendLease {
 

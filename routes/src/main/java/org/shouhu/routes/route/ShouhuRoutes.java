@@ -17,7 +17,7 @@ public final class ShouhuRoutes extends RouteBuilder {
 
     /** Where channels hand in messages people sent. */
     public static final String INBOUND = "direct:inbound";
-    /** Where outbox workers hand in a batch of ids of messages to send (a {@code List<String>}). */
+    /** Where outbox workers hand in a batch of messages to send (a {@code List<OutboxEntry>}). */
     public static final String OUTBOUND = "direct:outbound";
 
     private final InboundOnce once;

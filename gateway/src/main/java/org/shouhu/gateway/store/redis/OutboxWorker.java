@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.shouhu.routes.model.OutboxEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
@@ -22,11 +23,13 @@ import redis.clients.jedis.resps.StreamGroupInfo;
 import redis.clients.jedis.resps.StreamPendingSummary;
 
 /**
- * Reads message ids from the outbox stream as one consumer of the group {@code senders} and hands
+ * Reads messages from the outbox stream as one consumer of the group {@code senders} and hands
  * them to the outbound route a batch at a time; acknowledges a batch only after the route is done
- * with it (one {@code XACK} for the batch); now and then it trims what the group is done with. Due
- * retries move from the delayed set back into the stream; entries a crashed node left unacked
- * are claimed after a minute. Several threads and several nodes share the work.
+ * with it (one {@code XACK} for the batch); now and then it trims what the group is done with. An
+ * entry read for the first time carries its message (see {@link RedisMessages#enqueue}); due
+ * retries move from the delayed set back into the stream as bare ids, and entries a stopped node
+ * left unacknowledged are claimed after two minutes, also as bare ids (redeliveries: the route
+ * reads their records and leases them). Several threads and several nodes share the work.
  */
 public final class OutboxWorker implements AutoCloseable {
 
@@ -40,7 +43,13 @@ public final class OutboxWorker implements AutoCloseable {
     static final int BATCH = 50;
     /** Entries read at once by {@link #drain()}, which runs on the caller's thread. */
     private static final int DRAIN_BATCH = 500;
-    private static final Duration CLAIM_IDLE = Duration.ofSeconds(60);
+    /**
+     * How long an entry stays with a consumer before another may claim it. First deliveries are sent
+     * without a send lease, so this must outlast a batch: the route hands back what it has not tried
+     * after {@code Channels.HAND_BACK_AFTER} (30 s), and a provider call already under way ends
+     * within its timeouts (15 s a call, three calls at most for WeChat), then its receipt is written.
+     */
+    static final Duration CLAIM_IDLE = Duration.ofMinutes(2);
     /**
      * How often a sending thread does its chores between batches: move due retries into the
      * stream, claim entries a stopped node left, trim what the group is done with. Once a second
@@ -59,16 +68,16 @@ public final class OutboxWorker implements AutoCloseable {
 
     private final UnifiedJedis redis;
     private final Clock clock;
-    private final Consumer<List<String>> send;
+    private final Consumer<List<OutboxEntry>> send;
     private final String consumerPrefix;
     private final AtomicBoolean running = new AtomicBoolean();
     private ExecutorService threads;
 
     /**
-     * @param send           hands a batch of message ids to the outbound route; throws when it could not handle them
+     * @param send           hands a batch of messages to the outbound route; throws when it could not handle them
      * @param consumerPrefix this node's name in the consumer group
      */
-    public OutboxWorker(UnifiedJedis redis, Clock clock, Consumer<List<String>> send, String consumerPrefix) {
+    public OutboxWorker(UnifiedJedis redis, Clock clock, Consumer<List<OutboxEntry>> send, String consumerPrefix) {
         this.redis = redis;
         this.clock = clock;
         this.send = send;
@@ -110,7 +119,7 @@ public final class OutboxWorker implements AutoCloseable {
                     trimHandled();
                     lastChores = System.nanoTime();
                 }
-                process(read(consumer, BATCH, Duration.ofSeconds(1)));
+                process(read(consumer, BATCH, Duration.ofSeconds(1)), false);
             } catch (RuntimeException e) {
                 if (running.get()) {
                     LOG.error("outbox worker: {}", e.toString());
@@ -125,17 +134,18 @@ public final class OutboxWorker implements AutoCloseable {
      * handed on: tests and the demo drive the outbox with this instead of waiting.
      */
     public int drain() {
-        int total = 0;
+        String consumer = consumerPrefix + "-drain";
         moveDueRetries();
+        int total = claimAbandoned(consumer);
         while (true) {
-            List<StreamEntry> entries = read(consumerPrefix + "-drain", DRAIN_BATCH, null);
+            List<StreamEntry> entries = read(consumer, DRAIN_BATCH, null);
             if (entries.isEmpty()) {
                 if (total > 0) {
                     trimHandled();
                 }
                 return total;
             }
-            total += process(entries);
+            total += process(entries, false);
         }
     }
 
@@ -151,16 +161,18 @@ public final class OutboxWorker implements AutoCloseable {
 
     /**
      * Hands the batch to the route, then acknowledges its entries (trimmed from the stream later): a batch handled but
-     * not yet acknowledged when a node dies is redelivered, and the route skips the messages whose
-     * sends were recorded. When the route fails (Redis went away) nothing is acknowledged, and
-     * another worker claims the entries after {@code CLAIM_IDLE}.
+     * not yet acknowledged when a node dies is claimed by another worker as redeliveries, and the
+     * route skips the messages whose sends were recorded. When the route fails (Redis went away)
+     * nothing is acknowledged, and another worker claims the entries after {@code CLAIM_IDLE}.
+     *
+     * @param claimed entries taken over from another consumer: redeliveries, whatever they carry
      */
-    private int process(List<StreamEntry> entries) {
+    private int process(List<StreamEntry> entries, boolean claimed) {
         if (entries.isEmpty()) {
             return 0;
         }
         try {
-            send.accept(entries.stream().map(e -> e.getFields().get("id")).toList());
+            send.accept(entries.stream().map(e -> RedisMessages.entry(e.getFields(), claimed)).toList());
         } catch (RuntimeException e) {
             LOG.error("a batch of {} messages was not handled, left for redelivery: {}", entries.size(), e.toString());
             return 0;
@@ -194,13 +206,14 @@ public final class OutboxWorker implements AutoCloseable {
         return ((Long) moved).intValue();
     }
 
-    private void claimAbandoned(String consumer) {
+    private int claimAbandoned(String consumer) {
         Map.Entry<StreamEntryID, List<StreamEntry>> claimed = redis.xautoclaim(Keys.outbox(), GROUP, consumer,
                 CLAIM_IDLE.toMillis(), new StreamEntryID(0), XAutoClaimParams.xAutoClaimParams().count(50));
-        if (claimed != null && !claimed.getValue().isEmpty()) {
-            LOG.info("claimed {} outbox entries left by a stopped node", claimed.getValue().size());
-            process(claimed.getValue());
+        if (claimed == null || claimed.getValue().isEmpty()) {
+            return 0;
         }
+        LOG.info("claimed {} outbox entries left by a stopped node", claimed.getValue().size());
+        return process(claimed.getValue(), true);
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.DeliveryStatus;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
+import org.shouhu.routes.model.OutboxEntry;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.DeliveryReport;
 import org.shouhu.routes.port.MessageStore;
@@ -27,9 +28,10 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * The outbox and the message record in Redis: each message is a hash {@code sh:msg:{id}}, queued by
- * id on the stream {@code sh:outbox} (read by a consumer group), retried through the sorted set
- * {@code sh:outbox:delayed}, and found again by provider id and by recipient.
+ * The outbox and the message record in Redis: each message is a hash {@code sh:msg:{id}}, queued on
+ * the stream {@code sh:outbox} (read by a consumer group) with the same fields, so that its first
+ * delivery needs no read of the record; retried through the sorted set {@code sh:outbox:delayed}
+ * (by id only), and found again by provider id and by recipient.
  */
 public final class RedisMessages implements Outbox, MessageStore {
 
@@ -58,7 +60,7 @@ public final class RedisMessages implements Outbox, MessageStore {
     private final Clock clock;
     private long nextId = 1;
     private long blockEnd;
-    private final ObjectMapper json = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public RedisMessages(UnifiedJedis redis, Clock clock) {
         this.redis = redis;
@@ -104,7 +106,8 @@ public final class RedisMessages implements Outbox, MessageStore {
                 tx.hset(Keys.message(m.id()), h);
                 tx.pexpire(Keys.message(m.id()), KEEP.toMillis());
                 lengths.add(tx.lpush(Keys.sentTo(m.to().value()), m.id()));
-                tx.xadd(Keys.outbox(), StreamEntryID.NEW_ENTRY, Map.of("id", m.id()));
+                h.put("id", m.id()); // the hash was written above; the stream entry carries the id too
+                tx.xadd(Keys.outbox(), StreamEntryID.NEW_ENTRY, h);
                 stored.add(m);
             }
             tx.exec();
@@ -126,6 +129,23 @@ public final class RedisMessages implements Outbox, MessageStore {
                 tooLong.forEach(key -> p.ltrim(key, 0, SENT_TO_KEPT - 1));
                 p.sync();
             }
+        }
+    }
+
+    /**
+     * An outbox stream entry as the outbound route takes it: a first delivery with the message it
+     * carries, or a redelivery by id (an entry with only an id, one claimed from another consumer,
+     * or one that cannot be read: its record is read, and marked failed if it cannot be read either).
+     */
+    static OutboxEntry entry(Map<String, String> fields, boolean claimed) {
+        String id = fields.get("id");
+        if (claimed || !fields.containsKey("template")) {
+            return OutboxEntry.again(id);
+        }
+        try {
+            return new OutboxEntry(id, decode(id, fields));
+        } catch (RuntimeException e) {
+            return OutboxEntry.again(id);
         }
     }
 
@@ -166,7 +186,9 @@ public final class RedisMessages implements Outbox, MessageStore {
     /**
      * Plain writes in one pipeline, no script: the status needs no forward-only check here, because
      * no delivery report can be recorded before the provider id is, and the provider id is written
-     * last. The record's hash is written first, so a report that finds the id finds the record.
+     * last. The record's hash is written first, so a report that finds the id finds the record. The
+     * count of attempts is written, not incremented: one worker at a time sends a message (a first
+     * delivery is one consumer's, a redelivery is leased).
      */
     @Override
     public void recordSent(List<Sent> sent) {
@@ -179,8 +201,8 @@ public final class RedisMessages implements Outbox, MessageStore {
             for (Sent s : sent) {
                 p.hset(Keys.message(s.id()), Map.of("text", s.text(), "channel", s.channel(),
                         "providerId", s.receipt().providerId(), "status", s.receipt().status().word(),
-                        "rank", String.valueOf(s.receipt().status().rank()), "updatedAt", now));
-                p.hincrBy(Keys.message(s.id()), "attempts", 1);
+                        "rank", String.valueOf(s.receipt().status().rank()), "updatedAt", now,
+                        "attempts", String.valueOf(s.attempt())));
                 p.set(Keys.providerId(s.receipt().providerId()), s.id(), kept);
             }
             p.sync();
@@ -240,7 +262,7 @@ public final class RedisMessages implements Outbox, MessageStore {
         return loadAll(redis.lrange(Keys.sentTo(to.value()), 0, limit - 1L));
     }
 
-    private StoredMessage decode(String id, Map<String, String> h) {
+    private static StoredMessage decode(String id, Map<String, String> h) {
         Instant created = Instant.parse(h.get("createdAt"));
         return new StoredMessage(id, new Address(h.get("to")), TemplateKey.valueOf(h.get("template")),
                 fromJson(h.get("params")), MessageClass.valueOf(h.get("kind")),
@@ -253,17 +275,17 @@ public final class RedisMessages implements Outbox, MessageStore {
         return word == null ? DeliveryStatus.PENDING : DeliveryStatus.valueOf(word.toUpperCase(java.util.Locale.ROOT));
     }
 
-    private String toJson(Map<String, String> params) {
+    private static String toJson(Map<String, String> params) {
         try {
-            return json.writeValueAsString(params);
+            return JSON.writeValueAsString(params);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("message values cannot be written", e);
         }
     }
 
-    private Map<String, String> fromJson(String text) {
+    private static Map<String, String> fromJson(String text) {
         try {
-            return json.readValue(text, PARAMS);
+            return JSON.readValue(text, PARAMS);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored message values are not JSON", e);
         }

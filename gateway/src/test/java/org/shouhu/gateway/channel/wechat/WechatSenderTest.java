@@ -148,7 +148,7 @@ class WechatSenderTest {
         WECHAT.stubFor(post(urlPathEqualTo(TEMPLATE)).willReturn(json("template-ok.json")));
 
         sender("ARRIVAL=tmplArrival, NO_SHOW_ALERT=tmplAlert, *=tmplOther").send(new org.shouhu.routes.model.RenderedMessage("msg-k", PARENT,
-                org.shouhu.routes.model.MessageClass.ROUTINE, notice, TEXT));
+                org.shouhu.routes.model.MessageClass.ROUTINE, notice, TEXT, 1));
 
         WECHAT.verify(1, postRequestedFor(urlPathEqualTo(TEMPLATE))
                 .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.template_id",

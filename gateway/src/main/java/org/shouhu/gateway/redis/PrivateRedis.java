@@ -63,6 +63,8 @@ public final class PrivateRedis implements AutoCloseable {
                 "--port", String.valueOf(chosen), "--bind", "127.0.0.1", "--protected-mode", "yes",
                 "--dir", dataDir.toAbsolutePath().toString(),
                 "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                // a message record (its text up to three SMS parts, about 600 bytes) stays one compact listpack
+                "--hash-max-listpack-value", "1024",
                 "--daemonize", "no", "--logfile", "redis.log"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -66,6 +66,7 @@ public enum TemplateKey {
     INVITE_CODE(3),
     USAGE_INVITE(1),
     BOUND(3),
+    BIND_NOTICE(1),
     BIND_FAILED(1),
     BIND_LOCKED(1),
     BIND_IN_CHAT(3),

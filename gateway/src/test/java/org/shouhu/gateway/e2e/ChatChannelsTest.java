@@ -134,6 +134,8 @@ class ChatChannelsTest {
         String code = inviteCode(WANG_GRANDMA);
         assertEquals(200, telegram("/start " + code));
         assertEquals(List.of("已绑定王小明。到达、接走、提醒和安全通知都会发到这里。回4查询 回0帮助"), telegramSent());
+        assertEquals(List.of(SIG + "王小明的通知已绑定到一个Telegram账号。不是家人绑定的，请告诉托管点老师解除。"),
+                to(gw.sent(), WANG_GRANDMA), "the grandmother hears that her code was used, and what to do if not by family");
 
         gw.at("08:05");
         gw.text(VOLUNTEER, "到 1");
@@ -156,6 +158,8 @@ class ChatChannelsTest {
         String code = inviteCode(WANG_GRANDMA);
         assertEquals(200, wechat("绑定 " + code));
         assertEquals(List.of("已绑定王小明。到达、接走、提醒和安全通知都会发到这里。回4查询 回0帮助"), wechatSent());
+        assertEquals(List.of(SIG + "王小明的通知已绑定到一个微信账号。不是家人绑定的，请告诉托管点老师解除。"),
+                to(gw.sent(), WANG_GRANDMA));
         gw.text(GatewayUnderTest.CAPTAIN, "通知 明天下雨，请8点前送到");
         assertEquals(List.of("📢 永丰小学托管点通知：明天下雨，请8点前送到"), wechatSent());
         assertEquals(List.of(SIG + "通知已发给5位家长。"), to(gw.sent(), GatewayUnderTest.CAPTAIN));

@@ -3,6 +3,7 @@ package org.shouhu.routes.care;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,9 @@ import org.shouhu.templates.TemplateKey;
  * Binds migrant parents' chat accounts to their children: a grandparent ({@code YQ}) or staff
  * ({@code 邀请 3}) gets a 6-digit code valid 24 hours for two parents; the parent sends {@code 绑定 123456} on
  * WeChat or {@code /start 123456} on Telegram and becomes a guardian (parent) of the same
- * children. Five wrong codes lock the account for an hour. {@code 解绑} or {@code /stop} undoes it.
+ * children. The children's other guardians are told that an account was bound, so that a code
+ * guessed or passed to a stranger does not go unnoticed (staff remove a guardian in the console).
+ * Five wrong codes lock the account for an hour. {@code 解绑} or {@code /stop} undoes it.
  */
 public final class ChatBinding {
 
@@ -104,6 +107,31 @@ public final class ChatBinding {
         Phone.parse(phone).ifPresent(p -> store.setFallbackPhone(account, Address.of(p)));
         store.setUnreachable(account, false);
         out.reply(TemplateKey.BOUND, Map.of("children", names(children)));
+        tellTheOtherGuardians(account, children, out);
+    }
+
+    /** One notice to each other guardian of these children, naming the children they share. */
+    private void tellTheOtherGuardians(Address account, List<Child> children, Outgoing out) {
+        Map<String, List<Guardian>> guardians = store.guardiansOf(children.stream().map(Child::id).toList());
+        Map<Address, List<Child>> shared = new LinkedHashMap<>();
+        for (Child child : children) {
+            for (Guardian g : guardians.getOrDefault(child.id(), List.of())) {
+                if (!g.address().equals(account)) {
+                    shared.computeIfAbsent(g.address(), a -> new ArrayList<>()).add(child);
+                }
+            }
+        }
+        String app = appName(account.channel());
+        shared.forEach((to, theirs) -> out.notify(to, TemplateKey.BIND_NOTICE, Map.of("children", names(theirs), "app", app)));
+    }
+
+    private static String appName(String channel) {
+        return switch (channel) {
+            case "wechat" -> "微信";
+            case "telegram" -> "Telegram";
+            case "whatsapp" -> "WhatsApp";
+            default -> channel;
+        };
     }
 
     private void wrongCode(Address account, String lock, Outgoing out) {

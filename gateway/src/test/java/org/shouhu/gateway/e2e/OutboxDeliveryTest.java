@@ -102,6 +102,20 @@ class OutboxDeliveryTest {
     }
 
     @Test
+    void aRecipientsListKeepsTheNewest200MessagesOnceItGrowsPast250() throws Exception {
+        gw = new GatewayUnderTest(Map.of());
+        var help = org.shouhu.routes.model.OutboundMessage.of(new Address(GRANDMA),
+                org.shouhu.templates.TemplateKey.HELP_GUARDIAN, Map.of(), org.shouhu.routes.model.MessageClass.REPLY);
+        List<org.shouhu.routes.model.OutboundMessage> queued = gw.gateway.messages().enqueue(java.util.Collections.nCopies(250, help));
+        assertEquals(250, gw.gateway.messages().sentTo(new Address(GRANDMA), 1000).size(), "not trimmed up to 250");
+        String newest = gw.gateway.messages().enqueue(List.of(help)).get(0).id();
+        List<StoredMessage> kept = gw.gateway.messages().sentTo(new Address(GRANDMA), 1000);
+        assertEquals(200, kept.size());
+        assertEquals(newest, kept.get(0).id(), "newest first");
+        assertEquals(queued.get(51).id(), kept.get(199).id(), "the oldest 51 are dropped");
+    }
+
+    @Test
     void aFirstDeliveryIsSentFromItsEntryWithoutASendLease() throws Exception {
         gw = new GatewayUnderTest(Map.of());
         StoredMessage queued = enqueueHelp(GRANDMA);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +21,6 @@ import org.shouhu.routes.port.Outbox;
 import org.shouhu.templates.TemplateKey;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
@@ -44,6 +41,27 @@ public final class RedisMessages implements Outbox, MessageStore {
             if tonumber(ARGV[2]) > rank then
               redis.call('HSET', KEYS[1], 'status', ARGV[1], 'rank', ARGV[2], 'updatedAt', ARGV[4])
               if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[3]) end
+            end
+            return 1""";
+
+    /**
+     * Queues messages atomically, in one call: for each, its record (a hash that expires), its id on
+     * the recipient's list (trimmed once it is {@code SENT_TO_SLACK} past {@code SENT_TO_KEPT}) and
+     * its stream entry, which carries the same fields. KEYS: the stream, then each message's record
+     * and list; ARGV: keep (ms), createdAt, kept, slack, then id, to, template, params, kind of each.
+     */
+    private static final String ENQUEUE = """
+            local keep, now = ARGV[1], ARGV[2]
+            local kept, slack = tonumber(ARGV[3]), tonumber(ARGV[4])
+            for i = 0, (#KEYS - 1) / 2 - 1 do
+              local a = 5 + i * 5
+              local id, to, template, params, kind = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
+              local record, list = KEYS[2 + i * 2], KEYS[3 + i * 2]
+              redis.call('HSET', record, 'to', to, 'template', template, 'params', params, 'kind', kind, 'createdAt', now)
+              redis.call('PEXPIRE', record, keep)
+              if redis.call('LPUSH', list, id) > kept + slack then redis.call('LTRIM', list, 0, kept - 1) end
+              redis.call('XADD', KEYS[1], '*', 'id', id, 'to', to, 'template', template, 'params', params,
+                'kind', kind, 'createdAt', now)
             end
             return 1""";
 
@@ -90,46 +108,22 @@ public final class RedisMessages implements Outbox, MessageStore {
             return List.of();
         }
         long first = reserveIds(messages.size());
-        String now = clock.instant().toString();
         List<OutboundMessage> stored = new ArrayList<>(messages.size());
-        List<Response<Long>> lengths = new ArrayList<>(messages.size());
-        try (AbstractTransaction tx = redis.multi()) {
-            for (int i = 0; i < messages.size(); i++) {
-                OutboundMessage m = messages.get(i).withId("m" + (first + i));
-                Map<String, String> h = new HashMap<>();
-                h.put("to", m.to().value());
-                h.put("template", m.template().name());
-                h.put("params", toJson(m.params()));
-                h.put("kind", m.kind().name());
-                h.put("createdAt", now); // no status, rank, attempts or updatedAt yet: pending, 0, 0, createdAt
-
-                tx.hset(Keys.message(m.id()), h);
-                tx.pexpire(Keys.message(m.id()), KEEP.toMillis());
-                lengths.add(tx.lpush(Keys.sentTo(m.to().value()), m.id()));
-                h.put("id", m.id()); // the hash was written above; the stream entry carries the id too
-                tx.xadd(Keys.outbox(), StreamEntryID.NEW_ENTRY, h);
-                stored.add(m);
-            }
-            tx.exec();
+        List<String> keys = new ArrayList<>(1 + 2 * messages.size());
+        List<String> args = new ArrayList<>(4 + 5 * messages.size());
+        keys.add(Keys.outbox());
+        // no status, rank, attempts or updatedAt yet: pending, 0, 0, createdAt
+        args.addAll(List.of(String.valueOf(KEEP.toMillis()), clock.instant().toString(),
+                String.valueOf(SENT_TO_KEPT), String.valueOf(SENT_TO_SLACK)));
+        for (int i = 0; i < messages.size(); i++) {
+            OutboundMessage m = messages.get(i).withId("m" + (first + i));
+            keys.add(Keys.message(m.id()));
+            keys.add(Keys.sentTo(m.to().value()));
+            args.addAll(List.of(m.id(), m.to().value(), m.template().name(), toJson(m.params()), m.kind().name()));
+            stored.add(m);
         }
-        trimSentTo(stored, lengths);
+        redis.eval(ENQUEUE, keys, args);
         return stored;
-    }
-
-    /** Keeps each recipient's list of messages short, trimming only the lists that grew past the mark. */
-    private void trimSentTo(List<OutboundMessage> stored, List<Response<Long>> lengths) {
-        List<String> tooLong = new ArrayList<>();
-        for (int i = 0; i < stored.size(); i++) {
-            if (lengths.get(i).get() > SENT_TO_KEPT + SENT_TO_SLACK) {
-                tooLong.add(Keys.sentTo(stored.get(i).to().value()));
-            }
-        }
-        if (!tooLong.isEmpty()) {
-            try (AbstractPipeline p = redis.pipelined()) {
-                tooLong.forEach(key -> p.ltrim(key, 0, SENT_TO_KEPT - 1));
-                p.sync();
-            }
-        }
     }
 
     /**

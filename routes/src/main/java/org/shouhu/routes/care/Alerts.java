@@ -51,6 +51,10 @@ public final class Alerts {
     /** Every guardian address of the sites in a scope ({@code site:CODE}, {@code county:NAME}, {@code city}). */
     public Set<Address> guardiansIn(String scope) {
         Set<Address> out = new LinkedHashSet<>();
+        if (scope.startsWith("site:")) { // the scheduled alerts: one site, found directly
+            care.site(scope.substring("site:".length())).ifPresent(site -> out.addAll(care.guardianAddresses(site.code())));
+            return out;
+        }
         for (Site site : care.sites()) {
             if (inScope(site, scope)) {
                 out.addAll(care.guardianAddresses(site.code()));

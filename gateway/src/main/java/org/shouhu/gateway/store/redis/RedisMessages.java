@@ -19,10 +19,8 @@ import org.shouhu.routes.port.DeliveryReport;
 import org.shouhu.routes.port.MessageStore;
 import org.shouhu.routes.port.Outbox;
 import org.shouhu.templates.TemplateKey;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * The outbox and the message record in Redis: each message is a hash {@code sh:msg:{id}}, queued on
@@ -62,6 +60,21 @@ public final class RedisMessages implements Outbox, MessageStore {
               if redis.call('LPUSH', list, id) > kept + slack then redis.call('LTRIM', list, 0, kept - 1) end
               redis.call('XADD', KEYS[1], '*', 'id', id, 'to', to, 'template', template, 'params', params,
                 'kind', kind, 'createdAt', now)
+            end
+            return 1""";
+
+    /**
+     * Receipts: for each message, its record's send fields and its provider id's key. KEYS: record
+     * and provider-id key of each; ARGV: keep (ms), updatedAt, then id, text, channel, providerId,
+     * status, rank, attempts of each.
+     */
+    private static final String RECORD_SENT = """
+            local keep, now = ARGV[1], ARGV[2]
+            for i = 0, #KEYS / 2 - 1 do
+              local a = 3 + i * 7
+              redis.call('HSET', KEYS[1 + i * 2], 'text', ARGV[a + 1], 'channel', ARGV[a + 2], 'providerId', ARGV[a + 3],
+                'status', ARGV[a + 4], 'rank', ARGV[a + 5], 'attempts', ARGV[a + 6], 'updatedAt', now)
+              redis.call('SET', KEYS[2 + i * 2], ARGV[a], 'PX', keep)
             end
             return 1""";
 
@@ -178,29 +191,27 @@ public final class RedisMessages implements Outbox, MessageStore {
     }
 
     /**
-     * Plain writes in one pipeline, no script: the status needs no forward-only check here, because
-     * no delivery report can be recorded before the provider id is, and the provider id is written
-     * last. The record's hash is written first, so a report that finds the id finds the record. The
-     * count of attempts is written, not incremented: one worker at a time sends a message (a first
-     * delivery is one consumer's, a redelivery is leased).
+     * Writes a batch of receipts in one call, plain writes: the status needs no forward-only check
+     * here, because no delivery report can be recorded before the provider id is, and the record and
+     * its provider id are written together. The count of attempts is written, not incremented: one
+     * worker at a time sends a message (a first delivery is one consumer's, a redelivery is leased).
      */
     @Override
     public void recordSent(List<Sent> sent) {
         if (sent.isEmpty()) {
             return;
         }
-        String now = clock.instant().toString();
-        SetParams kept = SetParams.setParams().px(KEEP.toMillis());
-        try (AbstractPipeline p = redis.pipelined()) {
-            for (Sent s : sent) {
-                p.hset(Keys.message(s.id()), Map.of("text", s.text(), "channel", s.channel(),
-                        "providerId", s.receipt().providerId(), "status", s.receipt().status().word(),
-                        "rank", String.valueOf(s.receipt().status().rank()), "updatedAt", now,
-                        "attempts", String.valueOf(s.attempt())));
-                p.set(Keys.providerId(s.receipt().providerId()), s.id(), kept);
-            }
-            p.sync();
+        List<String> keys = new ArrayList<>(2 * sent.size());
+        List<String> args = new ArrayList<>(2 + 7 * sent.size());
+        args.add(String.valueOf(KEEP.toMillis()));
+        args.add(clock.instant().toString());
+        for (Sent s : sent) {
+            keys.add(Keys.message(s.id()));
+            keys.add(Keys.providerId(s.receipt().providerId()));
+            args.addAll(List.of(s.id(), s.text(), s.channel(), s.receipt().providerId(), s.receipt().status().word(),
+                    String.valueOf(s.receipt().status().rank()), String.valueOf(s.attempt())));
         }
+        redis.eval(RECORD_SENT, keys, args);
     }
 
     @Override

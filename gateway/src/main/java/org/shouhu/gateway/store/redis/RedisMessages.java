@@ -267,13 +267,30 @@ public final class RedisMessages implements Outbox, MessageStore {
         return loadAll(redis.lrange(Keys.sentTo(to.value()), 0, limit - 1L));
     }
 
+    /** The last time read and its instant: the messages of one enqueue share their createdAt. */
+    private record ReadInstant(String text, Instant instant) {
+    }
+
+    private static volatile ReadInstant lastRead = new ReadInstant("", Instant.EPOCH);
+
+    /** Parses an ISO instant, skipping the formatter when it is the one read last (most of a batch). */
+    private static Instant instant(String text) {
+        ReadInstant last = lastRead;
+        if (last.text().equals(text)) {
+            return last.instant();
+        }
+        Instant parsed = Instant.parse(text);
+        lastRead = new ReadInstant(text, parsed);
+        return parsed;
+    }
+
     private static StoredMessage decode(String id, Map<String, String> h) {
-        Instant created = Instant.parse(h.get("createdAt"));
+        Instant created = instant(h.get("createdAt"));
         return new StoredMessage(id, new Address(h.get("to")), TemplateKey.valueOf(h.get("template")),
                 fromJson(h.get("params")), MessageClass.valueOf(h.get("kind")),
                 status(h.get("status")), h.get("text"), h.get("providerId"), h.get("error"),
                 Integer.parseInt(h.getOrDefault("attempts", "0")), created,
-                h.containsKey("updatedAt") ? Instant.parse(h.get("updatedAt")) : created);
+                h.containsKey("updatedAt") ? instant(h.get("updatedAt")) : created);
     }
 
     private static DeliveryStatus status(String word) {

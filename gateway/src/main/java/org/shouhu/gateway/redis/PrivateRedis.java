@@ -64,7 +64,7 @@ public final class PrivateRedis implements AutoCloseable {
                 "--dir", dataDir.toAbsolutePath().toString(),
                 "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
                 // a message record (its text up to three SMS parts, about 600 bytes) stays one compact listpack
-                "--hash-max-listpack-value", "1024",
+                "--hash-max-ziplist-value", "1024", // Redis 7 calls it hash-max-listpack-value and takes both
                 "--daemonize", "no", "--logfile", "redis.log"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -32,7 +32,7 @@ public final class Channels {
     /**
      * A batch still sending after this long (a provider timing out on every call) hands the rest
      * back: well before its send leases run out and before another worker may claim its outbox
-     * entries (two minutes idle), so no other worker can send those messages too.
+     * entries (five minutes idle), so no other worker can send those messages too.
      */
     static final Duration HAND_BACK_AFTER = Duration.ofSeconds(30);
 
@@ -52,7 +52,8 @@ public final class Channels {
         this.clock = clock;
     }
 
-    public void send(List<RenderedMessage> batch) {
+    public void send(OutboundBatch<RenderedMessage> outbound) {
+        List<RenderedMessage> batch = outbound.messages();
         List<MessageStore.Sent> receipts = new ArrayList<>();
         long oldest = 0;
         Instant handBackAt = clock.instant().plus(HAND_BACK_AFTER);
@@ -60,7 +61,7 @@ public final class Channels {
             for (int i = 0; i < batch.size(); i++) {
                 RenderedMessage message = batch.get(i);
                 if (clock.instant().isAfter(handBackAt)) {
-                    handBack(batch.subList(i, batch.size()));
+                    handBack(batch.subList(i, batch.size()), outbound.leased());
                     break;
                 }
                 try {
@@ -70,7 +71,7 @@ public final class Channels {
                     }
                     receipts.add(sent);
                 } catch (SendFailedException e) {
-                    failures.handle(message.id(), e);
+                    failures.handle(message.id(), outbound.leased().contains(message.id()), e);
                 }
                 if (!receipts.isEmpty()
                         && (receipts.size() >= RECORD_EVERY || System.nanoTime() - oldest > RECORD_WITHIN_NANOS)) {
@@ -85,12 +86,13 @@ public final class Channels {
         }
     }
 
-    /** Puts messages not yet tried back in the outbox to go at once, and lets go of their leases. */
-    private void handBack(List<RenderedMessage> rest) {
+    /** Puts messages not yet tried back in the outbox to go at once, and lets go of the leases this worker holds. */
+    private void handBack(List<RenderedMessage> rest, java.util.Set<String> leased) {
         LOG.warn("a batch has been sending for over {} s: {} messages go back to the outbox", HAND_BACK_AFTER.toSeconds(),
                 rest.size());
         List<String> ids = rest.stream().map(RenderedMessage::id).toList();
-        ids.forEach(id -> once.forget(SendLease.key(id))); // first, so the worker that picks them up can lease them
+        ids.stream().filter(leased::contains) // first, so the worker that picks them up can lease them
+                .forEach(id -> once.forget(SendLease.key(id)));
         messages.holdUntil(ids, "batch-too-slow", clock.instant());
     }
 

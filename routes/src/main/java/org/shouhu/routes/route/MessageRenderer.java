@@ -22,8 +22,8 @@ public final class MessageRenderer {
     }
 
     /** Each message of a batch, rendered. */
-    public List<RenderedMessage> renderAll(List<StoredMessage> messages) {
-        return messages.stream().map(this::render).toList();
+    public OutboundBatch<RenderedMessage> renderAll(OutboundBatch<StoredMessage> batch) {
+        return batch.map(this::render);
     }
 
     public RenderedMessage render(StoredMessage message) {

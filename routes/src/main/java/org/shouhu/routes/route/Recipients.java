@@ -46,7 +46,7 @@ public final class Recipients {
     }
 
     /** The messages among these entries to send now, redeliveries leased to this worker; the rest are dealt with here. */
-    public List<StoredMessage> sendable(List<OutboxEntry> entries) {
+    public OutboundBatch<StoredMessage> sendable(List<OutboxEntry> entries) {
         List<StoredMessage> open = new ArrayList<>(entries.size());
         List<String> again = new ArrayList<>();
         for (OutboxEntry e : entries) {
@@ -89,17 +89,21 @@ public final class Recipients {
      * claimed the outbox entry while the first was still busy) is looked at again once that lease
      * has run out, when its send is recorded or it is free to go.
      */
-    private List<StoredMessage> leased(List<StoredMessage> go, Set<String> redelivered) {
+    private OutboundBatch<StoredMessage> leased(List<StoredMessage> go, Set<String> redelivered) {
         if (redelivered.isEmpty()) {
-            return go;
+            return new OutboundBatch<>(go, Set.of());
         }
         Set<String> mine = once.firstOf(go.stream().filter(m -> redelivered.contains(m.id()))
                 .map(m -> SendLease.key(m.id())).toList(), SendLease.TTL);
         List<StoredMessage> result = new ArrayList<>(go.size());
+        Set<String> leased = new HashSet<>();
         List<String> busy = new ArrayList<>();
         for (StoredMessage m : go) {
-            if (!redelivered.contains(m.id()) || mine.contains(SendLease.key(m.id()))) {
+            if (!redelivered.contains(m.id())) {
                 result.add(m);
+            } else if (mine.contains(SendLease.key(m.id()))) {
+                result.add(m);
+                leased.add(m.id());
             } else {
                 busy.add(m.id());
             }
@@ -108,7 +112,7 @@ public final class Recipients {
             Instant later = day.clock().instant().plus(SendLease.TTL);
             messages.holdUntil(busy, "being-sent", later);
         }
-        return result;
+        return new OutboundBatch<>(result, leased);
     }
 
     private static Set<Address> addresses(List<StoredMessage> list, java.util.function.Predicate<StoredMessage> which) {

@@ -37,8 +37,11 @@ public final class SendFailures {
         this.clock = clock;
     }
 
-    public void handle(String id, SendFailedException failure) {
-        once.forget(SendLease.key(id));
+    /** @param leased whether this worker holds the message's send lease (a redelivery), let go here */
+    public void handle(String id, boolean leased, SendFailedException failure) {
+        if (leased) {
+            once.forget(SendLease.key(id));
+        }
         StoredMessage m = messages.load(id).orElse(null);
         if (m == null) {
             return;

@@ -11,8 +11,12 @@ import java.time.Duration;
  */
 final class SendLease {
 
-    /** Longer than one outbound batch with its provider calls and timeouts. */
-    static final Duration TTL = Duration.ofMinutes(2);
+    /**
+     * Longer than one outbound batch with its provider calls and timeouts, and longer than an outbox
+     * entry waits before another worker may claim it (five minutes), so a claimed redelivery finds
+     * the first worker's lease still held.
+     */
+    static final Duration TTL = Duration.ofMinutes(10);
 
     private SendLease() {
     }

@@ -28,7 +28,7 @@ import redis.clients.jedis.resps.StreamPendingSummary;
  * with it (one {@code XACK} for the batch); now and then it trims what the group is done with. An
  * entry read for the first time carries its message (see {@link RedisMessages#enqueue}); due
  * retries move from the delayed set back into the stream as bare ids, and entries a stopped node
- * left unacknowledged are claimed after two minutes, also as bare ids (redeliveries: the route
+ * left unacknowledged are claimed after five minutes, also as bare ids (redeliveries: the route
  * reads their records and leases them). Several threads and several nodes share the work.
  */
 public final class OutboxWorker implements AutoCloseable {
@@ -45,11 +45,13 @@ public final class OutboxWorker implements AutoCloseable {
     private static final int DRAIN_BATCH = 500;
     /**
      * How long an entry stays with a consumer before another may claim it. First deliveries are sent
-     * without a send lease, so this must outlast a batch: the route hands back what it has not tried
-     * after {@code Channels.HAND_BACK_AFTER} (30 s), and a provider call already under way ends
-     * within its timeouts (15 s a call, three calls at most for WeChat), then its receipt is written.
+     * without a send lease, so this must outlast a batch by far: the route hands back what it has not
+     * tried after {@code Channels.HAND_BACK_AFTER} (30 s), and a send already under way ends within
+     * its timeouts — 15 s a call, and WeChat's worst case (a rejected token, then a template after
+     * the 24-hour window, each with a fresh token) is seven calls and a token wait, about two
+     * minutes — then its receipt is written. Recovering a stopped node's batch is not urgent.
      */
-    static final Duration CLAIM_IDLE = Duration.ofMinutes(2);
+    static final Duration CLAIM_IDLE = Duration.ofMinutes(5);
     /**
      * How often a sending thread does its chores between batches: move due retries into the
      * stream, claim entries a stopped node left, trim what the group is done with. Once a second

@@ -152,6 +152,7 @@ public final class RedisMessages implements Outbox, MessageStore {
         try {
             return new OutboxEntry(id, decode(id, fields));
         } catch (RuntimeException e) {
+            LOG.warn("outbox entry of message {} cannot be read ({}): its record is read instead", id, e.toString());
             return OutboxEntry.again(id);
         }
     }

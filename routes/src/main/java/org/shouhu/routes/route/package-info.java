@@ -4,6 +4,8 @@
  * {@link org.shouhu.routes.route.ReplyCap}, the outbox; outbound —
  * {@link org.shouhu.routes.route.Recipients}, {@link org.shouhu.routes.route.MessageRenderer},
  * {@link org.shouhu.routes.route.Channels}, and {@link org.shouhu.routes.route.SendFailures}
- * (declared once as the route's error handling).
+ * (declared once as the route's error handling), passing an
+ * {@link org.shouhu.routes.route.OutboundBatch} that knows which messages' send leases
+ * ({@link org.shouhu.routes.route.SendLease}, redeliveries only) this worker holds.
  */
 package org.shouhu.routes.route;

@@ -5,6 +5,7 @@
  * (act-once keys and rate windows) and {@link org.shouhu.gateway.store.redis.OutboxWorker} (the
  * consumer-group reader), with {@link org.shouhu.gateway.store.redis.RedisSafetyStore} (schedules, ladders,
  * alerts). {@code Keys} holds the key layout; {@code Pipelined} sends one command for many keys in a
- * single round trip, which is how every batch read and write here reaches Redis.
+ * single round trip, which is how batch reads and leases reach Redis; a batch of messages is
+ * queued, and its receipts written, with one script call each.
  */
 package org.shouhu.gateway.store.redis;

@@ -205,7 +205,7 @@ public final class Demo {
                 lastInviteCode = code.group(1);
             }
             if (!to.startsWith("telegram:")) {
-                twilio.status(sms.sid(), to, "delivered");
+                twilio.status(sms.statusCallback(), sms.sid(), to, "delivered");
             }
         }
     }

@@ -48,10 +48,17 @@ public final class TwilioWebhooks {
                 "From", from, "To", ourNumber, "Body", body, "NumMedia", "0", "NumSegments", "1"));
     }
 
-    /** The provider reports a delivery. */
-    public int status(String messageSid, String to, String status) throws IOException, InterruptedException {
-        return post("/twilio/status", Map.of("MessageSid", messageSid, "MessageStatus", status,
-                "AccountSid", accountSid, "To", to, "From", ourNumber));
+    /**
+     * The provider reports a delivery to the status callback the message was sent with (our public
+     * URL, {@code /twilio/status?m=…}).
+     */
+    public int status(String statusCallback, String messageSid, String to, String status)
+            throws IOException, InterruptedException {
+        if (!statusCallback.startsWith(publicUrl)) {
+            throw new IllegalArgumentException("not a status callback of this gateway: " + statusCallback);
+        }
+        return post(statusCallback.substring(publicUrl.length()), Map.of("MessageSid", messageSid,
+                "MessageStatus", status, "AccountSid", accountSid, "To", to, "From", ourNumber));
     }
 
     private int post(String path, Map<String, String> fields) throws IOException, InterruptedException {

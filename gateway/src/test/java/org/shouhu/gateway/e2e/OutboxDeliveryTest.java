@@ -102,6 +102,36 @@ class OutboxDeliveryTest {
     }
 
     @Test
+    void aReportFindsItsMessageByTheIdInItsCallbackAndOnlyThatMessage() throws Exception {
+        gw = new GatewayUnderTest();
+        gw.text(GRANDMA, "0");
+        StoredMessage help = lastTo(GRANDMA);
+        String callbacks = GatewayUnderTest.PUBLIC_URL + "/twilio/status";
+        assertEquals(200, gw.status(callbacks, help.providerId(), GRANDMA, "delivered"), "a report naming no message");
+        assertEquals(200, gw.status(callbacks + "?m=m999999", help.providerId(), GRANDMA, "delivered"), "an unknown message");
+        assertEquals(200, gw.status(callbacks + "?m=" + help.id(), "SMsomeoneelse", GRANDMA, "delivered"),
+                "another message's Twilio id");
+        assertEquals(DeliveryStatus.QUEUED, lastTo(GRANDMA).status(), "none of them is recorded");
+        assertEquals(200, gw.status(help, "delivered"));
+        assertEquals(DeliveryStatus.DELIVERED, lastTo(GRANDMA).status());
+        assertEquals(java.util.Set.of(), gw.redis().keys("sh:pid:*"), "no index from Twilio's ids to ours");
+    }
+
+    @Test
+    void aReportThatOvertakesTheReceiptIsKept() throws Exception {
+        gw = new GatewayUnderTest(Map.of());
+        StoredMessage queued = enqueueHelp(GRANDMA);
+        // Twilio called back (delivered) before this node wrote its receipt (queued)
+        assertTrue(gw.gateway.messages().record(new org.shouhu.routes.port.DeliveryReport(queued.id(), "SMfast",
+                DeliveryStatus.DELIVERED, null, gw.clock.instant())));
+        gw.gateway.messages().recordSent(queued.id(), "sms", HELP, new SendReceipt("SMfast", DeliveryStatus.QUEUED));
+        StoredMessage m = gw.gateway.messages().load(queued.id()).orElseThrow();
+        assertEquals(DeliveryStatus.DELIVERED, m.status(), "the receipt does not move the status back");
+        assertEquals("SMfast", m.providerId());
+        assertEquals(HELP, m.text());
+    }
+
+    @Test
     void aRecipientsListKeepsTheNewest200MessagesOnceItGrowsPast250() throws Exception {
         gw = new GatewayUnderTest(Map.of());
         var help = org.shouhu.routes.model.OutboundMessage.of(new Address(GRANDMA),
@@ -187,11 +217,11 @@ class OutboxDeliveryTest {
     void deliveryStatusOnlyMovesForward() throws Exception {
         gw = new GatewayUnderTest();
         gw.text(GRANDMA, "0");
-        String sid = lastTo(GRANDMA).providerId();
-        assertEquals(200, gw.status(sid, GRANDMA, "sent"));
+        StoredMessage help = lastTo(GRANDMA);
+        assertEquals(200, gw.status(help, "sent"));
         assertEquals(DeliveryStatus.SENT, lastTo(GRANDMA).status());
-        assertEquals(200, gw.status(sid, GRANDMA, "delivered"));
-        assertEquals(200, gw.status(sid, GRANDMA, "sent"));
+        assertEquals(200, gw.status(help, "delivered"));
+        assertEquals(200, gw.status(help, "sent"));
         assertEquals(DeliveryStatus.DELIVERED, lastTo(GRANDMA).status());
         var api = gw.admin("GET", "/api/messages?to=%2B8613912345678", null);
         assertEquals(200, api.statusCode());

@@ -178,9 +178,21 @@ public final class GatewayUnderTest implements AutoCloseable {
         return status;
     }
 
-    /** Twilio reports a delivery status for a message it accepted. */
-    public int status(String sid, String to, String status) throws IOException, InterruptedException {
-        return webhooks.status(sid, to, status);
+    /**
+     * Twilio reports a delivery status for a message it accepted, to the status callback the message
+     * was sent to Twilio's API with.
+     */
+    public int status(org.shouhu.routes.model.StoredMessage message, String status) throws IOException, InterruptedException {
+        String callback = twilioApi.findAll(postRequestedFor(urlPathMatching(MESSAGES_PATH))).stream()
+                .map(r -> SimulatedProvider.form(r.getBodyAsString()).get("StatusCallback"))
+                .filter(url -> url != null && url.endsWith("?m=" + message.id())).findFirst()
+                .orElseThrow(() -> new AssertionError("no message to Twilio with a status callback for " + message.id()));
+        return webhooks.status(callback, message.providerId(), message.to().value(), status);
+    }
+
+    /** A report to a status callback of our own making (one that names no message, or another message). */
+    public int status(String callback, String sid, String to, String status) throws IOException, InterruptedException {
+        return webhooks.status(callback, sid, to, status);
     }
 
     /** The SMS Twilio's API received since the last call, in order. */

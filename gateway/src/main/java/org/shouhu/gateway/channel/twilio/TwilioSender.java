@@ -68,7 +68,7 @@ public final class TwilioSender implements ChannelSender {
         }
         api.forgetLastExchange();
         try {
-            Message message = creator(to, text).create(rest);
+            Message message = creator(to, text, messageId).create(rest);
             SendReceipt receipt = new SendReceipt(message.getSid(), statusOf(message));
             log.info("Twilio took message {} for {} as {} ({})", messageId, to.masked(), receipt.providerId(),
                     receipt.status().word());
@@ -82,12 +82,12 @@ public final class TwilioSender implements ChannelSender {
         }
     }
 
-    private MessageCreator creator(Address to, String text) {
+    private MessageCreator creator(Address to, String text, String messageId) {
         PhoneNumber recipient = new PhoneNumber(to.value());
         MessageCreator creator = settings.messagingServiceSid() != null
                 ? Message.creator(recipient, settings.messagingServiceSid(), text)
                 : Message.creator(recipient, new PhoneNumber(senderAddress()), text);
-        return creator.setStatusCallback(URI.create(settings.statusCallbackUrl()));
+        return creator.setStatusCallback(URI.create(settings.statusCallbackUrl(messageId)));
     }
 
     /** Our number as this channel writes it: {@code +1…} for SMS, {@code whatsapp:+1…} for WhatsApp. */

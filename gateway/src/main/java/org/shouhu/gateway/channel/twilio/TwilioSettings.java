@@ -38,6 +38,15 @@ public record TwilioSettings(String accountSid, String authToken, String from, S
         return publicUrl + TwilioStatusEndpoint.PATH;
     }
 
+    /**
+     * Where Twilio reports on one message: the status callback naming our message id, so that a
+     * report finds its message without an index from Twilio's id to ours.
+     */
+    public String statusCallbackUrl(String messageId) {
+        return statusCallbackUrl() + "?" + TwilioStatusEndpoint.MESSAGE_PARAM + "="
+                + java.net.URLEncoder.encode(messageId, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Whether outbound messages have a sender: a number or a messaging service. */
     public boolean canSend() {
         return from != null || messagingServiceSid != null;

@@ -12,15 +12,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Twilio's StatusCallback ({@code POST /twilio/status}): verifies the call and records the delivery status it
- * reports on a message we sent.
+ * Twilio's StatusCallback ({@code POST /twilio/status?m={our message id}}): verifies the call and records the
+ * delivery status it reports on a message we sent. Each message is sent with its own callback URL naming our
+ * id, so the report finds its message directly.
  *
- * <p>A report on a message we do not know is still answered 200, so Twilio does not keep retrying it.
+ * <p>A report on a message we do not know (or that names none) is still answered 200, so Twilio does not keep
+ * retrying it.
  */
 public final class TwilioStatusEndpoint implements HttpEndpoint {
 
     /** Where Twilio posts delivery reports. */
     public static final String PATH = "/twilio/status";
+    /** The query parameter that names our message id in the callback URL. */
+    public static final String MESSAGE_PARAM = "m";
 
     private static final Logger log = LoggerFactory.getLogger(TwilioStatusEndpoint.class);
 
@@ -58,7 +62,7 @@ public final class TwilioStatusEndpoint implements HttpEndpoint {
             return HttpReply.text(400, "unknown MessageStatus: " + word.strip());
         }
         String errorCode = form.firstPresent("ErrorCode");
-        DeliveryReport report = new DeliveryReport(messageSid, status.get(),
+        DeliveryReport report = new DeliveryReport(call.queryParam(MESSAGE_PARAM), messageSid, status.get(),
                 errorCode == null ? null : errorCode.strip(), clock.instant());
         record(report);
         return HttpReply.text(200, "ok");
@@ -69,8 +73,8 @@ public final class TwilioStatusEndpoint implements HttpEndpoint {
             log.info("Twilio reports {} {}{}", report.providerId(), report.status().word(),
                     report.errorCode() == null ? "" : " (error " + report.errorCode() + ")");
         } else {
-            log.warn("Twilio reports {} {} on a message we do not know; ignored", report.providerId(),
-                    report.status().word());
+            log.warn("Twilio reports {} {} on a message we do not know (ours: {}); ignored", report.providerId(),
+                    report.status().word(), report.messageId());
         }
     }
 }

@@ -28,7 +28,6 @@ final class Keys {
     static String rate(String key, long window) { return PREFIX + "rate:" + key + ":" + window; }
     static String messageSeq() { return PREFIX + "seq:msg"; }
     static String message(String id) { return PREFIX + "msg:" + id; }
-    static String providerId(String providerId) { return PREFIX + "pid:" + providerId; }
     static String sentTo(String address) { return PREFIX + "to:" + address; }
     static String outbox() { return PREFIX + "outbox"; }
     static String outboxDelayed() { return PREFIX + "outbox:delayed"; }

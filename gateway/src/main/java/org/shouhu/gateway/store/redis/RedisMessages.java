@@ -26,15 +26,22 @@ import redis.clients.jedis.UnifiedJedis;
  * The outbox and the message record in Redis: each message is a hash {@code sh:msg:{id}}, queued on
  * the stream {@code sh:outbox} (read by a consumer group) with the same fields, so that its first
  * delivery needs no read of the record; retried through the sorted set {@code sh:outbox:delayed}
- * (by id only), and found again by provider id and by recipient.
+ * (by id only), and found again by recipient. A provider's report names our id (see
+ * {@code TwilioSettings.statusCallbackUrl}), so there is no index from the provider's ids to ours.
  */
 public final class RedisMessages implements Outbox, MessageStore {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisMessages.class);
 
-    /** Moves the status forward only (by rank), recording the error code if given. */
+    /**
+     * Moves the status forward only (by rank), recording the error code if given; with a provider
+     * id (ARGV[5]), only on the record of the message the provider accepted under that id (or not
+     * yet recorded as accepted: a report can overtake the receipt).
+     */
     private static final String ADVANCE = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            local accepted = redis.call('HGET', KEYS[1], 'providerId')
+            if ARGV[5] ~= '' and accepted and accepted ~= ARGV[5] then return 0 end
             local rank = tonumber(redis.call('HGET', KEYS[1], 'rank') or '0')
             if tonumber(ARGV[2]) > rank then
               redis.call('HSET', KEYS[1], 'status', ARGV[1], 'rank', ARGV[2], 'updatedAt', ARGV[4])
@@ -64,24 +71,28 @@ public final class RedisMessages implements Outbox, MessageStore {
             return 1""";
 
     /**
-     * Receipts: for each message, its record's send fields and its provider id's key. KEYS: record
-     * and provider-id key of each; ARGV: keep (ms), updatedAt, then id, text, channel, providerId,
-     * status, rank, attempts of each.
+     * Receipts: for each message, its record's send fields, and its status unless a report that
+     * overtook the receipt moved it further. KEYS: the records; ARGV: updatedAt, then text, channel,
+     * providerId, status, rank, attempts of each.
      */
     private static final String RECORD_SENT = """
-            local keep, now = ARGV[1], ARGV[2]
-            for i = 0, #KEYS / 2 - 1 do
-              local a = 3 + i * 7
-              redis.call('HSET', KEYS[1 + i * 2], 'text', ARGV[a + 1], 'channel', ARGV[a + 2], 'providerId', ARGV[a + 3],
-                'status', ARGV[a + 4], 'rank', ARGV[a + 5], 'attempts', ARGV[a + 6], 'updatedAt', now)
-              redis.call('SET', KEYS[2 + i * 2], ARGV[a], 'PX', keep)
+            local now = ARGV[1]
+            for i = 1, #KEYS do
+              local a = 2 + (i - 1) * 6
+              if tonumber(ARGV[a + 4]) > tonumber(redis.call('HGET', KEYS[i], 'rank') or '0') then
+                redis.call('HSET', KEYS[i], 'text', ARGV[a], 'channel', ARGV[a + 1], 'providerId', ARGV[a + 2],
+                  'attempts', ARGV[a + 5], 'updatedAt', now, 'status', ARGV[a + 3], 'rank', ARGV[a + 4])
+              else
+                redis.call('HSET', KEYS[i], 'text', ARGV[a], 'channel', ARGV[a + 1], 'providerId', ARGV[a + 2],
+                  'attempts', ARGV[a + 5], 'updatedAt', now)
+              end
             end
             return 1""";
 
     private static final int SENT_TO_KEPT = 200;
     /** A list is trimmed back to {@code SENT_TO_KEPT} once it is this much longer, not on every message. */
     private static final int SENT_TO_SLACK = 50;
-    /** Message records (and their provider-id index) are kept for a season's reports, then expire. */
+    /** Message records are kept for a season's reports, then expire. */
     private static final java.time.Duration KEEP = java.time.Duration.ofDays(120);
     private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() { };
 
@@ -192,9 +203,7 @@ public final class RedisMessages implements Outbox, MessageStore {
     }
 
     /**
-     * Writes a batch of receipts in one call, plain writes: the status needs no forward-only check
-     * here, because no delivery report can be recorded before the provider id is, and the record and
-     * its provider id are written together. The count of attempts is written, not incremented: one
+     * Writes a batch of receipts in one call. The count of attempts is written, not incremented: one
      * worker at a time sends a message (a first delivery is one consumer's, a redelivery is leased).
      */
     @Override
@@ -202,14 +211,12 @@ public final class RedisMessages implements Outbox, MessageStore {
         if (sent.isEmpty()) {
             return;
         }
-        List<String> keys = new ArrayList<>(2 * sent.size());
-        List<String> args = new ArrayList<>(2 + 7 * sent.size());
-        args.add(String.valueOf(KEEP.toMillis()));
+        List<String> keys = new ArrayList<>(sent.size());
+        List<String> args = new ArrayList<>(1 + 6 * sent.size());
         args.add(clock.instant().toString());
         for (Sent s : sent) {
             keys.add(Keys.message(s.id()));
-            keys.add(Keys.providerId(s.receipt().providerId()));
-            args.addAll(List.of(s.id(), s.text(), s.channel(), s.receipt().providerId(), s.receipt().status().word(),
+            args.addAll(List.of(s.text(), s.channel(), s.receipt().providerId(), s.receipt().status().word(),
                     String.valueOf(s.receipt().status().rank()), String.valueOf(s.attempt())));
         }
         redis.eval(RECORD_SENT, keys, args);
@@ -250,17 +257,22 @@ public final class RedisMessages implements Outbox, MessageStore {
 
     @Override
     public boolean record(DeliveryReport report) {
-        String id = redis.get(Keys.providerId(report.providerId()));
-        if (id == null) {
+        if (report.messageId() == null || report.messageId().isBlank()) {
             return false;
         }
-        advance(id, report.status(), report.errorCode() == null ? "" : report.errorCode());
-        return true;
+        return advance(report.messageId(), report.status(), report.errorCode() == null ? "" : report.errorCode(),
+                report.providerId());
     }
 
     private void advance(String id, DeliveryStatus status, String errorCode) {
-        redis.eval(ADVANCE, List.of(Keys.message(id)),
-                List.of(status.word(), String.valueOf(status.rank()), errorCode, clock.instant().toString()));
+        advance(id, status, errorCode, "");
+    }
+
+    /** Whether the record was there (and, given a provider id, is the message accepted under it). */
+    private boolean advance(String id, DeliveryStatus status, String errorCode, String providerId) {
+        Object found = redis.eval(ADVANCE, List.of(Keys.message(id)),
+                List.of(status.word(), String.valueOf(status.rank()), errorCode, clock.instant().toString(), providerId));
+        return Long.valueOf(1).equals(found);
     }
 
     @Override

@@ -76,7 +76,7 @@ class TwilioSenderTest {
         TWILIO.verify(1, postRequestedFor(urlEqualTo(MESSAGES))
                 .withBasicAuth(new BasicCredentials(Fixtures.ACCOUNT_SID, Fixtures.AUTH_TOKEN)));
         assertEquals(Map.of("To", Fixtures.PARENT_NUMBER, "From", Fixtures.OUR_NUMBER, "Body", TEXT,
-                "StatusCallback", STATUS_CALLBACK), sentForm());
+                "StatusCallback", STATUS_CALLBACK + "?m=msg-1"), sentForm());
     }
 
     @Test
@@ -88,7 +88,7 @@ class TwilioSenderTest {
         smsSender(settings).send(PARENT, TEXT, "msg-2");
 
         assertEquals(Map.of("To", Fixtures.PARENT_NUMBER, "MessagingServiceSid", "MG9752274e9e519418a7406176694466fa",
-                "Body", TEXT, "StatusCallback", STATUS_CALLBACK), sentForm());
+                "Body", TEXT, "StatusCallback", STATUS_CALLBACK + "?m=msg-2"), sentForm());
     }
 
     @Test
@@ -104,7 +104,7 @@ class TwilioSenderTest {
         assertEquals("whatsapp", whatsapp.channel());
         assertEquals(Fixtures.OUTBOUND_SID, receipt.providerId());
         assertEquals(Map.of("To", "whatsapp:" + Fixtures.PARENT_NUMBER, "From", "whatsapp:+14155238886", "Body", TEXT,
-                "StatusCallback", STATUS_CALLBACK), sentForm());
+                "StatusCallback", STATUS_CALLBACK + "?m=msg-3"), sentForm());
     }
 
     @Test

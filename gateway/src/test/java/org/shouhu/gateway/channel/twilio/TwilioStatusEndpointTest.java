@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,13 +42,14 @@ class TwilioStatusEndpointTest {
 
     static Stream<Case> cases() {
         String sid = Fixtures.OUTBOUND_SID;
+        String m = "m7";
         return Stream.of(
-                new Case("delivered", WebhookCalls.signedForm(PATH, DELIVERED), true, 200, "ok",
-                        List.of(new DeliveryReport(sid, DeliveryStatus.DELIVERED, null, Fixtures.NOW))),
-                new Case("undelivered with 30003", WebhookCalls.signedForm(PATH, UNDELIVERED), true, 200, "ok",
-                        List.of(new DeliveryReport(sid, DeliveryStatus.UNDELIVERED, "30003", Fixtures.NOW))),
-                new Case("sent, on the way", WebhookCalls.signedForm(PATH, DELIVERED.replace("=delivered", "=sent")),
-                        true, 200, "ok", List.of(new DeliveryReport(sid, DeliveryStatus.SENT, null, Fixtures.NOW))),
+                new Case("delivered", WebhookCalls.signedForm(PATH, "m", m, DELIVERED), true, 200, "ok",
+                        List.of(new DeliveryReport(m, sid, DeliveryStatus.DELIVERED, null, Fixtures.NOW))),
+                new Case("undelivered with 30003", WebhookCalls.signedForm(PATH, "m", m, UNDELIVERED), true, 200, "ok",
+                        List.of(new DeliveryReport(m, sid, DeliveryStatus.UNDELIVERED, "30003", Fixtures.NOW))),
+                new Case("sent, on the way", WebhookCalls.signedForm(PATH, "m", m, DELIVERED.replace("=delivered", "=sent")),
+                        true, 200, "ok", List.of(new DeliveryReport(m, sid, DeliveryStatus.SENT, null, Fixtures.NOW))),
                 new Case("unknown status word",
                         WebhookCalls.signedForm(PATH, DELIVERED.replace("=delivered", "=teleported")), true,
                         400, "unknown MessageStatus: teleported", List.of()),
@@ -63,8 +65,17 @@ class TwilioStatusEndpointTest {
                         true, 403, "bad signature", List.of()),
                 new Case("GET", WebhookCalls.call("GET", PATH, null, null, ""), true,
                         405, "method not allowed: use POST", List.of()),
-                new Case("unknown sid", WebhookCalls.signedForm(PATH, DELIVERED), false, 200, "ok",
-                        List.of(new DeliveryReport(sid, DeliveryStatus.DELIVERED, null, Fixtures.NOW))));
+                new Case("bad signature: the message id changed on the way",
+                        withQuery(WebhookCalls.signedForm(PATH, "m", m, DELIVERED), "m8"), true,
+                        403, "bad signature", List.of()),
+                new Case("unknown message", WebhookCalls.signedForm(PATH, "m", m, DELIVERED), false, 200, "ok",
+                        List.of(new DeliveryReport(m, sid, DeliveryStatus.DELIVERED, null, Fixtures.NOW))),
+                new Case("a report naming no message", WebhookCalls.signedForm(PATH, DELIVERED), false, 200, "ok",
+                        List.of(new DeliveryReport(null, sid, DeliveryStatus.DELIVERED, null, Fixtures.NOW))));
+    }
+
+    private static HttpCall withQuery(HttpCall call, String m) {
+        return new HttpCall(call.method(), call.path(), Map.of("m", List.of(m)), call.headers(), call.body());
     }
 
     @ParameterizedTest(name = "{0}")

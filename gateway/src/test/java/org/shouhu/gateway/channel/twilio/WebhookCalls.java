@@ -32,4 +32,10 @@ final class WebhookCalls {
         String signature = WebhookSigner.sign(Fixtures.AUTH_TOKEN, Fixtures.PUBLIC_URL + path, WebhookSigner.fields(body));
         return call("POST", path, FORM, signature, body);
     }
+
+    /** A form POST to this path with a one-parameter query, signed by Twilio for the whole URL. */
+    static HttpCall signedForm(String path, String param, String value, String body) {
+        HttpCall plain = signedForm(path + "?" + param + "=" + value, body);
+        return new HttpCall(plain.method(), path, Map.of(param, List.of(value)), plain.headers(), plain.body());
+    }
 }

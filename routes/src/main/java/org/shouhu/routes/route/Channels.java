@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.shouhu.routes.model.RenderedMessage;
 import org.shouhu.routes.port.ChannelSender;
@@ -87,7 +88,7 @@ public final class Channels {
     }
 
     /** Puts messages not yet tried back in the outbox to go at once, and lets go of the leases this worker holds. */
-    private void handBack(List<RenderedMessage> rest, java.util.Set<String> leased) {
+    private void handBack(List<RenderedMessage> rest, Set<String> leased) {
         LOG.warn("a batch has been sending for over {} s: {} messages go back to the outbox", HAND_BACK_AFTER.toSeconds(),
                 rest.size());
         List<String> ids = rest.stream().map(RenderedMessage::id).toList();

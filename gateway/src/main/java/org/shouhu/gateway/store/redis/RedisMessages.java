@@ -79,13 +79,13 @@ public final class RedisMessages implements Outbox, MessageStore {
             local now = ARGV[1]
             for i = 1, #KEYS do
               local a = 2 + (i - 1) * 6
+              local fields = {'text', ARGV[a], 'channel', ARGV[a + 1], 'providerId', ARGV[a + 2],
+                'attempts', ARGV[a + 5], 'updatedAt', now}
               if tonumber(ARGV[a + 4]) > tonumber(redis.call('HGET', KEYS[i], 'rank') or '0') then
-                redis.call('HSET', KEYS[i], 'text', ARGV[a], 'channel', ARGV[a + 1], 'providerId', ARGV[a + 2],
-                  'attempts', ARGV[a + 5], 'updatedAt', now, 'status', ARGV[a + 3], 'rank', ARGV[a + 4])
-              else
-                redis.call('HSET', KEYS[i], 'text', ARGV[a], 'channel', ARGV[a + 1], 'providerId', ARGV[a + 2],
-                  'attempts', ARGV[a + 5], 'updatedAt', now)
+                table.insert(fields, 'status'); table.insert(fields, ARGV[a + 3])
+                table.insert(fields, 'rank'); table.insert(fields, ARGV[a + 4])
               end
+              redis.call('HSET', KEYS[i], unpack(fields))
             end
             return 1""";
 
@@ -97,12 +97,12 @@ public final class RedisMessages implements Outbox, MessageStore {
     private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() { };
 
     private static final int ID_BLOCK = 1000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final UnifiedJedis redis;
     private final Clock clock;
     private long nextId = 1;
     private long blockEnd;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public RedisMessages(UnifiedJedis redis, Clock clock) {
         this.redis = redis;

@@ -105,6 +105,7 @@ public final class Gateway implements AutoCloseable {
         senders.addAll(replacements); // a later sender for the same channel wins
 
         this.camel = new DefaultCamelContext();
+        camel.setStreamCaching(false); // bodies are our own objects, never streams to read twice
         camel.addRoutes(new ShouhuRoutes(new ShouhuRoutes.Beans(
                 new InboundOnce(counters), care, new CommandParser(),
                 new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature())),

@@ -1,8 +1,14 @@
 package org.shouhu.routes.route;
 
+import java.util.List;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.shouhu.routes.care.CareService;
+import org.shouhu.routes.care.Sender;
+import org.shouhu.routes.command.Command;
 import org.shouhu.routes.command.CommandParser;
+import org.shouhu.routes.model.InboundMessage;
+import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.Outbox;
 
@@ -55,16 +61,25 @@ public final class ShouhuRoutes extends RouteBuilder {
                     .bean(once, "forget(${exchangeProperty.inbound})")
                 .end()
                 .setProperty("inbound", body())
-                .filter().method(once, "first")
-                .setProperty("sender").method(care, "identify(${body.from})")
-                .setProperty("command").method(parser, "parse(${body.body})")
-                .setBody().method(service, "handle(${exchangeProperty.sender}, ${exchangeProperty.command})")
-                .setBody().method(replyCap, "apply(${exchangeProperty.sender}, ${body})")
-                .bean(outbox, "enqueue");
+                .filter().body(InboundMessage.class, once::first)
+                .setProperty("sender").body(InboundMessage.class, m -> care.identify(m.from()))
+                .setProperty("command").body(InboundMessage.class, m -> parser.parse(m.body()))
+                .setBody().exchange(e -> service.handle(sender(e), e.getProperty("command", Command.class)))
+                .setBody().exchange(e -> replyCap.apply(sender(e), replies(e)))
+                .setBody().exchange(e -> outbox.enqueue(replies(e)));
 
         from(OUTBOUND).routeId("outbound")
                 .setBody().method(recipients, "sendable")
                 .setBody().method(renderer, "renderAll")
                 .bean(channels, "send");
+    }
+
+    private static Sender sender(Exchange exchange) {
+        return exchange.getProperty("sender", Sender.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<OutboundMessage> replies(Exchange exchange) {
+        return exchange.getIn().getBody(List.class);
     }
 }

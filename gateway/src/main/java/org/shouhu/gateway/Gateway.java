@@ -30,6 +30,7 @@ import org.shouhu.gateway.http.HttpEndpoint;
 import org.shouhu.gateway.http.HttpReply;
 import org.shouhu.gateway.http.HttpServer;
 import org.shouhu.gateway.redis.PrivateRedis;
+import org.shouhu.gateway.redis.RedisPools;
 import org.shouhu.gateway.store.redis.OutboxWorker;
 import org.shouhu.gateway.store.redis.RedisCareStore;
 import org.shouhu.gateway.store.redis.RedisCounters;
@@ -50,8 +51,6 @@ import org.shouhu.routes.route.ShouhuRoutes;
 import org.shouhu.templates.Templates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -83,8 +82,8 @@ public final class Gateway implements AutoCloseable {
                 config.twilio().from(), config.twilio().messagingServiceSid(), config.twilio().apiUrl(),
                 config.publicUrl()); // checked before anything starts
         this.privateRedis = config.redisUrl() == null ? PrivateRedis.startOwned(config.redisDir(), 0) : null;
-        this.redis = connect(config.redisUrl() != null ? config.redisUrl() : privateRedis.url(),
-                config.outboxWorkers() + config.httpWorkers() + 8);
+        int connections = config.outboxWorkers() + config.httpWorkers() + 8;
+        this.redis = privateRedis != null ? privateRedis.connect(connections) : RedisPools.tcp(config.redisUrl(), connections);
         this.day = new CareDay(clock, config.zone());
         this.care = new RedisCareStore(redis);
         this.messages = new RedisMessages(redis, clock);
@@ -149,13 +148,6 @@ public final class Gateway implements AutoCloseable {
     /** A node whose senders for some channels are replaced (the season simulation's in-process provider). */
     public static Gateway start(Config config, Clock clock, List<ChannelSender> replacements) throws Exception {
         return new Gateway(config, clock, replacements);
-    }
-
-    private static UnifiedJedis connect(String url, int poolSize) {
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(poolSize);
-        pool.setMaxIdle(poolSize);
-        return new JedisPooled(pool, java.net.URI.create(url));
     }
 
     public int httpPort() {

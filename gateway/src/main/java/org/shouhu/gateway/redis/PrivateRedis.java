@@ -14,24 +14,29 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
- * A redis-server of our own: started on its own loopback port with its own data directory and AOF
- * on, stopped with the JVM. Installs redis-server with apt-get where it is missing, so a fresh
+ * A redis-server of our own: started on its own loopback port and Unix socket with its own data
+ * directory and AOF on, stopped with the JVM. Installs redis-server with apt-get where it is missing, so a fresh
  * Debian machine needs nothing by hand. Never attaches to a server someone else left running.
  */
 public final class PrivateRedis implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrivateRedis.class);
+    /** Longest path a Unix socket may have on Linux (108 bytes with the terminating NUL), with a margin for multi-byte names. */
+    private static final int MAX_SOCKET_PATH = 100;
 
     private final Process process;
     private final int port;
+    private final Path socket;
     private final FileChannel lockFile;
     private final FileLock lock;
 
-    private PrivateRedis(Process process, int port, FileChannel lockFile, FileLock lock) {
+    private PrivateRedis(Process process, int port, Path socket, FileChannel lockFile, FileLock lock) {
         this.process = process;
         this.port = port;
+        this.socket = socket;
         this.lockFile = lockFile;
         this.lock = lock;
     }
@@ -66,9 +71,14 @@ public final class PrivateRedis implements AutoCloseable {
                 // a message record (its text up to three SMS parts, about 600 bytes) stays one compact listpack
                 "--hash-max-ziplist-value", "1024", // Redis 7 calls it hash-max-listpack-value and takes both
                 "--daemonize", "no", "--logfile", "redis.log"));
+        Path socket = dataDir.toAbsolutePath().resolve("redis.sock");
+        boolean withSocket = socket.toString().length() <= MAX_SOCKET_PATH;
+        if (withSocket) { // only this user may connect through it
+            cmd.addAll(List.of("--unixsocket", socket.toString(), "--unixsocketperm", "700"));
+        }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        PrivateRedis redis = new PrivateRedis(p, chosen, lockFile, lock);
+        PrivateRedis redis = new PrivateRedis(p, chosen, withSocket ? socket : null, lockFile, lock);
         redis.awaitReady(Duration.ofSeconds(20));
         LOG.info("private redis-server on 127.0.0.1:{} with data in {}", chosen, dataDir);
         return redis;
@@ -78,9 +88,20 @@ public final class PrivateRedis implements AutoCloseable {
         return port;
     }
 
-    /** The URL clients connect with. */
+    /** The URL clients connect with over TCP. */
     public String url() {
         return "redis://127.0.0.1:" + port;
+    }
+
+    /**
+     * A pool of {@code size} connections: through the server's Unix socket when there is one and
+     * this platform can open it (the gateway and its server share a machine), else over TCP.
+     */
+    public UnifiedJedis connect(int size) {
+        if (socket != null && RedisPools.unixSupported()) {
+            return RedisPools.unix(socket, size);
+        }
+        return RedisPools.tcp(url(), size);
     }
 
     private void awaitReady(Duration timeout) throws IOException {

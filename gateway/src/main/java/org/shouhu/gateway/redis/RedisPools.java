@@ -1,0 +1,52 @@
+package org.shouhu.gateway.redis;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+/** Pools of Redis connections a node shares between its threads: over TCP, or over a Unix socket to a server on the same machine. */
+public final class RedisPools {
+
+    private RedisPools() {
+    }
+
+    /** Connections to the server at {@code url} ({@code redis://host:port}). */
+    public static UnifiedJedis tcp(String url, int size) {
+        return new JedisPooled(config(size), URI.create(url));
+    }
+
+    /**
+     * Connections through the Unix socket {@code socket}: a round trip skips the TCP stack, which on
+     * loopback costs both processes more than most commands do.
+     */
+    public static UnifiedJedis unix(Path socket, int size) {
+        return new JedisPooled(config(size), () -> {
+            try {
+                AFUNIXSocket s = AFUNIXSocket.newInstance();
+                s.connect(AFUNIXSocketAddress.of(socket));
+                return s;
+            } catch (IOException e) {
+                throw new JedisConnectionException("cannot connect to " + socket, e);
+            }
+        }, DefaultJedisClientConfig.builder().build());
+    }
+
+    /** Whether this platform can open Unix sockets from Java (junixsocket's native part loads). */
+    public static boolean unixSupported() {
+        return AFUNIXSocket.isSupported();
+    }
+
+    private static ConnectionPoolConfig config(int size) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(size);
+        pool.setMaxIdle(size);
+        return pool;
+    }
+}

@@ -1,0 +1,46 @@
+package org.shouhu.gateway.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.UnifiedJedis;
+
+class PrivateRedisTest {
+
+    @Test
+    void theNodeTalksToItsOwnServerThroughTheUnixSocket() throws Exception {
+        Path dir = Files.createTempDirectory("shouhu-private-redis");
+        try (PrivateRedis server = PrivateRedis.startOwned(dir, 0); UnifiedJedis redis = server.connect(2)) {
+            redis.set("sh:probe", "好");
+            assertEquals("好", redis.get("sh:probe"));
+            assertTrue(clientAddress(redis).startsWith(dir.resolve("redis.sock").toAbsolutePath().toString()),
+                    "connected as " + clientAddress(redis));
+        }
+    }
+
+    @Test
+    void aDataDirectoryTooDeepForASocketStillGetsItsServerOverTcp() throws Exception {
+        Path dir = Files.createTempDirectory("shouhu-private-redis").resolve("a-data-directory-nested-deep-enough".repeat(3));
+        try (PrivateRedis server = PrivateRedis.startOwned(dir, 0); UnifiedJedis redis = server.connect(2)) {
+            redis.set("sh:probe", "1");
+            assertEquals("1", redis.get("sh:probe"));
+            assertTrue(clientAddress(redis).startsWith("127.0.0.1:"), "connected as " + clientAddress(redis));
+        }
+    }
+
+    /** The {@code addr} Redis reports for this connection: {@code /path/redis.sock:0} or {@code 127.0.0.1:port}. */
+    private static String clientAddress(UnifiedJedis redis) {
+        String info = new String((byte[]) redis.sendCommand(Protocol.Command.CLIENT, "INFO"), StandardCharsets.UTF_8);
+        for (String field : info.strip().split(" ")) {
+            if (field.startsWith("addr=")) {
+                return field.substring("addr=".length());
+            }
+        }
+        throw new AssertionError("no addr in " + info);
+    }
+}

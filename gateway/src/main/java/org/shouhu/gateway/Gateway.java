@@ -171,6 +171,11 @@ public final class Gateway implements AutoCloseable {
         return outbox.drain();
     }
 
+    /** {@link #drainOutbox()} as drain lane {@code lane}, for callers draining on several threads at once. */
+    public int drainOutbox(int lane) {
+        return outbox.drain(lane);
+    }
+
     /** Where messages people sent enter the inbound route (what every channel endpoint calls). */
     public CamelInboundSink inbound() {
         return inbound;

@@ -18,6 +18,10 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.shouhu.gateway.Gateway;
 import org.shouhu.gateway.clock.SettableClock;
@@ -51,6 +55,13 @@ public final class SeasonSimulation {
         "彝良县", "威信县", "水富市"};
     private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
     private static final LocalDate FIRST_DAY = LocalDate.of(2026, 7, 6);
+    /**
+     * Messages arriving in the same minute are handled this many at once, as a node's HTTP threads
+     * would: while one waits for Redis, another works, so the JVM's and Redis's cores both do.
+     */
+    private static final int THREADS = 4;
+    /** Threads draining the outbox at once, as a node's outbox threads would. */
+    private static final int DRAIN_LANES = 2;
 
     private final int siteCount;
     private final int childCount;
@@ -69,13 +80,17 @@ public final class SeasonSimulation {
     private InProcessProvider provider;
     private final AtomicLong inboundSeq = new AtomicLong();
     private final TreeMap<Integer, List<Runnable>> agenda = new TreeMap<>();
+    /** The threads a minute's inbound messages and drain lanes run on. */
+    private ExecutorService threads;
+    /** The outbox drained on {@link #DRAIN_LANES} threads at once, each its own consumer. */
+    private final List<Runnable> lanes = new ArrayList<>();
 
     private long childDays;
     private long closed;
     private long noShows;
     private long noShowsOnTime;
     private long absentAlerted;
-    private long inbound;
+    private final AtomicLong inbound = new AtomicLong();
     private long mostHeapUsed;
 
     private SeasonSimulation(int siteCount, int childCount, int days, long seed, PrintStream out) {
@@ -117,6 +132,11 @@ public final class SeasonSimulation {
         provider = new InProcessProvider(clock);
         try (Gateway g = Gateway.start(Config.fromEnv(env), clock, List.of(provider))) {
             gateway = g;
+            threads = Executors.newFixedThreadPool(THREADS);
+            for (int i = 0; i < DRAIN_LANES; i++) {
+                int lane = i;
+                lanes.add(() -> g.drainOutbox(lane));
+            }
             seedCity(g.care());
             long seeded = System.nanoTime();
             for (int d = 0; d < days; d++) {
@@ -127,6 +147,10 @@ public final class SeasonSimulation {
                         provider.total() - sentBefore, (System.nanoTime() - dayStart) / 1e9);
             }
             report(start, seeded);
+        } finally {
+            if (threads != null) {
+                threads.shutdownNow();
+            }
         }
     }
 
@@ -218,10 +242,10 @@ public final class SeasonSimulation {
             clock.set(date.atStartOfDay(ZONE).plusMinutes(m).toInstant());
             List<Runnable> now = agenda.remove(m);
             if (now != null) {
-                now.forEach(Runnable::run);
+                inParallel(now);
             }
             gateway.runSafety();
-            gateway.drainOutbox();
+            inParallel(lanes);
             sampleHeap();
             answer(provider.takeAlerts(), m, random);
         }
@@ -252,12 +276,37 @@ public final class SeasonSimulation {
         }
     }
 
+    /**
+     * Runs a minute's actions at once on the simulation's threads, as a node's HTTP threads take
+     * webhooks and its outbox threads send, and waits for them all.
+     */
+    private void inParallel(List<Runnable> actions) {
+        if (actions.size() == 1) {
+            actions.get(0).run();
+            return;
+        }
+        List<Future<?>> running = new ArrayList<>(actions.size());
+        for (Runnable action : actions) {
+            running.add(threads.submit(action));
+        }
+        for (Future<?> action : running) {
+            try {
+                action.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a simulated action failed", e.getCause());
+            }
+        }
+    }
+
     private void at(int minute, Runnable action) {
         agenda.computeIfAbsent(minute, k -> new ArrayList<>()).add(action);
     }
 
     private void text(Address from, String body) {
-        inbound++;
+        inbound.incrementAndGet();
         gateway.inbound().accept(new InboundMessage("sim", "sim" + inboundSeq.incrementAndGet(), from, body, clock.instant()));
     }
 
@@ -369,7 +418,7 @@ public final class SeasonSimulation {
                 100.0 * noShowsOnTime / Math.max(1, noShows), noShowsOnTime, noShows);
         out.printf("| alerts for reported absences | %d |%n", absentAlerted);
         out.printf("| duplicate alerts | %d |%n", provider.duplicates());
-        out.printf("| inbound messages (guardians and staff) | %d |%n", inbound);
+        out.printf("| inbound messages (guardians and staff) | %d |%n", inbound.get());
         out.printf("| messages sent | %d |%n", provider.total());
         provider.byClass().forEach((k, v) -> out.printf("| sent, class %s | %d |%n", k, v));
         provider.byTemplate().forEach((k, v) -> out.printf("| sent, %s | %d |%n", k, v));

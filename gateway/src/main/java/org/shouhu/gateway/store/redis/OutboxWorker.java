@@ -136,7 +136,16 @@ public final class OutboxWorker implements AutoCloseable {
      * handed on: tests and the demo drive the outbox with this instead of waiting.
      */
     public int drain() {
-        String consumer = consumerPrefix + "-drain";
+        return drain(0);
+    }
+
+    /**
+     * {@link #drain()} as one of several callers draining at once, each its own consumer
+     * ({@code lane}): a node under a burst sends on several threads, so the JVM's work on one batch
+     * overlaps Redis's on another.
+     */
+    public int drain(int lane) {
+        String consumer = consumerPrefix + "-drain-" + lane;
         moveDueRetries();
         int total = claimAbandoned(consumer);
         while (true) {

@@ -1,0 +1,43 @@
+package org.shouhu.gateway.simulate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A small season through the whole node, its minutes' messages handled on several threads at once. */
+class SeasonSimulationTest {
+
+    @Test
+    void aSmallSeasonClosesEveryChildDayAndAlertsEveryNoShowOnceAndOnTime() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        SeasonSimulation.run(new String[] {"--sites", "12", "--children", "240", "--days", "2", "--seed", "7"},
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        Map<String, String> table = table(printed.toString(StandardCharsets.UTF_8));
+
+        assertEquals("12, 240, 2", table.get("sites, children, site days"));
+        assertEquals("480", table.get("child-days"));
+        assertEquals("100.00 %", table.get("child-days closed (checked out, absent, or escalated)"));
+        assertEquals("0", table.get("alerts for reported absences"));
+        assertEquals("0", table.get("duplicate alerts"));
+        String onTime = table.get("no-shows alerted within 60 s of the deadline");
+        assertEquals("100.00 %", onTime.substring(0, onTime.indexOf(" (")), onTime);
+        // every message a staff member's check-in or check-out caused went out: one a guardian a child
+        assertEquals(table.get("sent, ARRIVAL"), table.get("sent, PICKUP"));
+    }
+
+    private static Map<String, String> table(String printed) {
+        Map<String, String> rows = new HashMap<>();
+        for (String line : printed.split("\n")) {
+            String[] cells = line.split("\\|");
+            if (cells.length >= 3) {
+                rows.put(cells[1].strip(), cells[2].strip());
+            }
+        }
+        return rows;
+    }
+}

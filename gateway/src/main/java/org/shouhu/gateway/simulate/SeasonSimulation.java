@@ -401,6 +401,8 @@ public final class SeasonSimulation {
         out.printf("| Redis calls (per message sent), time in commands (inside scripts and transactions too) | %d (%.1f), %.1f s |%n",
                 total, (double) total / sent,
                 totalMicros / 1e6);
+        long reads = redisInfo("stats", "total_reads_processed");
+        out.printf("| Redis round trips: reads from clients (per message sent) | %d (%.1f) |%n", reads, (double) reads / sent);
         calls.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).limit(12)
                 .forEach(e -> out.printf("| Redis calls, %s: calls, time | %d, %.2f s |%n", e.getKey(), e.getValue()[0],
                         e.getValue()[1] / 1e6));

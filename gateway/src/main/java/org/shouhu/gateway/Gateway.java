@@ -88,10 +88,10 @@ public final class Gateway implements AutoCloseable {
         this.care = new RedisCareStore(redis);
         this.messages = new RedisMessages(redis, clock);
         RedisCounters counters = new RedisCounters(redis, clock);
-        this.safetyStore = new RedisSafetyStore(redis);
+        this.safetyStore = new RedisSafetyStore(redis, messages);
         Templates sms = Templates.smsZh();
         EscalationLadders ladders = new EscalationLadders(care, safetyStore, config.safety(), day);
-        Alerts alerts = new Alerts(care, safetyStore, messages, day);
+        Alerts alerts = new Alerts(care, safetyStore, day);
         this.safety = new SafetyService(care, safetyStore, messages, counters, day, config.safety(), ladders, alerts);
 
 

@@ -11,7 +11,6 @@ import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
-import org.shouhu.routes.port.Outbox;
 import org.shouhu.routes.port.SafetyStore;
 import org.shouhu.templates.TemplateKey;
 
@@ -23,13 +22,11 @@ public final class Alerts {
 
     private final CareStore care;
     private final SafetyStore safety;
-    private final Outbox outbox;
     private final CareDay day;
 
-    public Alerts(CareStore care, SafetyStore safety, Outbox outbox, CareDay day) {
+    public Alerts(CareStore care, SafetyStore safety, CareDay day) {
         this.care = care;
         this.safety = safety;
-        this.outbox = outbox;
         this.day = day;
     }
 
@@ -42,9 +39,8 @@ public final class Alerts {
         for (Address to : recipients) {
             messages.add(OutboundMessage.of(to, template, Map.of("text", text, "lesson", text), MessageClass.SAFETY));
         }
-        List<String> ids = outbox.enqueue(messages).stream().map(OutboundMessage::id).toList();
         Alert alert = new Alert(id, scope, kind, text, now, recipients.size());
-        safety.recordAlert(alert, recipients, ids);
+        safety.queueAlert(alert, recipients, messages);
         return alert;
     }
 

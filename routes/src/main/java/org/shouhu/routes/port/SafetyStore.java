@@ -9,6 +9,7 @@ import org.shouhu.routes.care.Coordinator;
 import org.shouhu.routes.care.Ladder;
 import org.shouhu.routes.care.SiteSchedule;
 import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.OutboundMessage;
 
 /**
  * The safety loop's state: site schedules, county coordinators, escalation ladders with their
@@ -58,8 +59,12 @@ public interface SafetyStore {
     /** Closes a ladder with the reason in its record; false when it was already closed. */
     boolean closeLadder(String id, String entry);
 
-    /** Records an alert, the addresses it went to and its message ids; the addresses' next {@code 1} acknowledges it. */
-    void recordAlert(Alert alert, List<Address> recipients, List<String> messageIds);
+    /**
+     * Queues an alert's messages and records the alert, the addresses it goes to and its message
+     * ids, all or nothing: an alert that failed is fired again without anyone getting it twice. The
+     * addresses' next {@code 1} acknowledges it. Returns the messages with their ids.
+     */
+    List<OutboundMessage> queueAlert(Alert alert, List<Address> recipients, List<OutboundMessage> messages);
 
     Optional<Alert> alert(String id);
 

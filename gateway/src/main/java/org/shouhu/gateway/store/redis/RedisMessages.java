@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.DeliveryStatus;
 import org.shouhu.routes.model.MessageClass;
@@ -131,7 +132,35 @@ public final class RedisMessages implements Outbox, MessageStore {
         if (messages.isEmpty()) {
             return List.of();
         }
-        long first = reserveIds(messages.size());
+        Queueing queueing = prepare(messages);
+        redis.eval(ENQUEUE, queueing.keys(), queueing.args());
+        return queueing.messages();
+    }
+
+    /**
+     * Queues messages as {@link #enqueue} does, and in the same transaction the writes {@code also}
+     * adds for them (it is given the messages with their ids): all are written or none, so a
+     * failure can be retried without queueing anything twice.
+     */
+    public List<OutboundMessage> enqueueWith(List<OutboundMessage> messages,
+                                             BiConsumer<AbstractTransaction, List<OutboundMessage>> also) {
+        Queueing queueing = prepare(messages);
+        try (AbstractTransaction tx = redis.multi()) {
+            if (!messages.isEmpty()) {
+                tx.eval(ENQUEUE, queueing.keys(), queueing.args());
+            }
+            also.accept(tx, queueing.messages());
+            tx.exec();
+        }
+        return queueing.messages();
+    }
+
+    /** Messages given their ids, and the keys and arguments of the {@code ENQUEUE} call that queues them. */
+    private record Queueing(List<OutboundMessage> messages, List<String> keys, List<String> args) {
+    }
+
+    private Queueing prepare(List<OutboundMessage> messages) {
+        long first = messages.isEmpty() ? 0 : reserveIds(messages.size());
         List<OutboundMessage> stored = new ArrayList<>(messages.size());
         List<String> keys = new ArrayList<>(1 + 2 * messages.size());
         List<String> args = new ArrayList<>(4 + 5 * messages.size());
@@ -146,8 +175,7 @@ public final class RedisMessages implements Outbox, MessageStore {
             args.addAll(List.of(m.id(), m.to().value(), m.template().name(), toJson(m.params()), m.kind().name()));
             stored.add(m);
         }
-        redis.eval(ENQUEUE, keys, args);
-        return stored;
+        return new Queueing(stored, keys, args);
     }
 
     /**

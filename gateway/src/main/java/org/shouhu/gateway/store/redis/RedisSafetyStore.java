@@ -22,6 +22,7 @@ import org.shouhu.routes.care.Ladder;
 import org.shouhu.routes.care.LadderKind;
 import org.shouhu.routes.care.SiteSchedule;
 import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.model.Phone;
 import org.shouhu.routes.port.SafetyStore;
 import redis.clients.jedis.AbstractPipeline;
@@ -62,12 +63,15 @@ public final class RedisSafetyStore implements SafetyStore {
             return 1""";
 
     private final UnifiedJedis redis;
+    /** Where an alert's messages are queued, in the same transaction as its record. */
+    private final RedisMessages outbox;
     /** Read every sweep for every site: cached briefly, dropped on a local change (other nodes see it within 10 s). */
     private final Cache<String, SiteSchedule> schedules = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofSeconds(10)).build();
 
-    public RedisSafetyStore(UnifiedJedis redis) {
+    public RedisSafetyStore(UnifiedJedis redis, RedisMessages outbox) {
         this.redis = redis;
+        this.outbox = outbox;
     }
 
     @Override
@@ -210,13 +214,13 @@ public final class RedisSafetyStore implements SafetyStore {
     }
 
     @Override
-    public void recordAlert(Alert alert, List<Address> recipients, List<String> messageIds) {
-        try (AbstractTransaction tx = redis.multi()) {
+    public List<OutboundMessage> queueAlert(Alert alert, List<Address> recipients, List<OutboundMessage> messages) {
+        return outbox.enqueueWith(messages, (tx, queued) -> {
             tx.hset(Keys.alert(alert.id()), Map.of("scope", alert.scope(), "kind", alert.kind(), "text", alert.text(),
                     "sentAt", alert.sentAt().toString(), "recipients", String.valueOf(alert.recipients())));
             if (!recipients.isEmpty()) {
                 tx.sadd(Keys.alertRecipients(alert.id()), recipients.stream().map(Address::value).toArray(String[]::new));
-                tx.rpush(Keys.alertMessages(alert.id()), messageIds.toArray(String[]::new));
+                tx.rpush(Keys.alertMessages(alert.id()), queued.stream().map(OutboundMessage::id).toArray(String[]::new));
             }
             for (Address to : recipients) {
                 tx.setex(Keys.pendingAlert(to.value()), ACK_WINDOW.toSeconds(), alert.id());
@@ -225,8 +229,7 @@ public final class RedisSafetyStore implements SafetyStore {
                     Keys.alertAcked(alert.id()))) {
                 tx.expire(key, KEEP.toSeconds());
             }
-            tx.exec();
-        }
+        });
     }
 
     @Override

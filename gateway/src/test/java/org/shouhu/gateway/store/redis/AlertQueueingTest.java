@@ -1,0 +1,81 @@
+package org.shouhu.gateway.store.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.shouhu.gateway.testing.TestRedis;
+import org.shouhu.routes.care.Alert;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.MessageClass;
+import org.shouhu.routes.model.OutboundMessage;
+import org.shouhu.templates.TemplateKey;
+import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+/** An alert's messages and its record are written together or not at all, so firing it again never sends it twice. */
+class AlertQueueingTest {
+
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-07-15T09:35:00Z"), ZoneOffset.UTC);
+    static final Address GRANDMA = new Address("+8613900000001");
+    static final Address FATHER = new Address("+8613700000001");
+    static final Alert ALERT = new Alert("a1", "site:ZT0427", "drowning", "不到河边玩水", CLOCK.instant(), 2);
+
+    final UnifiedJedis redis = TestRedis.fresh();
+
+    @Test
+    void anAlertsMessagesAreQueuedWithItsRecord() {
+        List<OutboundMessage> queued = store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages());
+
+        assertEquals(2, redis.xlen(Keys.outbox()));
+        assertEquals(queued.stream().map(OutboundMessage::id).toList(), redis.lrange(Keys.alertMessages("a1"), 0, -1));
+        assertEquals("a1", redis.get(Keys.pendingAlert(GRANDMA.value())));
+        assertEquals("a1", redis.get(Keys.pendingAlert(FATHER.value())));
+        assertEquals("site:ZT0427", redis.hget(Keys.alert("a1"), "scope"));
+    }
+
+    @Test
+    void anAlertWhoseWriteFailsLeavesNothingQueuedAndIsQueuedOnceWhenFiredAgain() {
+        UnifiedJedis lostOnExec = new UnifiedJedis(URI.create(TestRedis.url())) {
+            @Override
+            public AbstractTransaction multi() {
+                URI url = URI.create(TestRedis.url());
+                return new Transaction(new Connection(new HostAndPort(url.getHost(), url.getPort())), true, true) {
+                    @Override
+                    public List<Object> exec() {
+                        discard(); // what Redis does with a transaction whose EXEC never arrives
+                        throw new JedisConnectionException("connection reset");
+                    }
+                };
+            }
+        };
+
+        assertThrows(JedisConnectionException.class, () -> store(lostOnExec).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()));
+        assertEquals(Set.of(Keys.messageSeq()), redis.keys("sh:*"), "nothing queued, nothing recorded, only ids reserved");
+
+        store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages());
+        assertEquals(2, redis.xlen(Keys.outbox()), "one message to each guardian");
+        lostOnExec.close();
+    }
+
+    private static RedisSafetyStore store(UnifiedJedis redis) {
+        return new RedisSafetyStore(redis, new RedisMessages(redis, CLOCK));
+    }
+
+    private static List<OutboundMessage> messages() {
+        return List.of(GRANDMA, FATHER).stream()
+                .map(to -> OutboundMessage.of(to, TemplateKey.DROWNING_ALERT, Map.of("text", "不到河边玩水"), MessageClass.SAFETY))
+                .toList();
+    }
+}

@@ -367,11 +367,11 @@ public final class SeasonSimulation {
         return -1;
     }
 
-    /** User plus system CPU the Redis server used (its own count, from INFO cpu). */
-    private double redisCpuSeconds() {
+    /** User plus system CPU the Redis server used (its own count, from INFO cpu): {@code ""} for its own process, {@code "_children"} for its AOF rewrites. */
+    private double redisCpuSeconds(String whose) {
         double total = 0;
         for (String line : gateway.redis().info("cpu").split("\\r?\\n")) {
-            if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+            if (line.startsWith("used_cpu_sys" + whose + ":") || line.startsWith("used_cpu_user" + whose + ":")) {
                 total += Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
             }
         }
@@ -425,7 +425,8 @@ public final class SeasonSimulation {
         provider.byClass().forEach((k, v) -> out.printf("| sent, class %s | %d |%n", k, v));
         provider.byTemplate().forEach((k, v) -> out.printf("| sent, %s | %d |%n", k, v));
         out.printf("| wall time (seeding) | %.1f s (%.1f s) |%n", wall, (seeded - start) / 1e9);
-        out.printf("| CPU time: gateway JVM, redis-server | %.1f s, %.1f s |%n", jvmCpuSeconds(), redisCpuSeconds());
+        out.printf("| CPU time: gateway JVM, redis-server (its AOF rewrites) | %.1f s, %.1f s (%.1f s) |%n", jvmCpuSeconds(),
+                redisCpuSeconds(""), redisCpuSeconds("_children"));
         long redisBytes = redisInfo("memory", "used_memory_peak");
         out.printf("| Redis memory, peak (per message sent) | %d MB (%d bytes) |%n", redisBytes >> 20,
                 redisBytes / Math.max(1, provider.total()));

@@ -2,7 +2,6 @@ package org.shouhu.gateway.bench;
 
 import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.shouhu.gateway.Gateway;
 import org.shouhu.gateway.config.Config;
+import org.shouhu.gateway.redis.ScratchDirectory;
 import org.shouhu.gateway.demo.SimulatedProvider;
 import org.shouhu.gateway.demo.TwilioWebhooks;
 import org.shouhu.routes.care.Guardian;
@@ -47,14 +47,15 @@ public final class WebhookBench {
             Map<String, String> env = new HashMap<>();
             env.put("SHOUHU_HTTP_PORT", String.valueOf(port));
             env.put("SHOUHU_PUBLIC_URL", base);
-            env.put("SHOUHU_REDIS_DIR", Files.createTempDirectory("shouhu-bench-redis").toString());
+            ScratchDirectory redisDir = ScratchDirectory.create("shouhu-bench-redis");
+            env.put("SHOUHU_REDIS_DIR", redisDir.path().toString());
             env.put("SHOUHU_REPLY_CAP_PER_HOUR", "1000000");
             env.put("SHOUHU_NODE_ID", "bench");
             env.put("TWILIO_ACCOUNT_SID", "ACbench0000000000000000000000000");
             env.put("TWILIO_AUTH_TOKEN", "bench-token");
             env.put("TWILIO_FROM", "+8610690000");
             env.put("TWILIO_API_URL", provider.url());
-            try (Gateway gateway = Gateway.start(Config.fromEnv(env), Clock.systemUTC())) {
+            try (redisDir; Gateway gateway = Gateway.start(Config.fromEnv(env), Clock.systemUTC())) {
                 seed(gateway.care());
                 TwilioWebhooks webhooks = new TwilioWebhooks(base, base, "ACbench0000000000000000000000000",
                         "bench-token", "+8610690000");

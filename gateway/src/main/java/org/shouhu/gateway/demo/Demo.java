@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -18,6 +17,7 @@ import java.util.Map;
 import org.shouhu.gateway.Gateway;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.config.Config;
+import org.shouhu.gateway.redis.ScratchDirectory;
 import org.shouhu.routes.model.Phone;
 
 /**
@@ -67,7 +67,8 @@ public final class Demo {
             Map<String, String> env = new HashMap<>();
             env.put("SHOUHU_HTTP_PORT", String.valueOf(port));
             env.put("SHOUHU_PUBLIC_URL", base);
-            env.put("SHOUHU_REDIS_DIR", Files.createTempDirectory("shouhu-demo-redis").toString());
+            ScratchDirectory redisDir = ScratchDirectory.create("shouhu-demo-redis");
+            env.put("SHOUHU_REDIS_DIR", redisDir.path().toString());
             env.put("SHOUHU_ADMIN_TOKEN", ADMIN);
             env.put("SHOUHU_OUTBOX_WORKERS", "0");
             env.put("SHOUHU_NODE_ID", "demo");
@@ -79,7 +80,7 @@ public final class Demo {
             env.put("TELEGRAM_BOT_TOKEN", TELEGRAM_TOKEN);
             env.put("TELEGRAM_WEBHOOK_SECRET", TELEGRAM_SECRET);
             env.put("TELEGRAM_API_URL", provider.url());
-            try (Gateway g = Gateway.start(Config.fromEnv(env), clock)) {
+            try (redisDir; Gateway g = Gateway.start(Config.fromEnv(env), clock)) {
                 gateway = g;
                 twilio = new TwilioWebhooks(base, base, ACCOUNT, TOKEN, OUR_NUMBER);
                 this.base = base;

@@ -2,7 +2,6 @@ package org.shouhu.gateway.simulate;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.shouhu.gateway.Gateway;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.config.Config;
+import org.shouhu.gateway.redis.ScratchDirectory;
 import org.shouhu.routes.care.Child;
 import org.shouhu.routes.care.ChildState;
 import org.shouhu.routes.care.Coordinator;
@@ -119,7 +119,8 @@ public final class SeasonSimulation {
         clock = new SettableClock(FIRST_DAY.atTime(6, 0).atZone(ZONE).toInstant());
         Map<String, String> env = new HashMap<>();
         env.put("SHOUHU_HTTP_PORT", "0");
-        env.put("SHOUHU_REDIS_DIR", Files.createTempDirectory("shouhu-season-redis").toString());
+        ScratchDirectory redisDir = ScratchDirectory.create("shouhu-season-redis");
+        env.put("SHOUHU_REDIS_DIR", redisDir.path().toString());
         env.put("SHOUHU_OUTBOX_WORKERS", "0");
         env.put("SHOUHU_SWEEP_SECONDS", "0");
         env.put("SHOUHU_HTTP_WORKERS", "2");
@@ -130,7 +131,7 @@ public final class SeasonSimulation {
         env.put("TWILIO_FROM", "+8610690000");
         env.put("TWILIO_API_URL", "http://127.0.0.1:9");
         provider = new InProcessProvider(clock);
-        try (Gateway g = Gateway.start(Config.fromEnv(env), clock, List.of(provider))) {
+        try (redisDir; Gateway g = Gateway.start(Config.fromEnv(env), clock, List.of(provider))) {
             gateway = g;
             threads = Executors.newFixedThreadPool(THREADS);
             for (int i = 0; i < DRAIN_LANES; i++) {

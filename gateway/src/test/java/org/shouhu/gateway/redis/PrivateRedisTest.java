@@ -1,6 +1,7 @@
 package org.shouhu.gateway.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -14,19 +15,23 @@ class PrivateRedisTest {
 
     @Test
     void theNodeTalksToItsOwnServerThroughTheUnixSocket() throws Exception {
-        Path dir = Files.createTempDirectory("shouhu-private-redis");
-        try (PrivateRedis server = PrivateRedis.startOwned(dir, 0); UnifiedJedis redis = server.connect(2)) {
+        ScratchDirectory scratch = ScratchDirectory.create("shouhu-private-redis");
+        Path dir = scratch.path();
+        try (scratch; PrivateRedis server = PrivateRedis.startOwned(dir, 0); UnifiedJedis redis = server.connect(2)) {
             redis.set("sh:probe", "好");
             assertEquals("好", redis.get("sh:probe"));
             assertTrue(clientAddress(redis).startsWith(dir.resolve("redis.sock").toAbsolutePath().toString()),
                     "connected as " + clientAddress(redis));
+            assertTrue(Files.exists(dir.resolve("appendonlydir")), "AOF on");
         }
+        assertFalse(Files.exists(dir), "a run's scratch directory is gone with its AOF when the run ends");
     }
 
     @Test
     void aDataDirectoryTooDeepForASocketStillGetsItsServerOverTcp() throws Exception {
-        Path dir = Files.createTempDirectory("shouhu-private-redis").resolve("a-data-directory-nested-deep-enough".repeat(3));
-        try (PrivateRedis server = PrivateRedis.startOwned(dir, 0); UnifiedJedis redis = server.connect(2)) {
+        ScratchDirectory scratch = ScratchDirectory.create("shouhu-private-redis");
+        Path dir = scratch.path().resolve("a-data-directory-nested-deep-enough".repeat(3));
+        try (scratch; PrivateRedis server = PrivateRedis.startOwned(dir, 0); UnifiedJedis redis = server.connect(2)) {
             redis.set("sh:probe", "1");
             assertEquals("1", redis.get("sh:probe"));
             assertTrue(clientAddress(redis).startsWith("127.0.0.1:"), "connected as " + clientAddress(redis));

@@ -2,9 +2,8 @@ package org.shouhu.gateway.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.shouhu.gateway.redis.PrivateRedis;
+import org.shouhu.gateway.redis.ScratchDirectory;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -48,8 +47,13 @@ public final class TestRedis {
             return given;
         }
         try {
-            Path dir = Files.createTempDirectory("shouhu-test-redis");
-            return PrivateRedis.start(dir, 0).url();
+            ScratchDirectory dir = ScratchDirectory.create("shouhu-test-redis");
+            PrivateRedis redis = PrivateRedis.startOwned(dir.path(), 0);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                redis.close();
+                dir.close();
+            }, "test-redis-stop"));
+            return redis.url();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a private redis-server for the tests", e);
         }

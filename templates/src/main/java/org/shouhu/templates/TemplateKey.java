@@ -69,6 +69,7 @@ public enum TemplateKey {
     BIND_NOTICE(1),
     BIND_FAILED(1),
     BIND_LOCKED(1),
+    BIND_PAUSED(1),
     BIND_IN_CHAT(3),
     USAGE_BIND(1),
     UNBOUND(1),

@@ -80,8 +80,13 @@ class ChatChannelsTest {
     }
 
     private int telegram(String text) throws Exception {
+        return telegram(TG_CHAT, text);
+    }
+
+    /** A message from the Telegram account {@code chat}. */
+    private int telegram(String chat, String text) throws Exception {
         String update = "{\"update_id\":" + (100 + ++updates) + ",\"message\":{\"message_id\":" + updates
-                + ",\"from\":{\"id\":" + TG_CHAT + ",\"is_bot\":false,\"first_name\":\"Wang\"},\"chat\":{\"id\":" + TG_CHAT
+                + ",\"from\":{\"id\":" + chat + ",\"is_bot\":false,\"first_name\":\"Wang\"},\"chat\":{\"id\":" + chat
                 + ",\"type\":\"private\"},\"date\":1784073600,\"text\":" + json.writeValueAsString(text) + "}}";
         int status = gw.raw(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/telegram"))
                 .header("Content-Type", "application/json").header("X-Telegram-Bot-Api-Secret-Token", TG_SECRET)
@@ -194,6 +199,25 @@ class ChatChannelsTest {
         long ttl = gw.redis().ttl("sh:once:bind-lock:telegram:" + TG_CHAT);
         assertTrue(ttl > 3500 && ttl <= 3600, "locked for an hour (Redis TTL, real time): " + ttl);
         gw.redis().del("sh:once:bind-lock:telegram:" + TG_CHAT); // the hour has passed
+        gw.clock.advance(java.time.Duration.ofHours(1));
+        telegram("/start " + code);
+        assertEquals(List.of("已绑定李小红。到达、接走、提醒和安全通知都会发到这里。回4查询 回0帮助"), telegramSent());
+    }
+
+    @Test
+    void manyAccountsGuessingCodesPauseBindingForEveryoneForAnHour() throws Exception {
+        for (int account = 0; account < 20; account++) { // 20 accounts, 5 wrong codes each: none is locked before its fifth
+            for (int guess = 0; guess < 5; guess++) {
+                assertEquals(200, telegram(String.valueOf(7_000_000 + account), "绑定 " + String.format("%06d", account * 5 + guess)));
+            }
+        }
+        String code = inviteCode(LI_GRANDMA);
+        telegramSeen = gw.twilioApi.findAll(postRequestedFor(urlPathMatching("/bot.*/sendMessage"))).size();
+        telegram("/start " + code);
+        assertEquals(List.of("为保护孩子的信息，绑定暂停1小时：最近试错邀请码的人太多。请1小时后再发。"), telegramSent(),
+                "a parent with the right code waits too, and the code is not used up");
+
+        gw.redis().del("sh:once:bind-paused"); // the hour has passed (Redis TTL, real time)
         gw.clock.advance(java.time.Duration.ofHours(1));
         telegram("/start " + code);
         assertEquals(List.of("已绑定李小红。到达、接走、提醒和安全通知都会发到这里。回4查询 回0帮助"), telegramSent());

@@ -14,6 +14,8 @@ import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.Once;
 import org.shouhu.routes.port.RateLimiter;
 import org.shouhu.templates.TemplateKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Binds migrant parents' chat accounts to their children: a grandparent ({@code YQ}) or staff
@@ -21,7 +23,8 @@ import org.shouhu.templates.TemplateKey;
  * WeChat or {@code /start 123456} on Telegram and becomes a guardian (parent) of the same
  * children. The children's other guardians are told that an account was bound, so that a code
  * guessed or passed to a stranger does not go unnoticed (staff remove a guardian in the console).
- * Five wrong codes lock the account for an hour. {@code 解绑} or {@code /stop} undoes it.
+ * Five wrong codes lock the account for an hour; a hundred wrong codes in an hour from all
+ * accounts together pause binding for everyone for an hour. {@code 解绑} or {@code /stop} undoes it.
  */
 public final class ChatBinding {
 
@@ -31,6 +34,14 @@ public final class ChatBinding {
     static final int BINDS_PER_CODE = 2;
     static final String PARENT = "父母";
     private static final Duration LOCK = Duration.ofHours(1);
+    /**
+     * Wrong codes from all chat accounts together in an hour before binding pauses for an hour.
+     * At the start of a season thousands of codes are valid at once, so many accounts guessing five
+     * codes each would find children; parents' typos are a few dozen an hour at the busiest.
+     */
+    static final int CITY_WRONG_PER_HOUR = 100;
+    private static final String PAUSED = "bind-paused";
+    private static final Logger LOG = LoggerFactory.getLogger(ChatBinding.class);
 
     private final CareStore store;
     private final RateLimiter limiter;
@@ -93,6 +104,10 @@ public final class ChatBinding {
             out.reply(TemplateKey.BIND_LOCKED);
             return;
         }
+        if (once.seen(PAUSED)) {
+            out.reply(TemplateKey.BIND_PAUSED);
+            return;
+        }
         List<Child> children = new ArrayList<>();
         for (String id : store.useInvite(code, BINDS_PER_CODE)) {
             store.child(id).ifPresent(children::add);
@@ -135,6 +150,10 @@ public final class ChatBinding {
     }
 
     private void wrongCode(Address account, String lock, Outgoing out) {
+        long cityWide = limiter.increment("bind-fail:all", LOCK);
+        if (cityWide >= CITY_WRONG_PER_HOUR && once.first(PAUSED, LOCK)) {
+            LOG.warn("{} wrong invite codes this hour from all chat accounts: binding paused for an hour", cityWide);
+        }
         long left = ATTEMPTS - limiter.increment("bind-fail:" + account.value(), LOCK);
         if (left <= 0) {
             once.first(lock, LOCK);

@@ -77,11 +77,9 @@ public final class Gateway implements AutoCloseable {
     private final SafetySweep sweep;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Gateway(Config config, Clock clock, List<ChannelSender> replacements) throws Exception {
-        TwilioSettings twilio = new TwilioSettings(config.twilio().accountSid(), config.twilio().authToken(),
-                config.twilio().from(), config.twilio().messagingServiceSid(), config.twilio().apiUrl(),
-                config.publicUrl()); // checked before anything starts
-        this.privateRedis = config.redisUrl() == null ? PrivateRedis.startOwned(config.redisDir(), 0) : null;
+    private Gateway(Config config, Clock clock, List<ChannelSender> replacements, TwilioSettings twilio,
+                    PrivateRedis privateRedis) throws Exception {
+        this.privateRedis = privateRedis;
         int connections = config.outboxWorkers() + config.httpWorkers() + 8;
         this.redis = privateRedis != null ? privateRedis.connect(connections) : RedisPools.tcp(config.redisUrl(), connections);
         this.day = new CareDay(clock, config.zone());
@@ -142,12 +140,23 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts a node; {@code clock} is the system clock in production and a movable one in tests and the demo. */
     public static Gateway start(Config config, Clock clock) throws Exception {
-        return new Gateway(config, clock, List.of());
+        return start(config, clock, List.of());
     }
 
     /** A node whose senders for some channels are replaced (the season simulation's in-process provider). */
     public static Gateway start(Config config, Clock clock, List<ChannelSender> replacements) throws Exception {
-        return new Gateway(config, clock, replacements);
+        TwilioSettings twilio = new TwilioSettings(config.twilio().accountSid(), config.twilio().authToken(),
+                config.twilio().from(), config.twilio().messagingServiceSid(), config.twilio().apiUrl(),
+                config.publicUrl()); // checked before anything starts
+        PrivateRedis own = config.redisUrl() == null ? PrivateRedis.startOwned(config.redisDir(), 0) : null;
+        try {
+            return new Gateway(config, clock, replacements, twilio, own);
+        } catch (Exception | Error e) { // a node that did not start stops the server it started
+            if (own != null) {
+                own.close();
+            }
+            throw e;
+        }
     }
 
     public int httpPort() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,8 @@ import redis.clients.jedis.UnifiedJedis;
 public final class PrivateRedis implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrivateRedis.class);
-    /** Longest path a Unix socket may have on Linux (108 bytes with the terminating NUL), with a margin for multi-byte names. */
-    private static final int MAX_SOCKET_PATH = 100;
+    /** Longest path, in bytes, a Unix socket may have on Linux: 108 with the terminating NUL. */
+    private static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private final Process process;
     private final int port;
@@ -72,7 +73,7 @@ public final class PrivateRedis implements AutoCloseable {
                 "--hash-max-ziplist-value", "1024", // Redis 7 calls it hash-max-listpack-value and takes both
                 "--daemonize", "no", "--logfile", "redis.log"));
         Path socket = dataDir.toAbsolutePath().resolve("redis.sock");
-        boolean withSocket = socket.toString().length() <= MAX_SOCKET_PATH;
+        boolean withSocket = socket.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH_BYTES;
         if (withSocket) { // only this user may connect through it
             cmd.addAll(List.of("--unixsocket", socket.toString(), "--unixsocketperm", "700"));
         }
@@ -108,7 +109,8 @@ public final class PrivateRedis implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("redis-server exited with " + process.exitValue() + " (port " + port + " taken?)");
+                throw new IOException("redis-server exited with " + process.exitValue() + " (port " + port
+                        + " taken? see redis.log in the data directory)");
             }
             try (Jedis j = new Jedis("127.0.0.1", port, 200)) {
                 if ("PONG".equals(j.ping())) {
@@ -144,7 +146,7 @@ public final class PrivateRedis implements AutoCloseable {
         }
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();

@@ -27,15 +27,25 @@ public final class RedisPools {
      * loopback costs both processes more than most commands do.
      */
     public static UnifiedJedis unix(Path socket, int size) {
+        DefaultJedisClientConfig client = DefaultJedisClientConfig.builder().build();
         return new JedisPooled(config(size), () -> {
+            AFUNIXSocket s = null;
             try {
-                AFUNIXSocket s = AFUNIXSocket.newInstance();
-                s.connect(AFUNIXSocketAddress.of(socket));
+                s = AFUNIXSocket.newInstance();
+                s.setSoTimeout(client.getSocketTimeoutMillis()); // a stalled server fails a call, as over TCP
+                s.connect(AFUNIXSocketAddress.of(socket), client.getConnectionTimeoutMillis());
                 return s;
             } catch (IOException e) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // it never connected
+                    }
+                }
                 throw new JedisConnectionException("cannot connect to " + socket, e);
             }
-        }, DefaultJedisClientConfig.builder().build());
+        }, client);
     }
 
     /** Whether this platform can open Unix sockets from Java (junixsocket's native part loads). */

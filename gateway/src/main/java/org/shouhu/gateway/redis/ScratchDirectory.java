@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A temporary data directory for a redis-server that lives only as long as one run (the demo, the
@@ -13,6 +15,8 @@ import java.util.stream.Stream;
  * season's AOF alone is about 2 GB. Close it after the server has stopped.
  */
 public final class ScratchDirectory implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScratchDirectory.class);
 
     private final Path path;
 
@@ -25,21 +29,25 @@ public final class ScratchDirectory implements AutoCloseable {
         return new ScratchDirectory(Files.createTempDirectory(prefix));
     }
 
+    /** Where the server keeps its data. */
     public Path path() {
         return path;
     }
 
+    /** Deletes the directory and everything in it; a run that finished is not failed for what cannot be deleted, which is logged. */
     @Override
     public void close() {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> tree = Files.walk(path)) {
-            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        for (int attempt = 1; Files.exists(path); attempt++) {
+            try (Stream<Path> tree = Files.walk(path)) {
+                for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException | UncheckedIOException e) { // a file came or went meanwhile (an AOF rewrite ending)
+                if (attempt == 3) {
+                    LOG.warn("could not delete {}: {}", path, e.toString());
+                    return;
+                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete " + path, e);
         }
     }
 }

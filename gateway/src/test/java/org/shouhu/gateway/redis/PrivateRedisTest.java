@@ -38,6 +38,16 @@ class PrivateRedisTest {
         }
     }
 
+    @Test
+    void aDataDirectoryWhoseNameIsShortInCharactersButLongInBytesAlsoGetsTcp() throws Exception {
+        ScratchDirectory scratch = ScratchDirectory.create("shouhu-private-redis");
+        Path dir = scratch.path().resolve("昭通市鲁甸县龙头山镇托管点数据目录".repeat(2)); // 34 characters, 102 bytes
+        try (scratch; PrivateRedis server = PrivateRedis.startOwned(dir, 0); UnifiedJedis redis = server.connect(2)) {
+            assertEquals("PONG", redis.ping());
+            assertTrue(clientAddress(redis).startsWith("127.0.0.1:"), "connected as " + clientAddress(redis));
+        }
+    }
+
     /** The {@code addr} Redis reports for this connection: {@code /path/redis.sock:0} or {@code 127.0.0.1:port}. */
     private static String clientAddress(UnifiedJedis redis) {
         String info = new String((byte[]) redis.sendCommand(Protocol.Command.CLIENT, "INFO"), StandardCharsets.UTF_8);

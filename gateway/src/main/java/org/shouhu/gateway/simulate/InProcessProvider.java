@@ -2,6 +2,7 @@ package org.shouhu.gateway.simulate;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,11 +64,16 @@ final class InProcessProvider implements ChannelSender {
         return new SendReceipt("SIM" + sequence.incrementAndGet(), DeliveryStatus.QUEUED);
     }
 
-    /** Alerts received since the last call. */
+    /**
+     * Alerts received since the last call, in a fixed order (by phone, then template): they arrive
+     * from several sending threads, and the simulation answers them with its seeded random numbers.
+     */
     List<Received> takeAlerts() {
         synchronized (alerts) {
-            List<Received> copy = List.copyOf(alerts);
+            List<Received> copy = new ArrayList<>(alerts);
             alerts.clear();
+            copy.sort(Comparator.comparing((Received r) -> r.to().value()).thenComparing(Received::template)
+                    .thenComparingLong(Received::at));
             return copy;
         }
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.shouhu.gateway.Gateway;
 import org.shouhu.gateway.clock.SettableClock;
@@ -134,23 +135,24 @@ public final class SeasonSimulation {
         try (redisDir; Gateway g = Gateway.start(Config.fromEnv(env), clock, List.of(provider))) {
             gateway = g;
             threads = Executors.newFixedThreadPool(THREADS);
-            for (int i = 0; i < DRAIN_LANES; i++) {
-                int lane = i;
-                lanes.add(() -> g.drainOutbox(lane));
-            }
-            seedCity(g.care());
-            long seeded = System.nanoTime();
-            for (int d = 0; d < days; d++) {
-                long dayStart = System.nanoTime();
-                long sentBefore = provider.total();
-                playDay(FIRST_DAY.plusDays(d), new Random(seed * 1_000 + d));
-                out.printf("day %d (%s): %d messages in %.1f s%n", d + 1, FIRST_DAY.plusDays(d),
-                        provider.total() - sentBefore, (System.nanoTime() - dayStart) / 1e9);
-            }
-            report(start, seeded);
-        } finally {
-            if (threads != null) {
+            try {
+                for (int i = 0; i < DRAIN_LANES; i++) {
+                    int lane = i;
+                    lanes.add(() -> g.drainOutbox(lane));
+                }
+                seedCity(g.care());
+                long seeded = System.nanoTime();
+                for (int d = 0; d < days; d++) {
+                    long dayStart = System.nanoTime();
+                    long sentBefore = provider.total();
+                    playDay(FIRST_DAY.plusDays(d), new Random(seed * 1_000 + d));
+                    out.printf("day %d (%s): %d messages in %.1f s%n", d + 1, FIRST_DAY.plusDays(d),
+                            provider.total() - sentBefore, (System.nanoTime() - dayStart) / 1e9);
+                }
+                report(start, seeded);
+            } finally { // the threads stop before the gateway and its Redis do
                 threads.shutdownNow();
+                threads.awaitTermination(10, TimeUnit.SECONDS);
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.shouhu.gateway.simulate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -27,7 +28,9 @@ class SeasonSimulationTest {
         String onTime = table.get("no-shows alerted within 60 s of the deadline");
         assertEquals("100.00 %", onTime.substring(0, onTime.indexOf(" (")), onTime);
         // every message a staff member's check-in or check-out caused went out: one a guardian a child
-        assertEquals(table.get("sent, ARRIVAL"), table.get("sent, PICKUP"));
+        long arrivals = Long.parseLong(table.get("sent, ARRIVAL"));
+        assertTrue(arrivals > 2 * 200, "most of 240 children arrive on each of 2 days: " + arrivals);
+        assertEquals(arrivals, Long.parseLong(table.get("sent, PICKUP")));
     }
 
     private static Map<String, String> table(String printed) {

@@ -61,8 +61,8 @@ public interface SafetyStore {
 
     /**
      * Queues an alert's messages and records the alert, the addresses it goes to and its message
-     * ids, all or nothing: an alert that failed is fired again without anyone getting it twice. The
-     * addresses' next {@code 1} acknowledges it. Returns the messages with their ids.
+     * ids, in one transaction: an alert that failed to reach the store is fired again without anyone
+     * getting it twice. The addresses' next {@code 1} acknowledges it. Returns the messages with their ids.
      */
     List<OutboundMessage> queueAlert(Alert alert, List<Address> recipients, List<OutboundMessage> messages);
 

@@ -22,6 +22,7 @@ import org.shouhu.routes.port.Outbox;
 import org.shouhu.templates.TemplateKey;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * The outbox and the message record in Redis: each message is a hash {@code sh:msg:{id}}, queued on
@@ -139,8 +140,10 @@ public final class RedisMessages implements Outbox, MessageStore {
 
     /**
      * Queues messages as {@link #enqueue} does, and in the same transaction the writes {@code also}
-     * adds for them (it is given the messages with their ids): all are written or none, so a
-     * failure can be retried without queueing anything twice.
+     * adds for them (it is given the messages with their ids). A failure before Redis runs the
+     * transaction (the connection lost) leaves nothing written, so the caller can try again without
+     * queueing anything twice; a command that fails inside it is reported by throwing, but Redis
+     * does not undo the others (only a bug of ours — a key of the wrong type — could cause that).
      */
     public List<OutboundMessage> enqueueWith(List<OutboundMessage> messages,
                                              BiConsumer<AbstractTransaction, List<OutboundMessage>> also) {
@@ -150,7 +153,11 @@ public final class RedisMessages implements Outbox, MessageStore {
                 tx.eval(ENQUEUE, queueing.keys(), queueing.args());
             }
             also.accept(tx, queueing.messages());
-            tx.exec();
+            for (Object result : tx.exec()) {
+                if (result instanceof JedisDataException failed) {
+                    throw failed;
+                }
+            }
         }
         return queueing.messages();
     }

@@ -23,6 +23,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /** An alert's messages and its record are written together or not at all, so firing it again never sends it twice. */
 class AlertQueueingTest {
@@ -61,12 +62,22 @@ class AlertQueueingTest {
             }
         };
 
-        assertThrows(JedisConnectionException.class, () -> store(lostOnExec).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()));
+        try (lostOnExec) {
+            assertThrows(JedisConnectionException.class,
+                    () -> store(lostOnExec).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()));
+        }
         assertEquals(Set.of(Keys.messageSeq()), redis.keys("sh:*"), "nothing queued, nothing recorded, only ids reserved");
 
         store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages());
         assertEquals(2, redis.xlen(Keys.outbox()), "one message to each guardian");
-        lostOnExec.close();
+    }
+
+    @Test
+    void aCommandThatFailsInsideTheTransactionFailsTheAlert() {
+        redis.set(Keys.sentTo(GRANDMA.value()), "not a list"); // only a bug of ours could leave this
+
+        assertThrows(JedisDataException.class, () -> store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()),
+                "the sweep sees the failure and fires the alert again");
     }
 
     private static RedisSafetyStore store(UnifiedJedis redis) {

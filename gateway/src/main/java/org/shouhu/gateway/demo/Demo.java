@@ -201,7 +201,7 @@ public final class Demo {
         for (SimulatedProvider.Sms sms : provider.take()) {
             String to = sms.to();
             out.printf("   %s %-8s %s%n", to.startsWith("telegram:") ? "💬" : "📱", who.getOrDefault(to, Phone.mask(to)), sms.body());
-            java.util.regex.Matcher code = java.util.regex.Pattern.compile("邀请码(\\d{6})").matcher(sms.body());
+            java.util.regex.Matcher code = java.util.regex.Pattern.compile("邀请码(\\d{8})").matcher(sms.body());
             if (code.find()) {
                 lastInviteCode = code.group(1);
             }

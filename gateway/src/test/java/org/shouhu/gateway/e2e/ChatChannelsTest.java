@@ -74,7 +74,7 @@ class ChatChannelsTest {
     private String inviteCode(String grandparent) throws Exception {
         gw.text(grandparent, "YQ");
         String sms = to(gw.sent(), grandparent).get(0);
-        Matcher m = Pattern.compile("邀请码(\\d{6})").matcher(sms);
+        Matcher m = Pattern.compile("邀请码(\\d{8})").matcher(sms);
         assertTrue(m.find(), sms);
         return m.group(1);
     }
@@ -250,7 +250,7 @@ class ChatChannelsTest {
 
         gw.text(GatewayUnderTest.CAPTAIN, "邀请 3");
         String sms = to(gw.sent(), GatewayUnderTest.CAPTAIN).get(0);
-        assertTrue(sms.matches("【守护托管】邀请码\\d{6}，24小时内有效，可绑定2人（张小刚）。.*"), sms);
+        assertTrue(sms.matches("【守护托管】邀请码\\d{8}，24小时内有效，可绑定2人（张小刚）。.*"), sms);
     }
 
     @Test
@@ -280,7 +280,7 @@ class ChatChannelsTest {
     @Test
     void anUnboundChatAccountIsToldHowToBindOnceADay() throws Exception {
         telegram("你好");
-        assertEquals(List.of("你好，这里是守护托管。请向孩子的爷爷奶奶要6位邀请码（他们发短信YQ就能拿到），然后发：绑定 123456"),
+        assertEquals(List.of("你好，这里是守护托管。请向孩子的爷爷奶奶要8位邀请码（他们发短信YQ就能拿到），然后发：绑定 12345678"),
                 telegramSent());
         telegram("4");
         assertEquals(List.of(), telegramSent());

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds migrant parents' chat accounts to their children: a grandparent ({@code YQ}) or staff
- * ({@code 邀请 3}) gets a 6-digit code valid 24 hours for two parents; the parent sends {@code 绑定 123456} on
- * WeChat or {@code /start 123456} on Telegram and becomes a guardian (parent) of the same
+ * ({@code 邀请 3}) gets an 8-digit code valid 24 hours for two parents; the parent sends {@code 绑定 12345678} on
+ * WeChat or {@code /start 12345678} on Telegram and becomes a guardian (parent) of the same
  * children. The children's other guardians are told that an account was bound, so that a code
  * guessed or passed to a stranger does not go unnoticed (staff remove a guardian in the console).
  * Five wrong codes lock the account for an hour; a hundred wrong codes in an hour from all
@@ -82,12 +82,16 @@ public final class ChatBinding {
         out.reply(TemplateKey.INVITE_CODE, Map.of("code", newCode(children), "children", names(children)));
     }
 
-    /** A fresh 6-digit code naming these children, valid {@link #CODE_VALID} (also for the admin API). */
+    /**
+     * A fresh 8-digit code naming these children, valid {@link #CODE_VALID} (also for the admin API).
+     * Eight digits, not six: with thousands of codes valid at once, a guess finds a child one time in
+     * tens of thousands, not one in a few hundred.
+     */
     public String newCode(List<Child> children) {
         List<String> ids = children.stream().map(Child::id).toList();
         String code;
         do {
-            code = String.format("%06d", random.nextInt(1_000_000));
+            code = String.format("%08d", random.nextInt(100_000_000));
         } while (!store.createInvite(code, ids, CODE_VALID));
         return code;
     }

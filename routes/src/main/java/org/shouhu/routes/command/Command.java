@@ -58,7 +58,7 @@ public sealed interface Command {
     /** Staff "课 防溺水": record today's safety lesson; every guardian of the site hears what was taught. */
     record RecordLesson(String topic) implements Command {}
 
-    /** "YQ" (guardian: all my children, or "YQ 小明") or staff "邀请 3": make a 6-digit invite code for a parent. */
+    /** "YQ" (guardian: all my children, or "YQ 小明") or staff "邀请 3": make an 8-digit invite code for a parent. */
     record Invite(String child) implements Command {}
 
     /** "绑定 123456" / "/start 123456": follow the children an invite code names; optionally the parent's phone for SMS fallback. */

@@ -46,9 +46,9 @@ public final class CommandParser {
     private static final Map<String, Verb> WORDS = wordIndex();
     private static final int LONGEST_WORD = WORDS.keySet().stream().mapToInt(String::length).max().orElse(0);
 
-    /** A chat bot's deep link ({@code /start 123456}) carries an invite code; {@code /start} alone is opt-in. */
+    /** A chat bot's deep link ({@code /start 12345678}) carries an invite code; {@code /start} alone is opt-in. */
     private static final String CHAT_START = "START";
-    private static final java.util.regex.Pattern INVITE_CODE = java.util.regex.Pattern.compile("(\\d{6})(?:[\\s,，]+(\\+?\\d{11,15}))?");
+    private static final java.util.regex.Pattern INVITE_CODE = java.util.regex.Pattern.compile("(\\d{8}|\\d{6})(?:[\\s,，]+(\\+?\\d{11,15}))?"); // 6 digits: codes issued before codes grew to 8
 
     private static final int UNKNOWN_TEXT_MAX = 200;
     private static final int NAME_MAX = 20;
@@ -156,7 +156,7 @@ public final class CommandParser {
                 .orElseGet(() -> new Command.Malformed(Verb.CHECK_OUT));
     }
 
-    /** "123456" or "123456 13912345678": a 6-digit invite code, and optionally the parent's own phone. */
+    /** "12345678" or "12345678 13912345678": an invite code (8 digits, or 6 from before), and optionally the parent's own phone. */
     private static Command bind(String args) {
         java.util.regex.Matcher m = INVITE_CODE.matcher(args.strip());
         if (!m.matches()) {

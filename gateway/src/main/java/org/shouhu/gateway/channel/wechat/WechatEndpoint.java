@@ -51,7 +51,7 @@ public final class WechatEndpoint implements HttpEndpoint {
     /** Unix seconds: 12 digits reach the year 33658 and stay far inside what {@link Instant} can hold. */
     private static final Pattern SECONDS = Pattern.compile("\\d{1,12}");
     private static final String SCENE_PREFIX = "qrscene_";
-    private static final Pattern INVITE_CODE = Pattern.compile("\\d{6}");
+    private static final Pattern INVITE_CODE = Pattern.compile("\\d{8}|\\d{6}"); // 6 digits: codes issued before codes grew to 8
 
     private final WechatSettings settings;
     private final WechatCrypto crypto;
@@ -219,7 +219,7 @@ public final class WechatEndpoint implements HttpEndpoint {
     }
 
     /**
-     * A follower scanned a parametric QR code: a scene that is an invite code (six digits, without
+     * A follower scanned a parametric QR code: a scene that is an invite code (eight digits, or six from before, without
      * a prefix for someone who already follows) binds like {@code /start <code>}; other scans are ignored.
      */
     private HttpReply scan(WechatXml message) throws Refused {

@@ -37,17 +37,18 @@ public final class ScratchDirectory implements AutoCloseable {
     /** Deletes the directory and everything in it; a run that finished is not failed for what cannot be deleted, which is logged. */
     @Override
     public void close() {
-        for (int attempt = 1; Files.exists(path); attempt++) {
+        String failure = "";
+        for (int attempt = 1; attempt <= 3 && Files.exists(path); attempt++) {
             try (Stream<Path> tree = Files.walk(path)) {
                 for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
             } catch (IOException | UncheckedIOException e) { // a file came or went meanwhile (an AOF rewrite ending)
-                if (attempt == 3) {
-                    LOG.warn("could not delete {}: {}", path, e.toString());
-                    return;
-                }
+                failure = e.toString();
             }
+        }
+        if (Files.exists(path)) {
+            LOG.warn("could not delete {} {}", path, failure);
         }
     }
 }

@@ -93,6 +93,10 @@ public final class SeasonSimulation {
     private long absentAlerted;
     private final AtomicLong inbound = new AtomicLong();
     private long mostHeapUsed;
+    /** Wall time of the minute's phases: inbound messages, the safety sweep, draining the outbox (ns). */
+    private long inboundNanos;
+    private long sweepNanos;
+    private long drainNanos;
 
     private SeasonSimulation(int siteCount, int childCount, int days, long seed, PrintStream out) {
         this.siteCount = siteCount;
@@ -244,11 +248,18 @@ public final class SeasonSimulation {
         for (int m = minute(LocalTime.of(7, 0)); m <= minute(LocalTime.of(18, 30)); m++) {
             clock.set(date.atStartOfDay(ZONE).plusMinutes(m).toInstant());
             List<Runnable> now = agenda.remove(m);
+            long t0 = System.nanoTime();
             if (now != null) {
                 inParallel(now);
             }
+            long t1 = System.nanoTime();
             gateway.runSafety();
+            long t2 = System.nanoTime();
             inParallel(lanes);
+            long t3 = System.nanoTime();
+            inboundNanos += t1 - t0;
+            sweepNanos += t2 - t1;
+            drainNanos += t3 - t2;
             sampleHeap();
             answer(provider.takeAlerts(), m, random);
         }
@@ -428,6 +439,8 @@ public final class SeasonSimulation {
         provider.byClass().forEach((k, v) -> out.printf("| sent, class %s | %d |%n", k, v));
         provider.byTemplate().forEach((k, v) -> out.printf("| sent, %s | %d |%n", k, v));
         out.printf("| wall time (seeding) | %.1f s (%.1f s) |%n", wall, (seeded - start) / 1e9);
+        out.printf("| wall time: inbound messages, safety sweep, draining the outbox | %.1f s, %.1f s, %.1f s |%n",
+                inboundNanos / 1e9, sweepNanos / 1e9, drainNanos / 1e9);
         out.printf("| CPU time: gateway JVM, redis-server (its AOF rewrites) | %.1f s, %.1f s (%.1f s) |%n", jvmCpuSeconds(),
                 redisCpuSeconds(""), redisCpuSeconds("_children"));
         long redisBytes = redisInfo("memory", "used_memory_peak");

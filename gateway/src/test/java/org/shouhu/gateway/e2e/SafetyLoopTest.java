@@ -93,6 +93,9 @@ class SafetyLoopTest {
         gw.sent();
         gw.tick("08:45");
         gw.sent(); // the captain hears of all three
+        assertEquals(java.util.Set.of(Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, "c1"),
+                Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, "c2"), Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, "c3")),
+                gw.redis().smembers("sh:ladders:ZT0427:2026-07-15:open"), "the site day's open ladders, in one set");
         gw.text(WANG_FATHER, "1");
         assertEquals(List.of(new Sms(WANG_FATHER, SIG + "收到，已告诉托管点王小明在路上。"),
                 new Sms(CAPTAIN, SIG + "1号王小明家长回复：在路上。")), gw.sent());
@@ -104,6 +107,7 @@ class SafetyLoopTest {
         gw.sent();
         gw.tick("09:00");
         assertEquals(List.of(), gw.sent(), "every ladder was closed: the coordinator is not called");
+        assertEquals(java.util.Set.of(), gw.redis().smembers("sh:ladders:ZT0427:2026-07-15:open"));
         assertEquals("closed:on-the-way@2026-07-15T00:45:00Z", ladder(LadderKind.NO_SHOW, "c1").steps().get(2));
         assertEquals("closed:absent@2026-07-15T00:45:00Z", ladder(LadderKind.NO_SHOW, "c2").steps().get(2));
         assertEquals("closed:checked-in@2026-07-15T00:50:00Z", ladder(LadderKind.NO_SHOW, "c3").steps().get(2));

@@ -66,7 +66,7 @@ public final class EscalationLadders {
         Optional<Child> child = care.child(ladder.childId());
         Optional<Site> site = care.site(ladder.siteCode());
         if (child.isEmpty() || site.isEmpty()) {
-            safety.closeLadder(ladderId, Ladder.entry("closed:gone", day.clock().instant()));
+            safety.closeLadder(ladder, Ladder.entry("closed:gone", day.clock().instant()));
             return List.of();
         }
         int step = ladder.step() + 1;
@@ -97,7 +97,7 @@ public final class EscalationLadders {
         List<Ladder> closed = new ArrayList<>();
         List<String> ids = children.stream().map(Child::id).toList();
         for (Ladder l : safety.openLadders(children.get(0).siteCode(), day.today(), ids)) {
-            if (l.kind() == kind && safety.closeLadder(l.id(), Ladder.entry("closed:" + reason, day.clock().instant()))) {
+            if (l.kind() == kind && safety.closeLadder(l, Ladder.entry("closed:" + reason, day.clock().instant()))) {
                 closed.add(l);
             }
         }

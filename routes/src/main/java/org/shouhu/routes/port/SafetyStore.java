@@ -57,7 +57,7 @@ public interface SafetyStore {
     boolean stepLadder(String id, int step, String entry, Instant nextAt);
 
     /** Closes a ladder with the reason in its record; false when it was already closed. */
-    boolean closeLadder(String id, String entry);
+    boolean closeLadder(Ladder ladder, String entry);
 
     /**
      * Queues an alert's messages and records the alert, the addresses it goes to and its message

@@ -38,8 +38,8 @@ final class Keys {
     static String lessons(String code) { return PREFIX + "site:" + code + ":lessons"; }
     static String coordinator(String county) { return PREFIX + "coordinator:" + county; }
     static String ladder(String id) { return PREFIX + "ladder:" + id; }
-    static String laddersOfChild(String code, LocalDate date, String childId) {
-        return PREFIX + "ladders:" + code + ":" + date + ":" + childId;
+    static String openLadders(String code, LocalDate date) {
+        return PREFIX + "ladders:" + code + ":" + date + ":open";
     }
     static String laddersDue() { return PREFIX + "ladders:due"; }
     static String alert(String id) { return PREFIX + "alert:" + id; }

@@ -33,12 +33,15 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * The safety loop in Redis: schedules and coordinators as hashes, each ladder a hash (step, closed,
  * its step log as a list) with its next step in the sorted set {@code sh:ladders:due}, claimed by
- * an atomic Lua pop; alerts with their recipient, acknowledged and message sets.
+ * an atomic Lua pop, and among its site day's open ladders (one set, so a check-in of twenty children
+ * looks once, not twenty times); alerts with their recipient, acknowledged and message sets.
  */
 public final class RedisSafetyStore implements SafetyStore {
 
     private static final Duration KEEP = Duration.ofDays(400);
     private static final Duration ACK_WINDOW = Duration.ofDays(2);
+    /** A site day's open ladders matter that day; the set outlives it a little for a late answer. */
+    private static final Duration OPEN_KEEP = Duration.ofDays(3);
 
     /** Pops up to ARGV[2] ids due at or before ARGV[1]: each id goes to exactly one caller. */
     private static final String CLAIM = """
@@ -46,11 +49,13 @@ public final class RedisSafetyStore implements SafetyStore {
             for _, id in ipairs(ids) do redis.call('ZREM', KEYS[1], id) end
             return ids""";
 
+    /** Closes a ladder once: marks it, logs why, and takes it off the due steps and its site's open ladders. */
     private static final String CLOSE = """
             if redis.call('HGET', KEYS[1], 'closed') == '1' then return 0 end
             redis.call('HSET', KEYS[1], 'closed', '1')
             redis.call('RPUSH', KEYS[2], ARGV[1])
             redis.call('ZREM', KEYS[3], ARGV[2])
+            redis.call('SREM', KEYS[4], ARGV[2])
             return 1""";
 
     /** A step only while the ladder is open, so a guardian's answer and the next step cannot cross. */
@@ -141,10 +146,10 @@ public final class RedisSafetyStore implements SafetyStore {
             tx.hset(key, Map.of("closed", "0", "site", ladder.siteCode(), "date", ladder.date().toString(),
                     "child", ladder.childId(), "kind", ladder.kind().name()));
             ladder.steps().forEach(entry -> tx.rpush(key + ":log", entry));
-            tx.sadd(Keys.laddersOfChild(ladder.siteCode(), ladder.date(), ladder.childId()), ladder.id());
+            tx.sadd(Keys.openLadders(ladder.siteCode(), ladder.date()), ladder.id());
             tx.expire(key, KEEP.toSeconds());
             tx.expire(key + ":log", KEEP.toSeconds());
-            tx.expire(Keys.laddersOfChild(ladder.siteCode(), ladder.date(), ladder.childId()), KEEP.toSeconds());
+            tx.expire(Keys.openLadders(ladder.siteCode(), ladder.date()), OPEN_KEEP.toSeconds());
             tx.zadd(Keys.laddersDue(), nextAt.toEpochMilli(), ladder.id());
             tx.exec();
         }
@@ -181,9 +186,16 @@ public final class RedisSafetyStore implements SafetyStore {
 
     @Override
     public List<Ladder> openLadders(String siteCode, LocalDate date, Collection<String> childIds) {
+        Set<String> open = redis.smembers(Keys.openLadders(siteCode, date));
         List<String> ids = new ArrayList<>();
-        Pipelined.each(redis, List.copyOf(childIds), (p, childId) -> p.smembers(Keys.laddersOfChild(siteCode, date, childId)))
-                .forEach(ids::addAll);
+        for (String childId : childIds) {
+            for (LadderKind kind : LadderKind.values()) {
+                String id = Ladder.id(kind, siteCode, date, childId);
+                if (open.contains(id)) {
+                    ids.add(id);
+                }
+            }
+        }
         return ids.isEmpty() ? List.of() : ladders(ids).stream().filter(l -> !l.closed()).toList();
     }
 
@@ -207,9 +219,10 @@ public final class RedisSafetyStore implements SafetyStore {
     }
 
     @Override
-    public boolean closeLadder(String id, String entry) {
-        Object closed = redis.eval(CLOSE, List.of(Keys.ladder(id), Keys.ladder(id) + ":log", Keys.laddersDue()),
-                List.of(entry, id));
+    public boolean closeLadder(Ladder ladder, String entry) {
+        String id = ladder.id();
+        Object closed = redis.eval(CLOSE, List.of(Keys.ladder(id), Keys.ladder(id) + ":log", Keys.laddersDue(),
+                        Keys.openLadders(ladder.siteCode(), ladder.date())), List.of(entry, id));
         return Long.valueOf(1).equals(closed);
     }
 

@@ -3,6 +3,8 @@ package org.shouhu.gateway;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -75,6 +77,8 @@ public final class Gateway implements AutoCloseable {
     private final RedisSafetyStore safetyStore;
     private final SafetyService safety;
     private final SafetySweep sweep;
+    /** The threads due sites fire on ({@code SHOUHU_SWEEP_THREADS}); none when it is 1. */
+    private final ExecutorService firing;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(Config config, Clock clock, List<ChannelSender> replacements, TwilioSettings twilio,
@@ -90,7 +94,12 @@ public final class Gateway implements AutoCloseable {
         Templates sms = Templates.smsZh();
         EscalationLadders ladders = new EscalationLadders(care, safetyStore, config.safety(), day);
         Alerts alerts = new Alerts(care, safetyStore, day);
-        this.safety = new SafetyService(care, safetyStore, messages, counters, day, config.safety(), ladders, alerts);
+        this.firing = config.sweepThreads() > 1 ? Executors.newFixedThreadPool(config.sweepThreads(), r -> {
+            Thread t = new Thread(r, "safety-fire");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        this.safety = new SafetyService(care, safetyStore, messages, counters, day, config.safety(), ladders, alerts, firing);
 
 
         this.twilioApi = new TwilioApiClient(twilio.apiUrl());
@@ -210,6 +219,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (sweep != null) {
             sweep.close();
+        }
+        if (firing != null) {
+            firing.shutdown();
         }
         http.close();
         outbox.close();

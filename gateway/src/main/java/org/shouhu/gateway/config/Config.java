@@ -30,6 +30,7 @@ public record Config(
         String nodeId,
         boolean simulatedClock,
         int sweepSeconds,
+        int sweepThreads,
         SafetySettings safety,
         Twilio twilio,
         Optional<TelegramSettings> telegram,
@@ -56,6 +57,7 @@ public record Config(
                 text(env, "SHOUHU_NODE_ID", defaultNodeId()),
                 simulatedClock(env),
                 integer(env, "SHOUHU_SWEEP_SECONDS", 15),
+                integer(env, "SHOUHU_SWEEP_THREADS", 4),
                 new SafetySettings(
                         Duration.ofMinutes(integer(env, "SHOUHU_LADDER_MINUTES", 15)),
                         Duration.ofMinutes(integer(env, "SHOUHU_OVERDUE_MINUTES", 15)),
@@ -74,7 +76,7 @@ public record Config(
 
     public Config withHttpPort(int port) {
         return new Config(port, publicUrl, redisUrl, redisDir, adminToken, smsSignature, zone, replyCapPerHour,
-                outboxWorkers, httpWorkers, nodeId, simulatedClock, sweepSeconds, safety, twilio, telegram, wechat);
+                outboxWorkers, httpWorkers, nodeId, simulatedClock, sweepSeconds, sweepThreads, safety, twilio, telegram, wechat);
     }
 
     private static String text(Map<String, String> env, String name, String fallback) {

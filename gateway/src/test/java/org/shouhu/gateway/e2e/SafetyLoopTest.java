@@ -267,6 +267,35 @@ class SafetyLoopTest {
     }
 
     @Test
+    void manySitesDueInOneSweepFireAtOnceAndEachOnceAcrossTwoNodes() throws Exception {
+        List<String> grandmas = new java.util.ArrayList<>();
+        String names = "甲乙丙丁戊己庚辛壬癸子丑";
+        for (int i = 1; i <= 12; i++) {
+            String code = String.format("ZT09%02d", i);
+            String grandma = String.format("+86139000009%02d", i);
+            grandmas.add(grandma);
+            assertEquals(200, gw.admin("PUT", "/api/sites/" + code, "{\"name\":\"第" + i + "托管点\",\"county\":\"昭阳区\","
+                    + "\"opens\":\"08:00\",\"closes\":\"17:30\"}").statusCode());
+            var added = gw.admin("POST", "/api/sites/" + code + "/children", "{\"name\":\"小" + names.charAt(i - 1)
+                    + "\",\"guardians\":[{\"phone\":\"" + grandma + "\",\"relation\":\"奶奶\"}]}");
+            assertEquals(201, added.statusCode(), added.body());
+        }
+        try (Gateway second = Gateway.start(testConfig(Map.of("SHOUHU_NODE_ID", "second")), gw.clock)) {
+            gw.at("08:30");
+            second.runSafety();
+            gw.gateway.runSafety();
+            second.drainOutbox();
+            gw.gateway.drainOutbox();
+            List<Sms> sent = gw.sent();
+            for (int i = 1; i <= 12; i++) {
+                assertEquals(List.of(SIG + "小" + names.charAt(i - 1) + "今天未到托管点。回1已在路上 回2今天不来"),
+                        to(sent, grandmas.get(i - 1)), "site " + i);
+            }
+            assertEquals(12 + 4, sent.size(), "twelve sites and the usual one, every guardian once");
+        }
+    }
+
+    @Test
     void aSimulatedClockMustBeAllowedAndThenMovesTimeThroughTheApi() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> testConfig(Map.of("SHOUHU_CLOCK", "simulated")));
         assertEquals(409, gw.admin("POST", "/api/clock", "{\"now\":\"2026-07-15T08:31:00+08:00\"}").statusCode(),

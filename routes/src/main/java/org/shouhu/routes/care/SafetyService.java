@@ -6,9 +6,13 @@ import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
@@ -25,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * the no-show check, the pick-up reminder, the overdue check and the drowning alert fire once
  * when due (a Redis lease per site, event and date makes that hold across nodes and restarts;
  * after downtime they fire once, late, while they still make sense), and due ladder steps are
- * claimed and taken. Puts messages in the outbox; never calls a provider.
+ * claimed and taken. Puts messages in the outbox; never calls a provider. The sites whose events
+ * are due fire on a pool of threads, a site's events in order on one of them, so that at 17:05,
+ * when half the city's drowning alerts fall due at once, one site's wait for Redis is another's
+ * turn to work.
  */
 public final class SafetyService {
 
@@ -40,12 +47,14 @@ public final class SafetyService {
     private final SafetySettings settings;
     private final EscalationLadders ladders;
     private final Alerts alerts;
+    /** Where due sites fire, several at once; {@code null}: one after the other on the sweep's thread. */
+    private final ExecutorService firing;
     /** What this node has fired or seen fired today, per site: the cheap check before the Redis lease. */
     private final Map<String, EnumSet<SiteEvent>> done = new HashMap<>();
     private volatile LocalDate doneDate;
 
     public SafetyService(CareStore care, SafetyStore safety, Outbox outbox, Once once, CareDay day,
-                         SafetySettings settings, EscalationLadders ladders, Alerts alerts) {
+                         SafetySettings settings, EscalationLadders ladders, Alerts alerts, ExecutorService firing) {
         this.care = care;
         this.safety = safety;
         this.outbox = outbox;
@@ -54,6 +63,7 @@ public final class SafetyService {
         this.settings = settings;
         this.ladders = ladders;
         this.alerts = alerts;
+        this.firing = firing;
     }
 
     /** The gateway's time now (the simulated one in tests and demos). */
@@ -94,11 +104,17 @@ public final class SafetyService {
             due.forEach(d -> done.get(d.site().code()).remove(d.event())); // asked again on the next sweep
             throw e;
         }
+        Map<String, List<Due>> bySite = new LinkedHashMap<>();
         for (Due d : due) {
             if (ours.contains(d.key())) {
-                fired += fireOrRelease(d.event(), d.site(), today);
+                bySite.computeIfAbsent(d.site().code(), k -> new ArrayList<>()).add(d);
             }
         }
+        List<Due> failed = fireAll(bySite.values(), today);
+        for (Due d : failed) {
+            done.get(d.site().code()).remove(d.event()); // fired again on the next sweep
+        }
+        fired += bySite.values().stream().mapToInt(List::size).sum() - failed.size();
         for (String ladderId : safety.claimDueLadders(day.clock().instant(), 1000)) {
             try {
                 outbox.enqueue(ladders.step(ladderId));
@@ -109,6 +125,38 @@ public final class SafetyService {
             }
         }
         return fired;
+    }
+
+    /** Fires each site's due events in order, the sites at once on the pool; returns the events that failed. */
+    private List<Due> fireAll(java.util.Collection<List<Due>> sites, LocalDate date) {
+        List<Due> failed = new ArrayList<>();
+        if (firing == null || sites.size() < 2) {
+            sites.forEach(siteDue -> failed.addAll(fireInOrder(siteDue, date)));
+            return failed;
+        }
+        List<Future<List<Due>>> running = new ArrayList<>(sites.size());
+        sites.forEach(siteDue -> running.add(firing.submit(() -> fireInOrder(siteDue, date))));
+        for (Future<List<Due>> site : running) {
+            try {
+                failed.addAll(site.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sites fired", e);
+            } catch (ExecutionException e) { // fireOrRelease catches what Redis throws; this is a bug of ours
+                throw new IllegalStateException("firing a site's events failed", e.getCause());
+            }
+        }
+        return failed;
+    }
+
+    private List<Due> fireInOrder(List<Due> siteDue, LocalDate date) {
+        List<Due> failed = new ArrayList<>();
+        for (Due d : siteDue) {
+            if (!fireOrRelease(d.event(), d.site(), date)) {
+                failed.add(d);
+            }
+        }
+        return failed;
     }
 
     /**
@@ -128,18 +176,21 @@ public final class SafetyService {
 
     /**
      * Fires an event; if it fails half-way (Redis went away), gives the lease back so the next
-     * sweep, here or on another node, fires it again — opening a ladder is idempotent.
+     * sweep, here or on another node, fires it again — opening a ladder is idempotent. False if it failed.
      */
-    private int fireOrRelease(SiteEvent event, Site site, LocalDate date) {
+    private boolean fireOrRelease(SiteEvent event, Site site, LocalDate date) {
         try {
             fire(event, site, date);
-            return 1;
+            return true;
         } catch (RuntimeException e) {
             String key = key(event, site.code(), date);
             LOG.error("{} at site {} failed, fired again on the next sweep: {}", event, site.code(), e.toString());
-            done.get(site.code()).remove(event);
-            once.forget(key);
-            return 0;
+            try {
+                once.forget(key);
+            } catch (RuntimeException again) {
+                LOG.error("{} at site {}: its lease stays until it expires: {}", event, site.code(), again.toString());
+            }
+            return false;
         }
     }
 

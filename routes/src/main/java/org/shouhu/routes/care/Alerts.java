@@ -33,7 +33,16 @@ public final class Alerts {
     /** Sends an alert now (safety class: any hour); the text goes into {@code template} as {@code text} or {@code lesson}. */
     public Alert send(String scope, String kind, String text, TemplateKey template) {
         Instant now = day.clock().instant();
-        String id = "a" + now.toEpochMilli() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        return send("a" + now.toEpochMilli() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)),
+                scope, kind, text, template);
+    }
+
+    /**
+     * Sends the alert with this id unless it was sent before: the scheduled alerts, whose id names
+     * their site and day, so that firing one again after a failure reaches no one twice.
+     */
+    public Alert send(String id, String scope, String kind, String text, TemplateKey template) {
+        Instant now = day.clock().instant();
         List<Address> recipients = new ArrayList<>(guardiansIn(scope));
         List<OutboundMessage> messages = new ArrayList<>();
         for (Address to : recipients) {

@@ -205,7 +205,7 @@ public final class SafetyService {
                     .forEach(child -> outbox.enqueue(ladders.open(LadderKind.NO_SHOW, site, child, date)));
             case PICKUP_REMINDER -> pickupReminders(site, date);
             case OVERDUE_CHECK -> overdue(site, date);
-            case DROWNING_ALERT -> alerts.send("site:" + site.code(), "drowning",
+            case DROWNING_ALERT -> alerts.send("a-" + site.code() + "-" + date, "site:" + site.code(), "drowning",
                     SafetyLessons.drowning(date.toEpochDay()), TemplateKey.DROWNING_ALERT);
         }
     }

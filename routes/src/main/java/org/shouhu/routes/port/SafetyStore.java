@@ -61,10 +61,12 @@ public interface SafetyStore {
 
     /**
      * Queues an alert's messages and records the alert, the addresses it goes to and its message
-     * ids, in one transaction: an alert that failed to reach the store is fired again without anyone
-     * getting it twice. The addresses' next {@code 1} acknowledges it. Returns the messages with their ids.
+     * ids, in one transaction, once per alert id: an alert fired again after a failure — even one
+     * whose reply was lost after the store had written it — reaches no one twice. The addresses'
+     * next {@code 1} acknowledges it. Returns the messages with their ids; empty when an alert with
+     * this id was queued before.
      */
-    List<OutboundMessage> queueAlert(Alert alert, List<Address> recipients, List<OutboundMessage> messages);
+    Optional<List<OutboundMessage>> queueAlert(Alert alert, List<Address> recipients, List<OutboundMessage> messages);
 
     Optional<Alert> alert(String id);
 

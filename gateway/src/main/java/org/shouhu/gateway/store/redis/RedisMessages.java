@@ -140,26 +140,39 @@ public final class RedisMessages implements Outbox, MessageStore {
 
     /**
      * Queues messages as {@link #enqueue} does, and in the same transaction the writes {@code also}
-     * adds for them (it is given the messages with their ids). A failure before Redis runs the
-     * transaction (the connection lost) leaves nothing written, so the caller can try again without
-     * queueing anything twice; a command that fails inside it is reported by throwing, but Redis
-     * does not undo the others (only a bug of ours — a key of the wrong type — could cause that).
+     * adds for them (it is given the messages with their ids) — unless {@code guard} exists, the key
+     * those writes create: then they were queued before and nothing is queued again. So the caller
+     * can try again after any failure, even one whose reply was lost after Redis ran the transaction,
+     * without anyone getting the messages twice. (Redis does not undo the other writes of a
+     * transaction when one fails inside it — only a bug of ours, a key of the wrong type, could —
+     * so such a failure is reported by throwing.)
+     *
+     * @return the messages queued with their ids; empty when {@code guard} existed
      */
-    public List<OutboundMessage> enqueueWith(List<OutboundMessage> messages,
-                                             BiConsumer<AbstractTransaction, List<OutboundMessage>> also) {
-        Queueing queueing = prepare(messages);
-        try (AbstractTransaction tx = redis.multi()) {
+    public Optional<List<OutboundMessage>> enqueueOnce(String guard, List<OutboundMessage> messages,
+                                                       BiConsumer<AbstractTransaction, List<OutboundMessage>> also) {
+        try (AbstractTransaction tx = redis.transaction(false)) {
+            tx.watch(guard); // another node queueing the same between our look and EXEC aborts ours
+            if (tx.exists(guard).get()) {
+                return Optional.empty();
+            }
+            Queueing queueing = prepare(messages);
+            tx.multi();
             if (!messages.isEmpty()) {
                 tx.eval(ENQUEUE, queueing.keys(), queueing.args());
             }
             also.accept(tx, queueing.messages());
-            for (Object result : tx.exec()) {
+            List<Object> results = tx.exec();
+            if (results == null) { // the guard changed: someone else queued them
+                return Optional.empty();
+            }
+            for (Object result : results) {
                 if (result instanceof JedisDataException failed) {
                     throw failed;
                 }
             }
+            return Optional.of(queueing.messages());
         }
-        return queueing.messages();
     }
 
     /** Messages given their ids, and the keys and arguments of the {@code ENQUEUE} call that queues them. */

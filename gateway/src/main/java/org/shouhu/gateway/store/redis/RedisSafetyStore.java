@@ -227,8 +227,8 @@ public final class RedisSafetyStore implements SafetyStore {
     }
 
     @Override
-    public List<OutboundMessage> queueAlert(Alert alert, List<Address> recipients, List<OutboundMessage> messages) {
-        return outbox.enqueueWith(messages, (tx, queued) -> {
+    public Optional<List<OutboundMessage>> queueAlert(Alert alert, List<Address> recipients, List<OutboundMessage> messages) {
+        return outbox.enqueueOnce(Keys.alert(alert.id()), messages, (tx, queued) -> {
             tx.hset(Keys.alert(alert.id()), Map.of("scope", alert.scope(), "kind", alert.kind(), "text", alert.text(),
                     "sentAt", alert.sentAt().toString(), "recipients", String.valueOf(alert.recipients())));
             if (!recipients.isEmpty()) {

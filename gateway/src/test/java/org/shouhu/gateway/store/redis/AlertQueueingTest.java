@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.shouhu.gateway.testing.TestRedis;
@@ -25,7 +26,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
-/** An alert's messages and its record are written together or not at all, so firing it again never sends it twice. */
+/** An alert's messages and its record are written together or not at all, and once per alert id, so firing it again never sends it twice. */
 class AlertQueueingTest {
 
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-07-15T09:35:00Z"), ZoneOffset.UTC);
@@ -37,7 +38,7 @@ class AlertQueueingTest {
 
     @Test
     void anAlertsMessagesAreQueuedWithItsRecord() {
-        List<OutboundMessage> queued = store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages());
+        List<OutboundMessage> queued = store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()).orElseThrow();
 
         assertEquals(2, redis.xlen(Keys.outbox()));
         assertEquals(queued.stream().map(OutboundMessage::id).toList(), redis.lrange(Keys.alertMessages("a1"), 0, -1));
@@ -48,21 +49,7 @@ class AlertQueueingTest {
 
     @Test
     void anAlertWhoseWriteFailsLeavesNothingQueuedAndIsQueuedOnceWhenFiredAgain() {
-        UnifiedJedis lostOnExec = new UnifiedJedis(URI.create(TestRedis.url())) {
-            @Override
-            public AbstractTransaction multi() {
-                URI url = URI.create(TestRedis.url());
-                return new Transaction(new Connection(new HostAndPort(url.getHost(), url.getPort())), true, true) {
-                    @Override
-                    public List<Object> exec() {
-                        discard(); // what Redis does with a transaction whose EXEC never arrives
-                        throw new JedisConnectionException("connection reset");
-                    }
-                };
-            }
-        };
-
-        try (lostOnExec) {
+        try (UnifiedJedis lostOnExec = connectionLost(false)) {
             assertThrows(JedisConnectionException.class,
                     () -> store(lostOnExec).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()));
         }
@@ -73,11 +60,53 @@ class AlertQueueingTest {
     }
 
     @Test
+    void anAlertWhoseReplyWasLostAfterRedisWroteItIsNotQueuedAgainWhenFiredAgain() {
+        try (UnifiedJedis replyLost = connectionLost(true)) {
+            assertThrows(JedisConnectionException.class,
+                    () -> store(replyLost).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()));
+        }
+        assertEquals(2, redis.xlen(Keys.outbox()), "Redis ran it");
+
+        assertEquals(Optional.empty(), store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()),
+                "fired again by the next sweep: already queued");
+        assertEquals(2, redis.xlen(Keys.outbox()), "still one message to each guardian");
+        assertEquals(2, redis.llen(Keys.alertMessages("a1")));
+    }
+
+    @Test
+    void anAlertIdIsQueuedOnceHoweverOftenItIsFired() {
+        store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages());
+        assertEquals(Optional.empty(), store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()));
+        assertEquals(2, redis.xlen(Keys.outbox()));
+    }
+
+    @Test
     void aCommandThatFailsInsideTheTransactionFailsTheAlert() {
         redis.set(Keys.sentTo(GRANDMA.value()), "not a list"); // only a bug of ours could leave this
 
         assertThrows(JedisDataException.class, () -> store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()),
                 "the sweep sees the failure and fires the alert again");
+    }
+
+    /** A client whose connection drops at EXEC: before Redis got it ({@code ran} false) or after Redis ran it. */
+    private static UnifiedJedis connectionLost(boolean ran) {
+        return new UnifiedJedis(URI.create(TestRedis.url())) {
+            @Override
+            public AbstractTransaction transaction(boolean doMulti) {
+                URI url = URI.create(TestRedis.url());
+                return new Transaction(new Connection(new HostAndPort(url.getHost(), url.getPort())), doMulti, true) {
+                    @Override
+                    public List<Object> exec() {
+                        if (ran) {
+                            super.exec();
+                        } else {
+                            discard(); // what Redis does with a transaction whose EXEC never arrives
+                        }
+                        throw new JedisConnectionException("connection reset");
+                    }
+                };
+            }
+        };
     }
 
     private static RedisSafetyStore store(UnifiedJedis redis) {

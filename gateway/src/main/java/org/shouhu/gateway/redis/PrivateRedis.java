@@ -8,8 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,23 +24,30 @@ import redis.clients.jedis.UnifiedJedis;
  * A redis-server of our own: started on its own loopback port and Unix socket with its own data
  * directory and AOF on, stopped with the JVM. Installs redis-server with apt-get where it is missing, so a fresh
  * Debian machine needs nothing by hand. Never attaches to a server someone else left running.
+ * Children's data is sensitive, so no other local user can read it: the data directory is the
+ * owner's alone, the socket too, and the TCP port asks for a password made at each start, which
+ * goes to redis-server in a config file only the owner can read (never on its command line,
+ * which every user can see).
  */
 public final class PrivateRedis implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrivateRedis.class);
     /** Longest path, in bytes, a Unix socket may have on Linux: 108 with the terminating NUL. */
     private static final int MAX_SOCKET_PATH_BYTES = 107;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Process process;
     private final int port;
     private final Path socket;
+    private final String password;
     private final FileChannel lockFile;
     private final FileLock lock;
 
-    private PrivateRedis(Process process, int port, Path socket, FileChannel lockFile, FileLock lock) {
+    private PrivateRedis(Process process, int port, Path socket, String password, FileChannel lockFile, FileLock lock) {
         this.process = process;
         this.port = port;
         this.socket = socket;
+        this.password = password;
         this.lockFile = lockFile;
         this.lock = lock;
     }
@@ -56,6 +66,7 @@ public final class PrivateRedis implements AutoCloseable {
     public static PrivateRedis startOwned(Path dataDir, int port) throws IOException {
         String binary = ensureInstalled();
         Files.createDirectories(dataDir);
+        ownerOnly(dataDir, "rwx------");
         FileChannel lockFile = FileChannel.open(dataDir.resolve("shouhu.lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockFile.tryLock();
@@ -65,7 +76,15 @@ public final class PrivateRedis implements AutoCloseable {
                     + "; stop it, or point this one at its server with REDIS_URL");
         }
         int chosen = port == 0 ? freePort() : port;
-        List<String> cmd = new ArrayList<>(List.of(binary,
+        byte[] secret = new byte[24];
+        RANDOM.nextBytes(secret);
+        String password = HexFormat.of().formatHex(secret);
+        Path conf = dataDir.resolve("redis-auth.conf");
+        Files.deleteIfExists(conf);
+        Files.createFile(conf);
+        ownerOnly(conf, "rw-------");
+        Files.writeString(conf, "requirepass " + password + "\n");
+        List<String> cmd = new ArrayList<>(List.of(binary, conf.toAbsolutePath().toString(),
                 "--port", String.valueOf(chosen), "--bind", "127.0.0.1", "--protected-mode", "yes",
                 "--dir", dataDir.toAbsolutePath().toString(),
                 "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
@@ -79,7 +98,7 @@ public final class PrivateRedis implements AutoCloseable {
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        PrivateRedis redis = new PrivateRedis(p, chosen, withSocket ? socket : null, lockFile, lock);
+        PrivateRedis redis = new PrivateRedis(p, chosen, withSocket ? socket : null, password, lockFile, lock);
         redis.awaitReady(Duration.ofSeconds(20));
         LOG.info("private redis-server on 127.0.0.1:{} with data in {}", chosen, dataDir);
         return redis;
@@ -89,9 +108,14 @@ public final class PrivateRedis implements AutoCloseable {
         return port;
     }
 
-    /** The URL clients connect with over TCP. */
+    /** The server's process id (tests read its command line). */
+    long pid() {
+        return process.pid();
+    }
+
+    /** The URL clients connect with over TCP, with the server's password: a secret, never to be logged. */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return "redis://:" + password + "@127.0.0.1:" + port;
     }
 
     /**
@@ -100,7 +124,7 @@ public final class PrivateRedis implements AutoCloseable {
      */
     public UnifiedJedis connect(int size) {
         if (socket != null && RedisPools.unixSupported()) {
-            return RedisPools.unix(socket, size);
+            return RedisPools.unix(socket, password, size);
         }
         return RedisPools.tcp(url(), size);
     }
@@ -113,6 +137,7 @@ public final class PrivateRedis implements AutoCloseable {
                         + " taken? see redis.log in the data directory)");
             }
             try (Jedis j = new Jedis("127.0.0.1", port, 200)) {
+                j.auth(password);
                 if ("PONG".equals(j.ping())) {
                     return;
                 }
@@ -140,6 +165,7 @@ public final class PrivateRedis implements AutoCloseable {
             return;
         }
         try (Jedis j = new Jedis("127.0.0.1", port, 2000)) {
+            j.auth(password);
             j.shutdown();
         } catch (RuntimeException alreadyGoing) {
             // the process is stopping or gone; destroy below makes sure
@@ -151,6 +177,15 @@ public final class PrivateRedis implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Only the owner may use {@code path} (on file systems with POSIX permissions; elsewhere it is left as it is). */
+    private static void ownerOnly(Path path, String permissions) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+        } catch (UnsupportedOperationException notPosix) {
+            LOG.warn("cannot restrict {} to its owner on this file system", path);
         }
     }
 

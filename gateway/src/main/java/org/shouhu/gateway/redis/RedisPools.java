@@ -17,17 +17,17 @@ public final class RedisPools {
     private RedisPools() {
     }
 
-    /** Connections to the server at {@code url} ({@code redis://host:port}). */
+    /** Connections to the server at {@code url} ({@code redis://host:port}, or {@code redis://:password@host:port}). */
     public static UnifiedJedis tcp(String url, int size) {
         return new JedisPooled(config(size), URI.create(url));
     }
 
     /**
      * Connections through the Unix socket {@code socket}: a round trip skips the TCP stack, which on
-     * loopback costs both processes more than most commands do.
+     * loopback costs both processes more than most commands do. {@code password}: the server's, or null.
      */
-    public static UnifiedJedis unix(Path socket, int size) {
-        DefaultJedisClientConfig client = DefaultJedisClientConfig.builder().build();
+    public static UnifiedJedis unix(Path socket, String password, int size) {
+        DefaultJedisClientConfig client = DefaultJedisClientConfig.builder().password(password).build();
         return new JedisPooled(config(size), () -> {
             AFUNIXSocket s = null;
             try {

@@ -20,11 +20,13 @@ import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.templates.TemplateKey;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.util.JedisURIHelper;
 
 /** An alert's messages and its record are written together or not at all, and once per alert id, so firing it again never sends it twice. */
 class AlertQueueingTest {
@@ -94,7 +96,9 @@ class AlertQueueingTest {
             @Override
             public AbstractTransaction transaction(boolean doMulti) {
                 URI url = URI.create(TestRedis.url());
-                return new Transaction(new Connection(new HostAndPort(url.getHost(), url.getPort())), doMulti, true) {
+                Connection connection = new Connection(new HostAndPort(url.getHost(), url.getPort()),
+                        DefaultJedisClientConfig.builder().password(JedisURIHelper.getPassword(url)).build());
+                return new Transaction(connection, doMulti, true) {
                     @Override
                     public List<Object> exec() {
                         if (ran) {

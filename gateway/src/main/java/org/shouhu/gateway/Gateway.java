@@ -115,7 +115,7 @@ public final class Gateway implements AutoCloseable {
         camel.addRoutes(new ShouhuRoutes(new ShouhuRoutes.Beans(
                 new InboundOnce(counters), care, new CommandParser(),
                 new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature())),
-                new ReplyCap(counters, config.replyCapPerHour()), messages,
+                new ReplyCap(config.replyCapPerHour()), messages,
                 new Recipients(care, messages, messages, counters, day, config.safety()),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
                 new Channels(senders, messages, new SendFailures(messages, care, messages, counters, clock), counters, clock))));

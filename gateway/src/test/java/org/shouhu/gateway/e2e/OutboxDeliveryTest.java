@@ -236,6 +236,14 @@ class OutboxDeliveryTest {
         }
         assertEquals(3, to(gw.sent(), GRANDMA).size());
         gw.clock.advance(Duration.ofHours(1));
+        gw.text(GRANDMA, "0", "SMrepeated00000000000000000000001");
+        gw.text(GRANDMA, "0", "SMrepeated00000000000000000000001");
+        gw.text(GRANDMA, "0", "SMrepeated00000000000000000000001");
+        assertEquals(List.of(HELP), to(gw.sent(), GRANDMA), "Twilio repeating one webhook: acted on and counted once");
+        gw.text(GRANDMA, "0");
+        gw.text(GRANDMA, "0");
+        assertEquals(List.of(HELP, HELP), to(gw.sent(), GRANDMA), "so the hour's allowance is not used up by repeats");
+        gw.clock.advance(Duration.ofHours(1));
         gw.text(GRANDMA, "0");
         assertEquals(List.of(HELP), to(gw.sent(), GRANDMA), "a new hour, a new allowance");
     }

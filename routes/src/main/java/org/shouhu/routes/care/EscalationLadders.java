@@ -91,13 +91,22 @@ public final class EscalationLadders {
 
     /** Closes the open ladders of this kind about these children of one site today; returns the ones it closed. */
     public List<Ladder> close(List<Child> children, LadderKind kind, String reason) {
+        return close(children, Map.of(kind, reason));
+    }
+
+    /**
+     * Closes the open ladders of the kinds given about these children of one site today, each with
+     * its kind's reason, after one look-up; returns the ones it closed.
+     */
+    public List<Ladder> close(List<Child> children, Map<LadderKind, String> reasons) {
         if (children.isEmpty()) {
             return List.of();
         }
         List<Ladder> closed = new ArrayList<>();
         List<String> ids = children.stream().map(Child::id).toList();
         for (Ladder l : safety.openLadders(children.get(0).siteCode(), day.today(), ids)) {
-            if (l.kind() == kind && safety.closeLadder(l, Ladder.entry("closed:" + reason, day.clock().instant()))) {
+            String reason = reasons.get(l.kind());
+            if (reason != null && safety.closeLadder(l, Ladder.entry("closed:" + reason, day.clock().instant()))) {
                 closed.add(l);
             }
         }

@@ -47,8 +47,8 @@ final class GuardianActions {
     void acknowledge(Sender sender, Outgoing out) {
         boolean answered = false;
         for (Child child : sender.children()) {
-            List<Ladder> closed = new java.util.ArrayList<>(ladders.close(child, LadderKind.NO_SHOW, "on-the-way"));
-            closed.addAll(ladders.close(child, LadderKind.OVERDUE, "coming"));
+            List<Ladder> closed = ladders.close(List.of(child),
+                    Map.of(LadderKind.NO_SHOW, "on-the-way", LadderKind.OVERDUE, "coming"));
             if (!closed.isEmpty()) {
                 answered = true;
                 out.reply(TemplateKey.ON_THE_WAY, Map.of("child", child.name()));

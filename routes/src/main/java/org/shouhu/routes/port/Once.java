@@ -13,6 +13,13 @@ public interface Once {
     /** True the first time a key is seen within {@code ttl}; false for every repeat. */
     boolean first(String key, Duration ttl);
 
+    /**
+     * {@link #first} and, only when it is the first time, one more on the fixed-window counter
+     * {@code counter} ({@code window} long), in one step: the counter with this one, or 0 when the
+     * key was seen before.
+     */
+    long firstCounted(String key, Duration ttl, String counter, Duration window);
+
     /** The keys among these seen for the first time within {@code ttl} (all remembered now), in one step. */
     Set<String> firstOf(Collection<String> keys, Duration ttl);
 

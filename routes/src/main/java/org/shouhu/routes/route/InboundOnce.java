@@ -4,10 +4,15 @@ import java.time.Duration;
 import org.shouhu.routes.model.InboundMessage;
 import org.shouhu.routes.port.Once;
 
-/** Lets each provider message through once, however often the provider repeats its webhook. */
+/**
+ * Lets each provider message through once, however often the provider repeats its webhook, and
+ * counts, in the same step, the messages acted on from its sender this hour (what {@link ReplyCap} caps).
+ */
 public final class InboundOnce {
 
     private static final Duration REMEMBER = Duration.ofDays(2);
+    /** The window {@link ReplyCap} counts a sender's messages in. */
+    public static final Duration HOUR = Duration.ofHours(1);
 
     private final Once once;
 
@@ -15,8 +20,9 @@ public final class InboundOnce {
         this.once = once;
     }
 
-    public boolean first(InboundMessage message) {
-        return once.first(key(message), REMEMBER);
+    /** The sender's messages acted on this hour, this one included; 0 when this one was acted on before. */
+    public long first(InboundMessage message) {
+        return once.firstCounted(key(message), REMEMBER, "from:" + message.from().value(), HOUR);
     }
 
     /** Called when acting on the message failed, so the provider's retry is acted on. */

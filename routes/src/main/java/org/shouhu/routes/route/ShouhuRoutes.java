@@ -61,11 +61,12 @@ public final class ShouhuRoutes extends RouteBuilder {
                     .bean(once, "forget(${exchangeProperty.inbound})")
                 .end()
                 .setProperty("inbound", body())
-                .filter().body(InboundMessage.class, once::first)
+                .setProperty("fromThisHour").body(InboundMessage.class, once::first)
+                .filter(e -> e.getProperty("fromThisHour", Long.class) > 0) // 0: acted on before
                 .setProperty("sender").body(InboundMessage.class, m -> care.identify(m.from()))
                 .setProperty("command").body(InboundMessage.class, m -> parser.parse(m.body()))
                 .setBody().exchange(e -> service.handle(sender(e), e.getProperty("command", Command.class)))
-                .setBody().exchange(e -> replyCap.apply(sender(e), replies(e)))
+                .setBody().exchange(e -> replyCap.apply(sender(e), replies(e), e.getProperty("fromThisHour", Long.class)))
                 .setBody().exchange(e -> outbox.enqueue(replies(e)));
 
         from(OUTBOUND).routeId("outbound")

@@ -258,8 +258,11 @@ public final class RedisSafetyStore implements SafetyStore {
         if (id == null) {
             return Optional.empty();
         }
-        redis.hset(Keys.alertAcked(id), address.value(), at.toString());
-        redis.expire(Keys.alertAcked(id), KEEP.toSeconds());
+        try (AbstractPipeline p = redis.pipelined()) { // one round trip
+            p.hset(Keys.alertAcked(id), address.value(), at.toString());
+            p.expire(Keys.alertAcked(id), KEEP.toSeconds());
+            p.sync();
+        }
         return Optional.of(id);
     }
 

@@ -104,7 +104,8 @@ public final class AdminApi implements HttpEndpoint {
         }
         if (parts.equals(List.of("alerts"))) {
             allow(call, "POST");
-            return reply(201, safety().sendAlert(JsonBody.parse(call.body(), SafetyAdmin.ALERT_FIELDS)));
+            Map<String, Object> sent = safety().sendAlert(JsonBody.parse(call.body(), SafetyAdmin.ALERT_FIELDS));
+            return reply(Boolean.TRUE.equals(sent.get("repeated")) ? 200 : 201, sent);
         }
         if (parts.size() == 2 && parts.get(0).equals("alerts")) {
             allow(call, "GET");

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.shouhu.gateway.clock.SettableClock;
@@ -37,7 +38,9 @@ public final class SafetyAdmin {
 
     static final List<String> SCHEDULE_FIELDS = List.of("days", "from", "to", "closed", "reminderMinutes", "noShowMinutes");
     static final List<String> COORDINATOR_FIELDS = List.of("phone", "name");
-    static final List<String> ALERT_FIELDS = List.of("scope", "kind", "text");
+    static final List<String> ALERT_FIELDS = List.of("scope", "kind", "text", "requestId");
+    /** A console's own id for one alert it asks for, so that asking again (the answer was lost) sends nothing twice. */
+    private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8,64}");
     static final List<String> CLOCK_FIELDS = List.of("now");
     static final List<String> LESSON_FIELDS = List.of("topic");
     private static final Pattern URL = Pattern.compile("(?i)(https?://|www\\.|[a-z0-9-]+\\.(com|cn|net|org|top|xyz|cc)\\b)");
@@ -131,8 +134,16 @@ public final class SafetyAdmin {
         return Map.of("county", county, "phone", c.phone().e164(), "name", name);
     }
 
-    /** {@code POST /api/alerts}: {@code {"scope":"county:威信县","kind":"drowning","text":…}} to every guardian in scope. */
+    /**
+     * {@code POST /api/alerts}: {@code {"scope":"county:威信县","kind":"drowning","text":…}} to every
+     * guardian in scope. With {@code "requestId"} (the console's own id for this alert), asking again
+     * sends nothing and answers with the alert sent the first time ({@code "repeated": true}).
+     */
     Map<String, Object> sendAlert(JsonBody body) {
+        String requestId = body.text("requestId");
+        if (requestId != null && !REQUEST_ID.matcher(requestId).matches()) {
+            throw new InvalidInput("requestId", "must be 8 to 64 letters, digits, - or _");
+        }
         String scope = Typed.of("scope", body.text("scope")).required().text();
         if (!(scope.equals("city") || scope.startsWith("county:") || scope.startsWith("site:"))) {
             throw new InvalidInput("scope", "\"" + scope + "\" is not city, county:<name> or site:<code>");
@@ -152,8 +163,15 @@ public final class SafetyAdmin {
         if (URL.matcher(text).find()) {
             throw new InvalidInput("text", "SMS must not carry web addresses; write the words only");
         }
-        Alert alert = alerts.send(scope, kind, text, TemplateKey.ALERT);
-        return Map.of("id", alert.id(), "scope", scope, "kind", kind, "recipients", alert.recipients());
+        if (requestId == null) {
+            Alert alert = alerts.send(scope, kind, text, TemplateKey.ALERT);
+            return Map.of("id", alert.id(), "scope", scope, "kind", kind, "recipients", alert.recipients());
+        }
+        String id = "a-req-" + requestId;
+        Optional<Alert> sent = alerts.send(id, scope, kind, text, TemplateKey.ALERT);
+        Alert alert = sent.or(() -> safety.alert(id)).orElseThrow(() -> new IllegalStateException("alert " + id + " vanished"));
+        return Map.of("id", alert.id(), "scope", alert.scope(), "kind", alert.kind(), "recipients", alert.recipients(),
+                "repeated", sent.isEmpty());
     }
 
     /** {@code GET /api/alerts/{id}}: sent, delivered, acknowledged, and who has not acknowledged. */

@@ -200,6 +200,26 @@ class SafetyLoopTest {
     }
 
     @Test
+    void aCoordinatorWhoseAnswerWasLostAsksAgainAndNoOneHearsTwice() throws Exception {
+        String request = "{\"scope\":\"county:昭阳区\",\"text\":\"山洪预警，今晚不要去河边。\",\"requestId\":\"console-7f3a9c2e\"}";
+        var first = gw.admin("POST", "/api/alerts", request);
+        assertEquals(201, first.statusCode(), first.body());
+        var again = gw.admin("POST", "/api/alerts", request);
+        assertEquals(200, again.statusCode(), again.body());
+        JsonNode firstBody = json.readTree(first.body());
+        JsonNode againBody = json.readTree(again.body());
+        assertEquals("a-req-console-7f3a9c2e", firstBody.get("id").asText());
+        assertEquals(firstBody.get("id"), againBody.get("id"));
+        assertTrue(againBody.get("repeated").asBoolean());
+        assertEquals(4, againBody.get("recipients").asInt());
+        gw.gateway.drainOutbox();
+        assertEquals(4, gw.sent().size(), "each guardian once");
+        var bad = gw.admin("POST", "/api/alerts", "{\"scope\":\"city\",\"text\":\"x\",\"requestId\":\"a/b\"}");
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("requestId"), bad.body());
+    }
+
+    @Test
     void theDaysLessonIsRepeatedToEveryGuardian() throws Exception {
         gw.at("10:00");
         gw.text(CAPTAIN, "课 防溺水");

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.shouhu.routes.model.Address;
@@ -34,14 +35,15 @@ public final class Alerts {
     public Alert send(String scope, String kind, String text, TemplateKey template) {
         Instant now = day.clock().instant();
         return send("a" + now.toEpochMilli() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)),
-                scope, kind, text, template);
+                scope, kind, text, template).orElseThrow(); // a fresh random id was never sent before
     }
 
     /**
-     * Sends the alert with this id unless it was sent before: the scheduled alerts, whose id names
-     * their site and day, so that firing one again after a failure reaches no one twice.
+     * Sends the alert with this id unless it was sent before (then empty): the scheduled alerts,
+     * whose id names their site and day, and a coordinator's request sent again, so that firing
+     * one again after a failure reaches no one twice.
      */
-    public Alert send(String id, String scope, String kind, String text, TemplateKey template) {
+    public Optional<Alert> send(String id, String scope, String kind, String text, TemplateKey template) {
         Instant now = day.clock().instant();
         List<Address> recipients = new ArrayList<>(guardiansIn(scope));
         List<OutboundMessage> messages = new ArrayList<>();
@@ -49,8 +51,7 @@ public final class Alerts {
             messages.add(OutboundMessage.of(to, template, Map.of("text", text, "lesson", text), MessageClass.SAFETY));
         }
         Alert alert = new Alert(id, scope, kind, text, now, recipients.size());
-        safety.queueAlert(alert, recipients, messages);
-        return alert;
+        return safety.queueAlert(alert, recipients, messages).map(queued -> alert);
     }
 
     /** Every guardian address of the sites in a scope ({@code site:CODE}, {@code county:NAME}, {@code city}). */

@@ -2,17 +2,18 @@ package org.shouhu.gateway;
 
 import java.time.Clock;
 import java.time.Instant;
-import org.shouhu.gateway.clock.SettableClock;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import org.shouhu.gateway.bench.WebhookBench;
+import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.config.Config;
 import org.shouhu.gateway.demo.Demo;
 import org.shouhu.gateway.importer.CsvImport;
 import org.shouhu.gateway.redis.PrivateRedis;
+import org.shouhu.gateway.redis.RedisPools;
 import org.shouhu.gateway.simulate.SeasonSimulation;
 import org.shouhu.gateway.store.redis.RedisCareStore;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Entry point of {@code shouhu.jar}: {@code serve} runs a gateway node, {@code demo} plays a care-site day, {@code import} loads CSV rosters. */
 public final class Main {
@@ -71,8 +72,7 @@ public final class Main {
     private static int importCsv(String[] args) throws Exception {
         Config config = Config.fromEnv(System.getenv());
         PrivateRedis privateRedis = config.redisUrl() == null ? PrivateRedis.start(config.redisDir(), 0) : null;
-        String url = privateRedis == null ? config.redisUrl() : privateRedis.url();
-        try (JedisPooled redis = new JedisPooled(java.net.URI.create(url))) {
+        try (UnifiedJedis redis = privateRedis == null ? RedisPools.tcp(config.redisUrl(), 2) : privateRedis.connect(2)) {
             return CsvImport.run(args, new RedisCareStore(redis), System.out, System.err);
         } finally {
             if (privateRedis != null) {

@@ -137,7 +137,8 @@ public final class SafetyAdmin {
     /**
      * {@code POST /api/alerts}: {@code {"scope":"county:威信县","kind":"drowning","text":…}} to every
      * guardian in scope. With {@code "requestId"} (the console's own id for this alert), asking again
-     * sends nothing and answers with the alert sent the first time ({@code "repeated": true}).
+     * sends nothing and answers with the alert sent the first time ({@code "repeated": true}); the
+     * same requestId with another scope, kind or text is refused (409), not swallowed.
      */
     Map<String, Object> sendAlert(JsonBody body) {
         String requestId = body.text("requestId");
@@ -170,6 +171,10 @@ public final class SafetyAdmin {
         String id = "a-req-" + requestId;
         Optional<Alert> sent = alerts.send(id, scope, kind, text, TemplateKey.ALERT);
         Alert alert = sent.or(() -> safety.alert(id)).orElseThrow(() -> new IllegalStateException("alert " + id + " vanished"));
+        if (sent.isEmpty() && !(alert.scope().equals(scope) && alert.kind().equals(kind) && alert.text().equals(text))) {
+            throw new ApiRefusal(409, "requestId " + requestId + " was used for another alert (" + alert.scope()
+                    + "): give this one its own requestId");
+        }
         return Map.of("id", alert.id(), "scope", alert.scope(), "kind", alert.kind(), "recipients", alert.recipients(),
                 "repeated", sent.isEmpty());
     }

@@ -40,11 +40,14 @@ public final class PrivateRedis implements AutoCloseable {
     private final int port;
     private final Path socket;
     private final String password;
+    private final List<String> command;
     private final FileChannel lockFile;
     private final FileLock lock;
 
-    private PrivateRedis(Process process, int port, Path socket, String password, FileChannel lockFile, FileLock lock) {
+    private PrivateRedis(Process process, List<String> command, int port, Path socket, String password,
+                         FileChannel lockFile, FileLock lock) {
         this.process = process;
+        this.command = List.copyOf(command);
         this.port = port;
         this.socket = socket;
         this.password = password;
@@ -98,7 +101,7 @@ public final class PrivateRedis implements AutoCloseable {
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        PrivateRedis redis = new PrivateRedis(p, chosen, withSocket ? socket : null, password, lockFile, lock);
+        PrivateRedis redis = new PrivateRedis(p, cmd, chosen, withSocket ? socket : null, password, lockFile, lock);
         redis.awaitReady(Duration.ofSeconds(20));
         LOG.info("private redis-server on 127.0.0.1:{} with data in {}", chosen, dataDir);
         return redis;
@@ -108,9 +111,9 @@ public final class PrivateRedis implements AutoCloseable {
         return port;
     }
 
-    /** The server's process id (tests read its command line). */
-    long pid() {
-        return process.pid();
+    /** The command line the server was started with (redis-server shows another title in {@code ps}). */
+    List<String> command() {
+        return command;
     }
 
     /** The URL clients connect with over TCP, with the server's password: a secret, never to be logged. */

@@ -214,6 +214,8 @@ class SafetyLoopTest {
         assertEquals(4, againBody.get("recipients").asInt());
         gw.gateway.drainOutbox();
         assertEquals(4, gw.sent().size(), "each guardian once");
+        var reused = gw.admin("POST", "/api/alerts", request.replace("山洪预警", "暴雨预警"));
+        assertEquals(409, reused.statusCode(), "a console that reuses its id for a new alert hears so: " + reused.body());
         var bad = gw.admin("POST", "/api/alerts", "{\"scope\":\"city\",\"text\":\"x\",\"requestId\":\"a/b\"}");
         assertEquals(400, bad.statusCode());
         assertTrue(bad.body().contains("requestId"), bad.body());

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
@@ -127,24 +128,40 @@ public final class SafetyService {
         return fired;
     }
 
-    /** Fires each site's due events in order, the sites at once on the pool; returns the events that failed. */
+    /**
+     * Fires each site's due events in order, the sites at once on the pool; returns the events that
+     * failed or whose outcome is unknown. Counting one as failed only makes the next sweep ask Redis
+     * for its lease again, which is safe: a fired event's lease is held, a failed one's was given back.
+     */
     private List<Due> fireAll(java.util.Collection<List<Due>> sites, LocalDate date) {
         List<Due> failed = new ArrayList<>();
         if (firing == null || sites.size() < 2) {
             sites.forEach(siteDue -> failed.addAll(fireInOrder(siteDue, date)));
             return failed;
         }
-        List<Future<List<Due>>> running = new ArrayList<>(sites.size());
-        sites.forEach(siteDue -> running.add(firing.submit(() -> fireInOrder(siteDue, date))));
-        for (Future<List<Due>> site : running) {
+        List<Map.Entry<List<Due>, Future<List<Due>>>> running = new ArrayList<>(sites.size());
+        for (List<Due> siteDue : sites) {
             try {
-                failed.addAll(site.get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while sites fired", e);
-            } catch (ExecutionException e) { // fireOrRelease catches what Redis throws; this is a bug of ours
-                throw new IllegalStateException("firing a site's events failed", e.getCause());
+                running.add(Map.entry(siteDue, firing.submit(() -> fireInOrder(siteDue, date))));
+            } catch (RejectedExecutionException closing) { // the node is stopping: fire it here
+                failed.addAll(fireInOrder(siteDue, date));
             }
+        }
+        boolean interrupted = false;
+        for (Map.Entry<List<Due>, Future<List<Due>>> site : running) {
+            try {
+                failed.addAll(site.getValue().get());
+            } catch (InterruptedException e) {
+                interrupted = true;
+                failed.addAll(site.getKey());
+            } catch (ExecutionException e) { // fireOrRelease catches what Redis throws; this is an Error or a bug of ours
+                LOG.error("site {}: firing its events broke; those not fired wait for their leases to expire",
+                        site.getKey().get(0).site().code(), e.getCause());
+                failed.addAll(site.getKey());
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         return failed;
     }

@@ -43,6 +43,7 @@ final class Keys {
     }
     static String laddersDue() { return PREFIX + "ladders:due"; }
     static String alert(String id) { return PREFIX + "alert:" + id; }
+    static String alertQueued(String id) { return PREFIX + "alert:" + id + ":queued"; }
     static String alertRecipients(String id) { return PREFIX + "alert:" + id + ":to"; }
     static String alertAcked(String id) { return PREFIX + "alert:" + id + ":acked"; }
     static String alertMessages(String id) { return PREFIX + "alert:" + id + ":msgs"; }

@@ -54,13 +54,16 @@ public final class RedisMessages implements Outbox, MessageStore {
     /**
      * Queues messages atomically, in one call: for each, its record (a hash that expires), its id on
      * the recipient's list (trimmed once it is {@code SENT_TO_SLACK} past {@code SENT_TO_KEPT}) and
-     * its stream entry, which carries the same fields. KEYS: the stream, then each message's record
-     * and list; ARGV: keep (ms), createdAt, kept, slack, then id, to, template, params, kind of each.
+     * its stream entry, which carries the same fields; then, if given, the marker that says they
+     * are queued — set last, so only when every write before it succeeded (a script stops at its
+     * first error). KEYS: the stream, then each message's record and list, then the marker if any;
+     * ARGV: keep (ms), createdAt, kept, slack, then id, to, template, params, kind of each.
      */
     private static final String ENQUEUE = """
             local keep, now = ARGV[1], ARGV[2]
             local kept, slack = tonumber(ARGV[3]), tonumber(ARGV[4])
-            for i = 0, (#KEYS - 1) / 2 - 1 do
+            local n = math.floor((#KEYS - 1) / 2)
+            for i = 0, n - 1 do
               local a = 5 + i * 5
               local id, to, template, params, kind = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
               local record, list = KEYS[2 + i * 2], KEYS[3 + i * 2]
@@ -70,6 +73,7 @@ public final class RedisMessages implements Outbox, MessageStore {
               redis.call('XADD', KEYS[1], '*', 'id', id, 'to', to, 'template', template, 'params', params,
                 'kind', kind, 'createdAt', now)
             end
+            if #KEYS > 1 + 2 * n then redis.call('SET', KEYS[#KEYS], '1', 'PX', keep) end
             return 1""";
 
     /**
@@ -133,37 +137,36 @@ public final class RedisMessages implements Outbox, MessageStore {
         if (messages.isEmpty()) {
             return List.of();
         }
-        Queueing queueing = prepare(messages);
+        Queueing queueing = prepare(messages, null);
         redis.eval(ENQUEUE, queueing.keys(), queueing.args());
         return queueing.messages();
     }
 
     /**
-     * Queues messages as {@link #enqueue} does, and in the same transaction the writes {@code also}
-     * adds for them (it is given the messages with their ids) — unless {@code guard} exists, the key
-     * those writes create: then they were queued before and nothing is queued again. So the caller
-     * can try again after any failure, even one whose reply was lost after Redis ran the transaction,
-     * without anyone getting the messages twice. (Redis does not undo the other writes of a
-     * transaction when one fails inside it — only a bug of ours, a key of the wrong type, could —
-     * so such a failure is reported by throwing.)
+     * Queues messages as {@link #enqueue} does, then in the same transaction the writes {@code also}
+     * adds for them (it is given the messages with their ids) — unless the marker {@code queued}
+     * exists: then they were queued before and nothing is queued again. The marker is set by the
+     * queueing script itself, after its last write, so it exists exactly when the messages went
+     * into the outbox. So the caller can try again after any failure, even one whose reply was lost
+     * after Redis ran the transaction, and no one gets the messages twice or never. (Redis does not
+     * undo the other writes of a transaction when one fails inside it — only a bug of ours, a key
+     * of the wrong type, could — so such a failure is reported by throwing.)
      *
-     * @return the messages queued with their ids; empty when {@code guard} existed
+     * @return the messages queued with their ids; empty when they had been queued before
      */
-    public Optional<List<OutboundMessage>> enqueueOnce(String guard, List<OutboundMessage> messages,
+    public Optional<List<OutboundMessage>> enqueueOnce(String queued, List<OutboundMessage> messages,
                                                        BiConsumer<AbstractTransaction, List<OutboundMessage>> also) {
+        Queueing queueing = prepare(messages, queued); // before taking the connection: ids may need one too
         try (AbstractTransaction tx = redis.transaction(false)) {
-            tx.watch(guard); // another node queueing the same between our look and EXEC aborts ours
-            if (tx.exists(guard).get()) {
+            tx.watch(queued); // another node queueing the same between our look and EXEC aborts ours
+            if (tx.exists(queued).get()) {
                 return Optional.empty();
             }
-            Queueing queueing = prepare(messages);
             tx.multi();
-            if (!messages.isEmpty()) {
-                tx.eval(ENQUEUE, queueing.keys(), queueing.args());
-            }
+            tx.eval(ENQUEUE, queueing.keys(), queueing.args());
             also.accept(tx, queueing.messages());
             List<Object> results = tx.exec();
-            if (results == null) { // the guard changed: someone else queued them
+            if (results == null) { // the marker appeared: someone else queued them
                 return Optional.empty();
             }
             for (Object result : results) {
@@ -179,7 +182,8 @@ public final class RedisMessages implements Outbox, MessageStore {
     private record Queueing(List<OutboundMessage> messages, List<String> keys, List<String> args) {
     }
 
-    private Queueing prepare(List<OutboundMessage> messages) {
+    /** The messages with their ids, and the ENQUEUE call's keys and arguments; {@code marker}: set once they are queued, or null. */
+    private Queueing prepare(List<OutboundMessage> messages, String marker) {
         long first = messages.isEmpty() ? 0 : reserveIds(messages.size());
         List<OutboundMessage> stored = new ArrayList<>(messages.size());
         List<String> keys = new ArrayList<>(1 + 2 * messages.size());
@@ -194,6 +198,9 @@ public final class RedisMessages implements Outbox, MessageStore {
             keys.add(Keys.sentTo(m.to().value()));
             args.addAll(List.of(m.id(), m.to().value(), m.template().name(), toJson(m.params()), m.kind().name()));
             stored.add(m);
+        }
+        if (marker != null) {
+            keys.add(marker);
         }
         return new Queueing(stored, keys, args);
     }

@@ -228,7 +228,7 @@ public final class RedisSafetyStore implements SafetyStore {
 
     @Override
     public Optional<List<OutboundMessage>> queueAlert(Alert alert, List<Address> recipients, List<OutboundMessage> messages) {
-        return outbox.enqueueOnce(Keys.alert(alert.id()), messages, (tx, queued) -> {
+        return outbox.enqueueOnce(Keys.alertQueued(alert.id()), messages, (tx, queued) -> {
             tx.hset(Keys.alert(alert.id()), Map.of("scope", alert.scope(), "kind", alert.kind(), "text", alert.text(),
                     "sentAt", alert.sentAt().toString(), "recipients", String.valueOf(alert.recipients())));
             if (!recipients.isEmpty()) {

@@ -83,11 +83,17 @@ class AlertQueueingTest {
     }
 
     @Test
-    void aCommandThatFailsInsideTheTransactionFailsTheAlert() {
+    void aCommandThatFailsInsideTheTransactionFailsTheAlertAndFiringItAgainQueuesIt() {
         redis.set(Keys.sentTo(GRANDMA.value()), "not a list"); // only a bug of ours could leave this
 
         assertThrows(JedisDataException.class, () -> store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()),
                 "the sweep sees the failure and fires the alert again");
+        assertEquals(0, redis.xlen(Keys.outbox()), "nothing queued, though the rest of the transaction wrote the alert's record");
+
+        redis.del(Keys.sentTo(GRANDMA.value()));
+        assertEquals(2, store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()).orElseThrow().size(),
+                "fired again, it is queued: the marker is set only with the messages");
+        assertEquals(2, redis.xlen(Keys.outbox()));
     }
 
     /** A client whose connection drops at EXEC: before Redis got it ({@code ran} false) or after Redis ran it. */

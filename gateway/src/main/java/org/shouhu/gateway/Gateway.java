@@ -134,7 +134,7 @@ public final class Gateway implements AutoCloseable {
                 .route("/health", call -> HttpReply.text(200, "PONG".equals(redis.ping()) ? "ok" : "redis?"))
                 .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
                         new SafetyAdmin(safetyStore, safety, alerts, new Lessons(care, safetyStore, day), messages,
-                                new ChatBinding(care, counters, counters), care, messages,
+                                new ChatBinding(care, safetyStore, counters, counters), care, messages,
                                 clock instanceof SettableClock settable && config.simulatedClock() ? settable : null)))
                 .route(TelegramWebhookEndpoint.PATH, config.telegram()
                         .<HttpEndpoint>map(t -> new TelegramWebhookEndpoint(t, inbound, clock))

@@ -70,6 +70,7 @@ public enum TemplateKey {
     BIND_FAILED(1),
     BIND_LOCKED(1),
     BIND_PAUSED(1),
+    BIND_PAUSED_TO_COORDINATOR(1),
     BIND_IN_CHAT(3),
     USAGE_BIND(1),
     UNBOUND(1),

@@ -206,11 +206,20 @@ class ChatChannelsTest {
 
     @Test
     void manyAccountsGuessingCodesPauseBindingForEveryoneForAnHour() throws Exception {
+        assertEquals(200, gw.admin("PUT", "/api/counties/昭阳区/coordinator",
+                "{\"phone\":\"" + GatewayUnderTest.COORDINATOR + "\",\"name\":\"刘主任\"}").statusCode());
+        gw.sent();
         for (int account = 0; account < 20; account++) { // 20 accounts, 5 wrong codes each: none is locked before its fifth
             for (int guess = 0; guess < 5; guess++) {
                 assertEquals(200, telegram(String.valueOf(7_000_000 + account), "绑定 " + String.format("%06d", account * 5 + guess)));
             }
         }
+        gw.gateway.drainOutbox();
+        assertEquals(List.of(SIG + "全市绑定已暂停1小时：1小时内错误的邀请码太多，可能有人在猜孩子的绑定码。家长问起请说明，1小时后可再绑。"),
+                to(gw.sent(), GatewayUnderTest.COORDINATOR), "the county coordinator hears of it once");
+        assertEquals(200, telegram("7000099", "绑定 99999999"));
+        gw.gateway.drainOutbox();
+        assertEquals(List.of(), to(gw.sent(), GatewayUnderTest.COORDINATOR), "not again at a wrong code during the pause");
         String code = inviteCode(LI_GRANDMA);
         telegramSeen = gw.twilioApi.findAll(postRequestedFor(urlPathMatching("/bot.*/sendMessage"))).size();
         telegram("/start " + code);

@@ -28,7 +28,7 @@ public final class CareService {
     public CareService(CareStore store, SafetyStore safety, EscalationLadders ladders, Once once, RateLimiter limiter,
                        CareDay day, TextBudget budget) {
         this.store = store;
-        this.binding = new ChatBinding(store, limiter, once);
+        this.binding = new ChatBinding(store, safety, limiter, once);
         this.once = once;
         this.day = day;
         this.guardians = new GuardianActions(store, safety, ladders, once, limiter, day);

@@ -13,6 +13,7 @@ import org.shouhu.routes.model.Phone;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.Once;
 import org.shouhu.routes.port.RateLimiter;
+import org.shouhu.routes.port.SafetyStore;
 import org.shouhu.templates.TemplateKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * children. The children's other guardians are told that an account was bound, so that a code
  * guessed or passed to a stranger does not go unnoticed (staff remove a guardian in the console).
  * Five wrong codes lock the account for an hour; a hundred wrong codes in an hour from all
- * accounts together pause binding for everyone for an hour. {@code 解绑} or {@code /stop} undoes it.
+ * accounts together pause binding for everyone for an hour, and every county coordinator is told
+ * (parents will ask them why). {@code 解绑} or {@code /stop} undoes it.
  */
 public final class ChatBinding {
 
@@ -44,12 +46,14 @@ public final class ChatBinding {
     private static final Logger LOG = LoggerFactory.getLogger(ChatBinding.class);
 
     private final CareStore store;
+    private final SafetyStore safety;
     private final RateLimiter limiter;
     private final Once once;
     private final SecureRandom random = new SecureRandom();
 
-    public ChatBinding(CareStore store, RateLimiter limiter, Once once) {
+    public ChatBinding(CareStore store, SafetyStore safety, RateLimiter limiter, Once once) {
         this.store = store;
+        this.safety = safety;
         this.limiter = limiter;
         this.once = once;
     }
@@ -157,6 +161,7 @@ public final class ChatBinding {
         long cityWide = limiter.increment("bind-fail:all", LOCK);
         if (cityWide >= CITY_WRONG_PER_HOUR && once.first(PAUSED, LOCK)) {
             LOG.warn("{} wrong invite codes this hour from all chat accounts: binding paused for an hour", cityWide);
+            tellTheCoordinators(out);
         }
         long left = ATTEMPTS - limiter.increment("bind-fail:" + account.value(), LOCK);
         if (left <= 0) {
@@ -165,6 +170,13 @@ public final class ChatBinding {
         } else {
             out.reply(TemplateKey.BIND_FAILED, Map.of("left", String.valueOf(left)));
         }
+    }
+
+    /** Every county coordinator hears that binding paused, once per pause (the node that started it tells them). */
+    private void tellTheCoordinators(Outgoing out) {
+        store.sites().stream().map(Site::county).distinct().sorted()
+                .forEach(county -> safety.coordinator(county).ifPresent(c ->
+                        out.safety(Address.of(c.phone()), TemplateKey.BIND_PAUSED_TO_COORDINATOR, Map.of())));
     }
 
     /** {@code 解绑} / {@code /stop}: the chat account stops following every child. */

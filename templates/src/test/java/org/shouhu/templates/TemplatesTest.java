@@ -50,6 +50,7 @@ class TemplatesTest {
         v.put("topic", "防溺水");
         v.put("lesson", "看到有人落水不要自己下水救，要大声呼救、找大人");
         v.put("closes", "17:30");
+        v.put("days", "14");
         v.put("opens", "08:00");
         v.put("minutes", "15");
         v.put("guardians", "奶奶+8613912345678，爸爸+8613712340000");

@@ -169,7 +169,7 @@ public final class SafetyAdmin {
             return Map.of("id", alert.id(), "scope", scope, "kind", kind, "recipients", alert.recipients());
         }
         String id = "a-req-" + requestId;
-        Optional<Alert> sent = alerts.send(id, scope, kind, text, TemplateKey.ALERT);
+        Optional<Alert> sent = alerts.send(id, scope, kind, text, TemplateKey.ALERT, Map.of());
         Alert alert = sent.or(() -> safety.alert(id)).orElseThrow(() -> new IllegalStateException("alert " + id + " vanished"));
         if (sent.isEmpty() && !(alert.scope().equals(scope) && alert.kind().equals(kind) && alert.text().equals(text))) {
             throw new ApiRefusal(409, "requestId " + requestId + " was used for another alert (" + alert.scope()

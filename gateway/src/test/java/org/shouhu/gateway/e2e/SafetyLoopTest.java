@@ -21,6 +21,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.shouhu.gateway.Gateway;
 import org.shouhu.gateway.config.Config;
 import org.shouhu.gateway.testing.GatewayUnderTest;
@@ -183,6 +185,24 @@ class SafetyLoopTest {
         assertEquals(1, alert.get("acknowledged").asInt());
         assertEquals(List.of(LI_GRANDMA, WANG_FATHER, ZHANG_GRANDPA).stream().sorted().toList(),
                 json.convertValue(alert.get("notAcknowledged"), List.class));
+    }
+
+    /** Before the days a site does not open, the drowning alert says so: the child is at home by the water. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "2026-07-15 | {\"days\":\"12345\"}                          | 防溺水提醒：{lesson}。请和孩子说一说。回1收到",
+        "2026-07-17 | {\"days\":\"12345\"}                          | 防溺水提醒：接下来2天托管点不开，孩子在家。{lesson}。请看好孩子，不去河边水塘。回1收到",
+        "2026-07-15 | {\"days\":\"12345\",\"closed\":\"2026-07-16\"}  | 防溺水提醒：接下来1天托管点不开，孩子在家。{lesson}。请看好孩子，不去河边水塘。回1收到",
+        "2026-07-17 | {\"days\":\"12345\",\"closed\":\"2026-07-20\"}  | 防溺水提醒：接下来3天托管点不开，孩子在家。{lesson}。请看好孩子，不去河边水塘。回1收到",
+        "2026-07-15 | {\"days\":\"12345\",\"to\":\"2026-07-15\"}      | 防溺水提醒：托管点今天结束，孩子回家过暑假。{lesson}。请看好孩子，不去河边水塘。回1收到",
+    })
+    void theDrowningAlertBeforeDaysOffSaysTheChildIsAtHome(String date, String schedule, String text) throws Exception {
+        assertEquals(200, gw.admin("PUT", "/api/sites/ZT0427/schedule", schedule).statusCode());
+        gw.clock.set(GatewayUnderTest.at(date, "17:35"));
+        gw.gateway.runSafety();
+        gw.gateway.drainOutbox();
+        String lesson = SafetyLessons.drowning(java.time.LocalDate.parse(date).toEpochDay());
+        assertEquals(List.of(SIG + text.replace("{lesson}", lesson)), to(gw.sent(), ZHANG_GRANDPA));
     }
 
     @Test

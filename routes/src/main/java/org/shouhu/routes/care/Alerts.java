@@ -35,20 +35,24 @@ public final class Alerts {
     public Alert send(String scope, String kind, String text, TemplateKey template) {
         Instant now = day.clock().instant();
         return send("a" + now.toEpochMilli() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)),
-                scope, kind, text, template).orElseThrow(); // a fresh random id was never sent before
+                scope, kind, text, template, Map.of()).orElseThrow(); // a fresh random id was never sent before
     }
 
     /**
      * Sends the alert with this id unless it was sent before (then empty): the scheduled alerts,
      * whose id names their site and day, and a coordinator's request sent again, so that firing
-     * one again after a failure reaches no one twice.
+     * one again after a failure reaches no one twice. {@code values}: more for the template than the text.
      */
-    public Optional<Alert> send(String id, String scope, String kind, String text, TemplateKey template) {
+    public Optional<Alert> send(String id, String scope, String kind, String text, TemplateKey template,
+                                Map<String, String> values) {
         Instant now = day.clock().instant();
         List<Address> recipients = new ArrayList<>(guardiansIn(scope));
+        Map<String, String> params = new java.util.HashMap<>(values);
+        params.put("text", text);
+        params.put("lesson", text);
         List<OutboundMessage> messages = new ArrayList<>();
         for (Address to : recipients) {
-            messages.add(OutboundMessage.of(to, template, Map.of("text", text, "lesson", text), MessageClass.SAFETY));
+            messages.add(OutboundMessage.of(to, template, params, MessageClass.SAFETY));
         }
         Alert alert = new Alert(id, scope, kind, text, now, recipients.size());
         return safety.queueAlert(alert, recipients, messages).map(queued -> alert);

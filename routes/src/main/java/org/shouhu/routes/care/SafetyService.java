@@ -39,6 +39,8 @@ public final class SafetyService {
 
     private static final Logger LOG = LoggerFactory.getLogger(SafetyService.class);
     private static final Duration LEASE = Duration.ofDays(3);
+    /** Closed this many days in a row from tomorrow: the season is over, not a break. */
+    private static final int SEASON_OVER_AFTER = 21;
 
     private final CareStore care;
     private final SafetyStore safety;
@@ -222,9 +224,25 @@ public final class SafetyService {
                     .forEach(child -> outbox.enqueue(ladders.open(LadderKind.NO_SHOW, site, child, date)));
             case PICKUP_REMINDER -> pickupReminders(site, date);
             case OVERDUE_CHECK -> overdue(site, date);
-            case DROWNING_ALERT -> alerts.send("a-" + site.code() + "-" + date, "site:" + site.code(), "drowning",
-                    SafetyLessons.drowning(date.toEpochDay()), TemplateKey.DROWNING_ALERT);
+            case DROWNING_ALERT -> drowningAlert(site, date);
         }
+    }
+
+    /**
+     * The day's drowning-prevention rule to every guardian of the site. Before days the site does
+     * not open — a weekend, a holiday, the end of the season — it says so: those are the days a
+     * child is at home by the water, with no one from the site watching.
+     */
+    private void drowningAlert(Site site, LocalDate date) {
+        SiteSchedule schedule = safety.schedule(site.code());
+        int daysOff = 0;
+        while (daysOff < SEASON_OVER_AFTER && !schedule.isSiteDay(date.plusDays(daysOff + 1))) {
+            daysOff++;
+        }
+        TemplateKey template = daysOff == 0 ? TemplateKey.DROWNING_ALERT
+                : daysOff == SEASON_OVER_AFTER ? TemplateKey.DROWNING_ALERT_SEASON_END : TemplateKey.DROWNING_ALERT_DAYS_OFF;
+        alerts.send("a-" + site.code() + "-" + date, "site:" + site.code(), "drowning",
+                SafetyLessons.drowning(date.toEpochDay()), template, Map.of("days", String.valueOf(daysOff)));
     }
 
     private void pickupReminders(Site site, LocalDate date) {

@@ -53,7 +53,7 @@ final class InProcessProvider implements ChannelSender {
         String template = message.template().name();
         byClass.computeIfAbsent(message.kind().name(), k -> new AtomicLong()).incrementAndGet();
         byTemplate.computeIfAbsent(template, k -> new AtomicLong()).incrementAndGet();
-        if (template.endsWith("_ALERT")) {
+        if (template.contains("_ALERT")) { // NO_SHOW_ALERT, OVERDUE_ALERT, DROWNING_ALERT and its days-off forms
             long day = clock.millis() / 86_400_000L;
             alertsPerDay.computeIfAbsent(day + "|" + message.to().value() + "|" + template + "|" + message.text(),
                     k -> new AtomicLong()).incrementAndGet();

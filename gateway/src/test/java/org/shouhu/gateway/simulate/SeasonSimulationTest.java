@@ -31,6 +31,11 @@ class SeasonSimulationTest {
         long arrivals = Long.parseLong(table.get("sent, ARRIVAL"));
         assertTrue(arrivals > 2 * 200, "most of 240 children arrive on each of 2 days: " + arrivals);
         assertEquals(arrivals, Long.parseLong(table.get("sent, PICKUP")));
+        // day 2 is the season's last: its drowning alert says so, to the same guardians, and is answered like any
+        long drowning = Long.parseLong(table.get("sent, DROWNING_ALERT"));
+        assertEquals(drowning, Long.parseLong(table.get("sent, DROWNING_ALERT_SEASON_END")));
+        long acknowledged = Long.parseLong(table.get("sent, ALERT_ACKNOWLEDGED"));
+        assertTrue(acknowledged > 0.15 * drowning, "a tenth of both days' alerts: " + acknowledged + " of 2 × " + drowning);
     }
 
     private static Map<String, String> table(String printed) {

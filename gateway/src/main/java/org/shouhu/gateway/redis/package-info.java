@@ -1,7 +1,8 @@
 /**
  * The Redis servers a node talks to. {@link org.shouhu.gateway.redis.PrivateRedis} is the
  * redis-server the project starts for itself (own port and Unix socket, own data dir, AOF on) when
- * no REDIS_URL is given, installed with apt-get if missing; {@link org.shouhu.gateway.redis.RedisPools}
+ * no REDIS_URL is given, installed with apt-get if missing, closed to other local users (data dir
+ * and socket the owner's alone, a fresh password on its port); {@link org.shouhu.gateway.redis.RedisPools}
  * opens a node's pool of connections to it, over its Unix socket, or over TCP to any server;
  * {@link org.shouhu.gateway.redis.ScratchDirectory} is the data directory of a server that lives
  * for one run (demo, simulation, benchmark, tests) and is deleted after it.

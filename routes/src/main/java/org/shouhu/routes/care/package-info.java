@@ -7,9 +7,10 @@
  * sender may do, stores the effect, and returns the messages that follow: guardians' actions in
  * {@code GuardianActions}, staff's in {@code StaffActions}; both change day records through
  * {@code DayRecords}, which compares and sets, so people acting at once never overwrite each other.
- * The safety loop — {@link org.shouhu.routes.care.SafetyService} (timed site events),
+ * The safety loop — {@link org.shouhu.routes.care.SafetyService} (timed site events, the due sites
+ * fired on a pool of threads),
  * {@link org.shouhu.routes.care.EscalationLadders} (no-show and overdue ladders) and
- * {@link org.shouhu.routes.care.Alerts} (drowning alerts) — and {@link org.shouhu.routes.care.ChatBinding}
+ * {@link org.shouhu.routes.care.Alerts} (drowning alerts, each queued once per id) — and {@link org.shouhu.routes.care.ChatBinding}
  * (parents' chat accounts) live here too. {@link org.shouhu.routes.care.TextBudget} keeps lists and
  * notices inside their SMS segment budget.
  */

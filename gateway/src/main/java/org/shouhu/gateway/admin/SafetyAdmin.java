@@ -164,13 +164,10 @@ public final class SafetyAdmin {
         if (URL.matcher(text).find()) {
             throw new InvalidInput("text", "SMS must not carry web addresses; write the words only");
         }
-        if (requestId == null) {
-            Alert alert = alerts.send(scope, kind, text, TemplateKey.ALERT);
-            return Map.of("id", alert.id(), "scope", scope, "kind", kind, "recipients", alert.recipients());
-        }
-        String id = "a-req-" + requestId;
-        Optional<Alert> sent = alerts.send(id, scope, kind, text, TemplateKey.ALERT, Map.of());
-        Alert alert = sent.or(() -> safety.alert(id)).orElseThrow(() -> new IllegalStateException("alert " + id + " vanished"));
+        Optional<Alert> sent = requestId == null ? Optional.of(alerts.send(scope, kind, text, TemplateKey.ALERT))
+                : alerts.send("a-req-" + requestId, scope, kind, text, TemplateKey.ALERT, Map.of());
+        Alert alert = sent.or(() -> safety.alert("a-req-" + requestId))
+                .orElseThrow(() -> new IllegalStateException("alert for requestId " + requestId + " vanished"));
         if (sent.isEmpty() && !(alert.scope().equals(scope) && alert.kind().equals(kind) && alert.text().equals(text))) {
             throw new ApiRefusal(409, "requestId " + requestId + " was used for another alert (" + alert.scope()
                     + "): give this one its own requestId");

@@ -2,6 +2,7 @@ package org.shouhu.routes.care;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class Alerts {
                                 Map<String, String> values) {
         Instant now = day.clock().instant();
         List<Address> recipients = new ArrayList<>(guardiansIn(scope));
-        Map<String, String> params = new java.util.HashMap<>(values);
+        Map<String, String> params = new HashMap<>(values);
         params.put("text", text);
         params.put("lesson", text);
         List<OutboundMessage> messages = new ArrayList<>();

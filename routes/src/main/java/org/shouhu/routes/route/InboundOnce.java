@@ -12,7 +12,7 @@ public final class InboundOnce {
 
     private static final Duration REMEMBER = Duration.ofDays(2);
     /** The window {@link ReplyCap} counts a sender's messages in. */
-    public static final Duration HOUR = Duration.ofHours(1);
+    private static final Duration HOUR = Duration.ofHours(1);
 
     private final Once once;
 

@@ -39,8 +39,7 @@ public final class RedisCounters implements Once, RateLimiter {
 
     @Override
     public long firstCounted(String key, Duration ttl, String counter, Duration window) {
-        long windowNo = clock.millis() / window.toMillis();
-        return (Long) redis.eval(FIRST_COUNTED, List.of(Keys.once(key), Keys.rate(counter, windowNo)),
+        return (Long) redis.eval(FIRST_COUNTED, List.of(Keys.once(key), counter(counter, window)),
                 List.of(String.valueOf(ttl.toMillis()), String.valueOf(window.toMillis())));
     }
 
@@ -72,13 +71,12 @@ public final class RedisCounters implements Once, RateLimiter {
     }
 
     @Override
-    public boolean tryAcquire(String key, int limit, Duration window) {
-        return increment(key, window) <= limit;
+    public long increment(String key, Duration window) {
+        return (Long) redis.eval(COUNT, List.of(counter(key, window)), List.of(String.valueOf(window.toMillis())));
     }
 
-    @Override
-    public long increment(String key, Duration window) {
-        long windowNo = clock.millis() / window.toMillis();
-        return (Long) redis.eval(COUNT, List.of(Keys.rate(key, windowNo)), List.of(String.valueOf(window.toMillis())));
+    /** The counter of {@code key} for the current fixed window. */
+    private String counter(String key, Duration window) {
+        return Keys.rate(key, clock.millis() / window.toMillis());
     }
 }

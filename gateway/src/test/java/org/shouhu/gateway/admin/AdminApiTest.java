@@ -39,6 +39,7 @@ import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.DeliveryStatus;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
+import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.model.Phone;
 import org.shouhu.routes.port.SendReceipt;
 import org.shouhu.templates.TemplateKey;
@@ -301,10 +302,14 @@ class AdminApiTest {
     @Test
     void messagesToANumberNewestFirstHoweverThePlusArrives() throws IOException {
         Address grandma = new Address("+8613912345678");
-        String first = messages.enqueue(List.of(message(grandma, TemplateKey.ARRIVAL))).get(0).id();
+        OutboundMessage arrival = messages.enqueue(List.of(message(grandma, TemplateKey.ARRIVAL))).get(0);
+        String first = arrival.id();
         messages.enqueue(List.of(message(new Address("+8613900000009"), TemplateKey.NOTICE)));
-        String second = messages.enqueue(List.of(message(grandma, TemplateKey.PICKUP))).get(0).id();
-        messages.recordSent(first, "sms", "【守护】王小明08:05已到托管点。", new SendReceipt("SM123", DeliveryStatus.SENT));
+        OutboundMessage pickup = messages.enqueue(List.of(message(grandma, TemplateKey.PICKUP))).get(0);
+        String second = pickup.id();
+        OutboundMessage stillQueued = messages.enqueue(List.of(message(grandma, TemplateKey.NOTICE))).get(0);
+        messages.recordSent(queued(arrival), "sms", "【守护】王小明08:05已到托管点。", new SendReceipt("SM123", DeliveryStatus.SENT));
+        messages.holdUntil(List.of(queued(pickup)), "quiet-hours", CLOCK.instant().plusSeconds(3600));
 
         for (String to : List.of(" 8613912345678", "+8613912345678", "8613912345678", "13912345678")) {
             HttpCall call = call("GET", "/api/messages", null, "Bearer " + TOKEN);
@@ -313,10 +318,11 @@ class AdminApiTest {
 
             assertEquals(200, reply.status(), to);
             JsonNode list = read(reply);
-            assertEquals(2, list.size(), to);
+            assertEquals(2, list.size(), to + ": not the one still in the outbox, " + stillQueued.id());
             assertEquals(second, list.get(0).get("id").asText());
             assertEquals("pickup", list.get(0).get("template").asText());
             assertEquals("pending", list.get(0).get("status").asText());
+            assertEquals("quiet-hours", list.get(0).get("error").asText());
             assertTrue(list.get(0).get("text").isNull());
             JsonNode sent = list.get(1);
             assertEquals(first, sent.get("id").asText());
@@ -376,6 +382,12 @@ class AdminApiTest {
 
     private static Guardian grandma(String phone) {
         return new Guardian(Address.of(Phone.parse(phone).orElseThrow()), "奶奶");
+    }
+
+    /** A message as the outbox hands it to the outbound route: queued, no outcome yet. */
+    private static StoredMessage queued(OutboundMessage m) {
+        return new StoredMessage(m.id(), m.to(), m.template(), m.params(), m.kind(), DeliveryStatus.PENDING, null, null,
+                null, 0, CLOCK.instant(), CLOCK.instant());
     }
 
     private static OutboundMessage message(Address to, TemplateKey template) {

@@ -77,12 +77,9 @@ class OutboxDeliveryTest {
         gw = new GatewayUnderTest(Map.of());
         gw.gateway.care().setOptedOut(new Address(GRANDMA), false);
         // the node crashed after Twilio accepted the message and we recorded it, before the stream ack
-        StoredMessage queued = gw.gateway.messages().enqueue(List.of(org.shouhu.routes.model.OutboundMessage.of(
-                new Address(GRANDMA), org.shouhu.templates.TemplateKey.HELP_GUARDIAN, Map.of(),
-                org.shouhu.routes.model.MessageClass.REPLY))).stream()
-                .map(o -> gw.gateway.messages().load(o.id()).orElseThrow()).findFirst().orElseThrow();
+        StoredMessage queued = enqueueHelp(GRANDMA);
         abandonedByAStoppedNode();
-        gw.gateway.messages().recordSent(queued.id(), "sms", HELP, new SendReceipt("SMalready", DeliveryStatus.QUEUED));
+        gw.gateway.messages().recordSent(queued, "sms", HELP, new SendReceipt("SMalready", DeliveryStatus.QUEUED));
         assertEquals(1, gw.gateway.drainOutbox(), "the claimed entry is handled and acknowledged");
         assertEquals(List.of(), gw.sent());
         assertEquals(0L, gw.gateway.redis().xlen("sh:outbox"));
@@ -124,7 +121,7 @@ class OutboxDeliveryTest {
         // Twilio called back (delivered) before this node wrote its receipt (queued)
         assertTrue(gw.gateway.messages().record(new org.shouhu.routes.port.DeliveryReport(queued.id(), "SMfast",
                 DeliveryStatus.DELIVERED, null, gw.clock.instant())));
-        gw.gateway.messages().recordSent(queued.id(), "sms", HELP, new SendReceipt("SMfast", DeliveryStatus.QUEUED));
+        gw.gateway.messages().recordSent(queued, "sms", HELP, new SendReceipt("SMfast", DeliveryStatus.QUEUED));
         StoredMessage m = gw.gateway.messages().load(queued.id()).orElseThrow();
         assertEquals(DeliveryStatus.DELIVERED, m.status(), "the receipt does not move the status back");
         assertEquals("SMfast", m.providerId());
@@ -137,22 +134,52 @@ class OutboxDeliveryTest {
         var help = org.shouhu.routes.model.OutboundMessage.of(new Address(GRANDMA),
                 org.shouhu.templates.TemplateKey.HELP_GUARDIAN, Map.of(), org.shouhu.routes.model.MessageClass.REPLY);
         List<org.shouhu.routes.model.OutboundMessage> queued = gw.gateway.messages().enqueue(java.util.Collections.nCopies(250, help));
-        assertEquals(250, gw.gateway.messages().sentTo(new Address(GRANDMA), 1000).size(), "not trimmed up to 250");
+        String list = "sh:to:" + GRANDMA;
+        assertEquals(250, gw.redis().llen(list), "not trimmed up to 250");
         String newest = gw.gateway.messages().enqueue(List.of(help)).get(0).id();
-        List<StoredMessage> kept = gw.gateway.messages().sentTo(new Address(GRANDMA), 1000);
+        List<String> kept = gw.redis().lrange(list, 0, -1);
         assertEquals(200, kept.size());
-        assertEquals(newest, kept.get(0).id(), "newest first");
-        assertEquals(queued.get(51).id(), kept.get(199).id(), "the oldest 51 are dropped");
+        assertEquals(newest, kept.get(0), "newest first");
+        assertEquals(queued.get(51).id(), kept.get(199), "the oldest 51 are dropped");
+        assertEquals(251, gw.gateway.drainOutbox());
+        assertEquals(200, gw.gateway.messages().sentTo(new Address(GRANDMA), 1000).size(), "the kept ones, once sent");
     }
 
     @Test
     void aFirstDeliveryIsSentFromItsEntryWithoutASendLease() throws Exception {
         gw = new GatewayUnderTest(Map.of());
         StoredMessage queued = enqueueHelp(GRANDMA);
+        assertTrue(gw.gateway.messages().load(queued.id()).isEmpty(), "no record while it waits in the outbox");
         assertEquals(1, gw.gateway.drainOutbox());
         assertEquals(List.of(HELP), to(gw.sent(), GRANDMA));
-        assertEquals(1, gw.gateway.messages().load(queued.id()).orElseThrow().attempts());
+        StoredMessage sent = gw.gateway.messages().load(queued.id()).orElseThrow();
+        assertEquals(1, sent.attempts());
+        assertEquals(DeliveryStatus.QUEUED, sent.status());
+        assertEquals(HELP, sent.text());
+        assertEquals(queued.createdAt(), sent.createdAt());
         assertEquals(java.util.Set.of(), gw.redis().keys("sh:once:sending:*"));
+    }
+
+    @Test
+    void aMessagesRecordIsWrittenOnceItIsSentAsOneFieldOfAHashPerThousandIdsThatExpires() throws Exception {
+        gw = new GatewayUnderTest(Map.of());
+        StoredMessage first = enqueueHelp(GRANDMA);
+        StoredMessage second = enqueueHelp("+8613912340003");
+        String hash = "sh:msgs:" + Long.parseLong(first.id().substring(1)) / 1000;
+        assertEquals(java.util.Set.of(), gw.redis().keys("sh:msgs:*"), "nothing recorded while they wait in the outbox");
+
+        assertEquals(2, gw.gateway.drainOutbox());
+
+        assertEquals(java.util.Set.of(hash), gw.redis().keys("sh:msgs:*"), "both in one hash, no key of their own");
+        assertEquals(2L, gw.redis().hlen(hash));
+        long days = gw.redis().ttl(hash) / 86_400;
+        assertTrue(days >= 119 && days <= 120, "kept for a season's reports: " + days + " days");
+        var record = new com.fasterxml.jackson.databind.ObjectMapper().readTree(gw.redis().hget(hash, second.id()));
+        assertEquals("+8613912340003", record.get("to").asText());
+        assertEquals("HELP_GUARDIAN", record.get("template").asText());
+        assertEquals("queued", record.get("status").asText());
+        assertEquals(HELP, record.get("text").asText());
+        assertEquals(1, record.get("attempts").asInt());
     }
 
     /**
@@ -168,11 +195,13 @@ class OutboxDeliveryTest {
                 redis.clients.jedis.params.XClaimParams.xClaimParams().idle(600_000), entry);
     }
 
+    /** Queues the help text to {@code to}; returns it as the outbox will hand it to the outbound route. */
     private StoredMessage enqueueHelp(String to) {
-        String id = gw.gateway.messages().enqueue(List.of(org.shouhu.routes.model.OutboundMessage.of(
+        var m = gw.gateway.messages().enqueue(List.of(org.shouhu.routes.model.OutboundMessage.of(
                 new Address(to), org.shouhu.templates.TemplateKey.HELP_GUARDIAN, Map.of(),
-                org.shouhu.routes.model.MessageClass.REPLY))).get(0).id();
-        return gw.gateway.messages().load(id).orElseThrow();
+                org.shouhu.routes.model.MessageClass.REPLY))).get(0);
+        return new StoredMessage(m.id(), m.to(), m.template(), m.params(), m.kind(), DeliveryStatus.PENDING, null, null,
+                null, 0, gw.clock.instant(), gw.clock.instant());
     }
 
     @Test

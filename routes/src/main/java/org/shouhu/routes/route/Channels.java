@@ -72,7 +72,7 @@ public final class Channels {
                     }
                     receipts.add(sent);
                 } catch (SendFailedException e) {
-                    failures.handle(message.id(), outbound.leased().contains(message.id()), e);
+                    failures.handle(message.message(), outbound.leased().contains(message.id()), e);
                 }
                 if (!receipts.isEmpty()
                         && (receipts.size() >= RECORD_EVERY || System.nanoTime() - oldest > RECORD_WITHIN_NANOS)) {
@@ -91,10 +91,9 @@ public final class Channels {
     private void handBack(List<RenderedMessage> rest, Set<String> leased) {
         LOG.warn("a batch has been sending for over {} s: {} messages go back to the outbox", HAND_BACK_AFTER.toSeconds(),
                 rest.size());
-        List<String> ids = rest.stream().map(RenderedMessage::id).toList();
-        ids.stream().filter(leased::contains) // first, so the worker that picks them up can lease them
+        rest.stream().map(RenderedMessage::id).filter(leased::contains) // first, so the worker that picks them up can lease them
                 .forEach(id -> once.forget(SendLease.key(id)));
-        messages.holdUntil(ids, "batch-too-slow", clock.instant());
+        messages.holdUntil(rest.stream().map(RenderedMessage::message).toList(), "batch-too-slow", clock.instant());
     }
 
     /** One provider call; a sender's unexpected exception counts as a transient failure, so one bad message cannot stall its batch. */
@@ -104,7 +103,7 @@ public final class Channels {
             throw SendFailedException.permanent("no-channel", "no sender for channel " + message.to().channel());
         }
         try {
-            return new MessageStore.Sent(message.id(), sender.channel(), message.text(), sender.send(message),
+            return new MessageStore.Sent(message.message(), sender.channel(), message.text(), sender.send(message),
                     message.attempt());
         } catch (RuntimeException e) {
             LOG.error("the {} sender failed on message {}: {}", sender.channel(), message.id(), e.toString());

@@ -30,7 +30,6 @@ public final class MessageRenderer {
         String text = message.to().isSms()
                 ? signature + sms.render(message.template(), message.params())
                 : chat.render(message.template(), message.params());
-        return new RenderedMessage(message.id(), message.to(), message.kind(), message.template(), text,
-                message.attempts() + 1);
+        return new RenderedMessage(message, text, message.attempts() + 1);
     }
 }

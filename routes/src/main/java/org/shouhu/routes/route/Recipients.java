@@ -3,8 +3,11 @@ package org.shouhu.routes.route;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.shouhu.routes.care.CareDay;
 import org.shouhu.routes.care.SafetySettings;
@@ -48,32 +51,31 @@ public final class Recipients {
     /** The messages among these entries to send now, redeliveries leased to this worker; the rest are dealt with here. */
     public OutboundBatch<StoredMessage> sendable(List<OutboxEntry> entries) {
         List<StoredMessage> open = new ArrayList<>(entries.size());
-        List<String> again = new ArrayList<>();
+        Map<String, OutboxEntry> again = new LinkedHashMap<>();
         for (OutboxEntry e : entries) {
             if (e.isFirstDelivery()) {
                 open.add(e.message());
             } else {
-                again.add(e.id());
+                again.put(e.id(), e);
             }
         }
-        Set<String> redelivered = new HashSet<>(again);
         if (!again.isEmpty()) {
-            messages.loadAll(again).stream().filter(m -> m.providerId() == null && !m.status().isFinal()).forEach(open::add);
+            open.addAll(stillToSend(again));
         }
         Set<Address> optedOut = care.optedOutAmong(addresses(open, m -> m.kind() != MessageClass.REPLY));
         Set<Address> unreachable = care.unreachableAmong(addresses(open, m -> !m.to().isSms()));
         ZonedDateTime now = day.now();
         boolean quiet = settings.isQuiet(now.toLocalTime());
         List<StoredMessage> go = new ArrayList<>();
-        List<String> held = new ArrayList<>();
+        List<StoredMessage> held = new ArrayList<>();
         for (StoredMessage m : open) {
             if (m.kind() != MessageClass.REPLY && optedOut.contains(m.to())) {
-                messages.recordSuppressed(m.id(), "opted-out");
+                messages.recordSuppressed(m, "opted-out");
             } else if (unreachable.contains(m.to())) {
-                messages.recordSuppressed(m.id(),
+                messages.recordSuppressed(m,
                         FallbackToSms.enqueue(m, care, outbox) ? "unreachable:sms-fallback" : "unreachable");
             } else if (m.kind() == MessageClass.ROUTINE && quiet) {
-                held.add(m.id());
+                held.add(m);
             } else {
                 go.add(m);
             }
@@ -81,7 +83,27 @@ public final class Recipients {
         if (!held.isEmpty()) {
             messages.holdUntil(held, "quiet-hours", quietEnd(now).toInstant());
         }
-        return leased(go, redelivered);
+        return leased(go, again.keySet());
+    }
+
+    /**
+     * The redelivered messages that still need sending: as their records have them, unless sent or
+     * settled meanwhile; one with no record yet is sent as its entry carries it (a stopped node's
+     * entry that it never got to), and skipped when the entry carries only an id.
+     */
+    private List<StoredMessage> stillToSend(Map<String, OutboxEntry> again) {
+        Map<String, StoredMessage> recorded = new HashMap<>();
+        messages.loadAll(List.copyOf(again.keySet())).forEach(m -> recorded.put(m.id(), m));
+        List<StoredMessage> result = new ArrayList<>(again.size());
+        for (OutboxEntry e : again.values()) {
+            StoredMessage m = recorded.get(e.id());
+            if (m == null && e.message() != null) {
+                result.add(e.message());
+            } else if (m != null && m.providerId() == null && !m.status().isFinal()) {
+                result.add(m);
+            }
+        }
+        return result;
     }
 
     /**
@@ -97,7 +119,7 @@ public final class Recipients {
                 .map(m -> SendLease.key(m.id())).toList(), SendLease.TTL);
         List<StoredMessage> result = new ArrayList<>(go.size());
         Set<String> leased = new HashSet<>();
-        List<String> busy = new ArrayList<>();
+        List<StoredMessage> busy = new ArrayList<>();
         for (StoredMessage m : go) {
             if (!redelivered.contains(m.id())) {
                 result.add(m);
@@ -105,7 +127,7 @@ public final class Recipients {
                 result.add(m);
                 leased.add(m.id());
             } else {
-                busy.add(m.id());
+                busy.add(m);
             }
         }
         if (!busy.isEmpty()) {

@@ -37,14 +37,14 @@ public final class SendFailures {
         this.clock = clock;
     }
 
-    /** @param leased whether this worker holds the message's send lease (a redelivery), let go here */
-    public void handle(String id, boolean leased, SendFailedException failure) {
+    /**
+     * @param m      the message as it was sent (with the attempts its record counted before this one)
+     * @param leased whether this worker holds the message's send lease (a redelivery), let go here
+     */
+    public void handle(StoredMessage m, boolean leased, SendFailedException failure) {
+        String id = m.id();
         if (leased) {
             once.forget(SendLease.key(id));
-        }
-        StoredMessage m = messages.load(id).orElse(null);
-        if (m == null) {
-            return;
         }
         if (failure.recipientOptedOut()) {
             care.setOptedOut(m.to(), true);
@@ -52,7 +52,7 @@ public final class SendFailures {
         if (failure.recipientUnreachable()) {
             LOG.warn("message {}: {} cannot be reached on this channel any more ({})", id, m.to().masked(), failure.code());
             care.setUnreachable(m.to(), true);
-            messages.recordFailed(id, failure.code());
+            messages.recordFailed(m, failure.code());
             FallbackToSms.enqueue(m, care, outbox);
             return;
         }
@@ -60,10 +60,10 @@ public final class SendFailures {
         if (failure.isTransient() && attempt < MAX_ATTEMPTS) {
             Instant at = clock.instant().plus(failure.retryAfter().orElse(backoff(attempt)));
             LOG.info("message {} to {} failed ({}), retry {} at {}", id, m.to().masked(), failure.code(), attempt, at);
-            messages.retryAt(id, failure.code(), at);
+            messages.retryAt(m, failure.code(), at);
         } else {
             LOG.warn("message {} to {} failed for good ({})", id, m.to().masked(), failure.code());
-            messages.recordFailed(id, failure.code());
+            messages.recordFailed(m, failure.code());
         }
     }
 

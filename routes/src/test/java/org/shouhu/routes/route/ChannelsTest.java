@@ -16,6 +16,7 @@ import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.DeliveryStatus;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.RenderedMessage;
+import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.ChannelSender;
 import org.shouhu.routes.port.MessageStore;
 import org.shouhu.routes.port.Once;
@@ -58,7 +59,7 @@ class ChannelsTest {
                     case "holdUntil" -> {
                         assertEquals("batch-too-slow", args[1]);
                         assertEquals(clock.now, args[2], "handed back to go at once");
-                        handedBack.addAll((Collection<String>) args[0]);
+                        ((Collection<StoredMessage>) args[0]).forEach(m -> handedBack.add(m.id()));
                     }
                     default -> throw new UnsupportedOperationException(method.getName());
                 }
@@ -95,8 +96,10 @@ class ChannelsTest {
         List<RenderedMessage> batch = new ArrayList<>();
         java.util.Set<String> leased = new java.util.HashSet<>();
         for (int i = 1; i <= n; i++) {
-            batch.add(new RenderedMessage("m" + i, new Address("+8613912345678"), MessageClass.ROUTINE,
-                    TemplateKey.ARRIVAL, "【守护托管】王小明 08:05 已到永丰小学托管点。", 1));
+            StoredMessage queued = new StoredMessage("m" + i, new Address("+8613912345678"), TemplateKey.ARRIVAL,
+                    java.util.Map.of(), MessageClass.ROUTINE, DeliveryStatus.PENDING, null, null, null, 0,
+                    Instant.EPOCH, Instant.EPOCH);
+            batch.add(new RenderedMessage(queued, "【守护托管】王小明 08:05 已到永丰小学托管点。", 1));
             if (i % 2 == 0) {
                 leased.add("m" + i);
             }

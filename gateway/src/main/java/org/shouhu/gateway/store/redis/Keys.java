@@ -27,7 +27,21 @@ final class Keys {
     static String once(String key) { return PREFIX + "once:" + key; }
     static String rate(String key, long window) { return PREFIX + "rate:" + key + ":" + window; }
     static String messageSeq() { return PREFIX + "seq:msg"; }
-    static String message(String id) { return PREFIX + "msg:" + id; }
+    /** Records per thousand message ids. */
+    static final int MESSAGES_PER_HASH = 1000;
+
+    /** The hash that holds the record of message {@code m<n>}, or null for an id that is not one of ours. */
+    static String messages(String id) {
+        if (id == null || id.length() < 2 || id.length() > 19 || id.charAt(0) != 'm') {
+            return null;
+        }
+        for (int i = 1; i < id.length(); i++) {
+            if (id.charAt(i) < '0' || id.charAt(i) > '9') {
+                return null;
+            }
+        }
+        return PREFIX + "msgs:" + Long.parseLong(id, 1, id.length(), 10) / MESSAGES_PER_HASH;
+    }
     static String sentTo(String address) { return PREFIX + "to:" + address; }
     static String outbox() { return PREFIX + "outbox"; }
     static String outboxDelayed() { return PREFIX + "outbox:delayed"; }

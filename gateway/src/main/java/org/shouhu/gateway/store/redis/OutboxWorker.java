@@ -27,9 +27,10 @@ import redis.clients.jedis.resps.StreamPendingSummary;
  * them to the outbound route a batch at a time; acknowledges a batch only after the route is done
  * with it (one {@code XACK} for the batch); now and then it trims what the group is done with. An
  * entry read for the first time carries its message (see {@link RedisMessages#enqueue}); due
- * retries move from the delayed set back into the stream as bare ids, and entries a stopped node
- * left unacknowledged are claimed after five minutes, also as bare ids (redeliveries: the route
- * reads their records and leases them). Several threads and several nodes share the work.
+ * retries and holds move from the delayed set back into the stream as bare ids, and entries a
+ * stopped node left unacknowledged are claimed after five minutes with what they carry
+ * (redeliveries: the route looks up their records, sends the entry's message when there is none,
+ * and leases them). Several threads and several nodes share the work.
  */
 public final class OutboxWorker implements AutoCloseable {
 

@@ -1,11 +1,14 @@
 package org.shouhu.gateway.store.redis;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,10 +28,13 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * The outbox and the message record in Redis: each message is a hash {@code sh:msg:{id}}, queued on
- * the stream {@code sh:outbox} (read by a consumer group) with the same fields, so that its first
- * delivery needs no read of the record; retried through the sorted set {@code sh:outbox:delayed}
- * (by id only), and found again by recipient. A provider's report names our id (see
+ * The outbox and the message record in Redis. A message is queued on the stream {@code sh:outbox}
+ * (read by a consumer group), whose entry carries the whole message, so that its first delivery
+ * needs no read; its id goes on its recipient's list. Its record is written at its first outcome —
+ * sent, held, put off, suppressed, failed — as one JSON field of a hash per thousand ids,
+ * {@code sh:msgs:{n}}, that expires as a whole: a message costs Redis no key, no expiry and no
+ * write of its own before it is sent. Retries and holds come back through the sorted set
+ * {@code sh:outbox:delayed} (by id only). A provider's report names our id (see
  * {@code TwilioSettings.statusCallbackUrl}), so there is no index from the provider's ids to ours.
  */
 public final class RedisMessages implements Outbox, MessageStore {
@@ -36,63 +42,60 @@ public final class RedisMessages implements Outbox, MessageStore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisMessages.class);
 
     /**
-     * Moves the status forward only (by rank), recording the error code if given; with a provider
-     * id (ARGV[5]), only on the record of the message the provider accepted under that id (or not
-     * yet recorded as accepted: a report can overtake the receipt).
+     * Writes records, one per message, in one call. A message with no record gets {@code full}, the
+     * record as this outcome leaves it (nearly always: a message's first outcome is its only write).
+     * One that has a record (a retry, a hold that ended, a report that overtook the receipt) gets
+     * the fields it lacks from {@code full}, and those {@code taken} names (comma-separated) from
+     * {@code full} over it, {@code more} added to its attempts, and the status if it ranks higher
+     * — unless {@code guard}, a provider id, names another send than the one recorded. Each hash's
+     * expiry is renewed once per call. Returns 1 per record written, 0 where the guard held.
+     * KEYS: each message's hash; ARGV: keep (ms), now, then id, full, taken, status, rank, more, guard of each.
      */
-    private static final String ADVANCE = """
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            local accepted = redis.call('HGET', KEYS[1], 'providerId')
-            if ARGV[5] ~= '' and accepted and accepted ~= ARGV[5] then return 0 end
-            local rank = tonumber(redis.call('HGET', KEYS[1], 'rank') or '0')
-            if tonumber(ARGV[2]) > rank then
-              redis.call('HSET', KEYS[1], 'status', ARGV[1], 'rank', ARGV[2], 'updatedAt', ARGV[4])
-              if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[3]) end
+    private static final String WRITE = """
+            local keep, now = ARGV[1], ARGV[2]
+            local written, last = {}, nil
+            for i = 1, #KEYS do
+              local a = 3 + (i - 1) * 7
+              local hash, id, full, taken = KEYS[i], ARGV[a], ARGV[a + 1], ARGV[a + 2]
+              local status, rank, more, guard = ARGV[a + 3], tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5]), ARGV[a + 6]
+              written[i] = 1
+              if redis.call('HSETNX', hash, id, full) == 0 then
+                local r = cjson.decode(redis.call('HGET', hash, id))
+                if guard ~= '' and r.providerId and r.providerId ~= guard then
+                  written[i] = 0
+                else
+                  local f = cjson.decode(full)
+                  for k, v in pairs(f) do if r[k] == nil then r[k] = v end end
+                  for k in string.gmatch(taken, '[^,]+') do r[k] = f[k] end
+                  if more > 0 then r.attempts = (r.attempts or 0) + more end
+                  if rank and rank > (r.rank or 0) then r.status = status; r.rank = rank; r.updatedAt = now end
+                  redis.call('HSET', hash, id, cjson.encode(r))
+                end
+              end
+              if hash ~= last then redis.call('PEXPIRE', hash, keep); last = hash end
             end
-            return 1""";
+            return written""";
 
     /**
-     * Queues messages atomically, in one call: for each, its record (a hash that expires), its id on
-     * the recipient's list (trimmed once it is {@code SENT_TO_SLACK} past {@code SENT_TO_KEPT}) and
-     * its stream entry, which carries the same fields; then, if given, the marker that says they
-     * are queued — set last, so only when every write before it succeeded (a script stops at its
-     * first error). KEYS: the stream, then each message's record and list, then the marker if any;
-     * ARGV: keep (ms), createdAt, kept, slack, then id, to, template, params, kind of each.
+     * Queues messages atomically, in one call: for each, its id on the recipient's list (trimmed
+     * once it is {@code SENT_TO_SLACK} past {@code SENT_TO_KEPT}) and its stream entry, which
+     * carries the message; then, if given, the marker that says they are queued — set last, so only
+     * when every write before it succeeded (a script stops at its first error). KEYS: the stream,
+     * then each message's list, then the marker if any; ARGV: keep (ms), createdAt, kept, slack,
+     * then id, to, template, params, kind of each.
      */
     private static final String ENQUEUE = """
             local keep, now = ARGV[1], ARGV[2]
             local kept, slack = tonumber(ARGV[3]), tonumber(ARGV[4])
-            local n = math.floor((#KEYS - 1) / 2)
+            local n = (#ARGV - 4) / 5
             for i = 0, n - 1 do
               local a = 5 + i * 5
               local id, to, template, params, kind = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
-              local record, list = KEYS[2 + i * 2], KEYS[3 + i * 2]
-              redis.call('HSET', record, 'to', to, 'template', template, 'params', params, 'kind', kind, 'createdAt', now)
-              redis.call('PEXPIRE', record, keep)
-              if redis.call('LPUSH', list, id) > kept + slack then redis.call('LTRIM', list, 0, kept - 1) end
+              if redis.call('LPUSH', KEYS[2 + i], id) > kept + slack then redis.call('LTRIM', KEYS[2 + i], 0, kept - 1) end
               redis.call('XADD', KEYS[1], '*', 'id', id, 'to', to, 'template', template, 'params', params,
                 'kind', kind, 'createdAt', now)
             end
-            if #KEYS > 1 + 2 * n then redis.call('SET', KEYS[#KEYS], '1', 'PX', keep) end
-            return 1""";
-
-    /**
-     * Receipts: for each message, its record's send fields, and its status unless a report that
-     * overtook the receipt moved it further. KEYS: the records; ARGV: updatedAt, then text, channel,
-     * providerId, status, rank, attempts of each.
-     */
-    private static final String RECORD_SENT = """
-            local now = ARGV[1]
-            for i = 1, #KEYS do
-              local a = 2 + (i - 1) * 6
-              local fields = {'text', ARGV[a], 'channel', ARGV[a + 1], 'providerId', ARGV[a + 2],
-                'attempts', ARGV[a + 5], 'updatedAt', now}
-              if tonumber(ARGV[a + 4]) > tonumber(redis.call('HGET', KEYS[i], 'rank') or '0') then
-                table.insert(fields, 'status'); table.insert(fields, ARGV[a + 3])
-                table.insert(fields, 'rank'); table.insert(fields, ARGV[a + 4])
-              end
-              redis.call('HSET', KEYS[i], unpack(fields))
-            end
+            if #KEYS > 1 + n then redis.call('SET', KEYS[#KEYS], '1', 'PX', keep) end
             return 1""";
 
     private static final int SENT_TO_KEPT = 200;
@@ -101,6 +104,7 @@ public final class RedisMessages implements Outbox, MessageStore {
     /** Message records are kept for a season's reports, then expire. */
     private static final java.time.Duration KEEP = java.time.Duration.ofDays(120);
     private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> RECORD = new TypeReference<>() { };
 
     private static final int ID_BLOCK = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -186,15 +190,13 @@ public final class RedisMessages implements Outbox, MessageStore {
     private Queueing prepare(List<OutboundMessage> messages, String marker) {
         long first = messages.isEmpty() ? 0 : reserveIds(messages.size());
         List<OutboundMessage> stored = new ArrayList<>(messages.size());
-        List<String> keys = new ArrayList<>(1 + 2 * messages.size());
+        List<String> keys = new ArrayList<>(2 + messages.size());
         List<String> args = new ArrayList<>(4 + 5 * messages.size());
         keys.add(Keys.outbox());
-        // no status, rank, attempts or updatedAt yet: pending, 0, 0, createdAt
         args.addAll(List.of(String.valueOf(KEEP.toMillis()), clock.instant().toString(),
                 String.valueOf(SENT_TO_KEPT), String.valueOf(SENT_TO_SLACK)));
         for (int i = 0; i < messages.size(); i++) {
             OutboundMessage m = messages.get(i).withId("m" + (first + i));
-            keys.add(Keys.message(m.id()));
             keys.add(Keys.sentTo(m.to().value()));
             args.addAll(List.of(m.id(), m.to().value(), m.template().name(), toJson(m.params()), m.kind().name()));
             stored.add(m);
@@ -207,16 +209,17 @@ public final class RedisMessages implements Outbox, MessageStore {
 
     /**
      * An outbox stream entry as the outbound route takes it: a first delivery with the message it
-     * carries, or a redelivery by id (an entry with only an id, one claimed from another consumer,
-     * or one that cannot be read: its record is read, and marked failed if it cannot be read either).
+     * carries; a redelivery by id (a retry or hold that came due, or an entry that cannot be read:
+     * its record is read); or a claimed entry, a redelivery with the message it carries.
      */
     static OutboxEntry entry(Map<String, String> fields, boolean claimed) {
         String id = fields.get("id");
-        if (claimed || !fields.containsKey("template")) {
+        if (!fields.containsKey("template")) {
             return OutboxEntry.again(id);
         }
         try {
-            return new OutboxEntry(id, decode(id, fields));
+            StoredMessage m = queued(id, fields);
+            return claimed ? OutboxEntry.claimed(m) : OutboxEntry.first(m);
         } catch (RuntimeException e) {
             LOG.warn("outbox entry of message {} cannot be read ({}): its record is read instead", id, e.toString());
             return OutboxEntry.again(id);
@@ -225,34 +228,38 @@ public final class RedisMessages implements Outbox, MessageStore {
 
     @Override
     public Optional<StoredMessage> load(String id) {
-        Map<String, String> h = redis.hgetAll(Keys.message(id));
-        return h.isEmpty() ? Optional.empty() : Optional.of(decode(id, h));
+        List<StoredMessage> found = loadAll(List.of(id));
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
     @Override
     public List<StoredMessage> loadAll(List<String> ids) {
-        List<Map<String, String>> hashes = Pipelined.each(redis, ids, (p, id) -> p.hgetAll(Keys.message(id)));
-        List<StoredMessage> result = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            Map<String, String> h = hashes.get(i);
-            if (!h.isEmpty()) {
-                readable(ids.get(i), h).ifPresent(result::add);
+        List<String> ours = ids.stream().filter(id -> Keys.messages(id) != null).toList();
+        List<String> records = Pipelined.each(redis, ours, (p, id) -> p.hget(Keys.messages(id), id));
+        List<StoredMessage> result = new ArrayList<>(ours.size());
+        for (int i = 0; i < ours.size(); i++) {
+            if (records.get(i) != null) {
+                readable(ours.get(i), records.get(i)).ifPresent(result::add);
             }
         }
         return result;
     }
 
     /**
-     * The record as a message, or empty when it cannot be read (say, a template renamed since it
-     * was queued): such a record is marked failed ({@code unreadable}), so that it can never
-     * block the batch it is in or come back.
+     * The record as a message; empty when it holds only a report that overtook the receipt, or
+     * when it cannot be read (say, a template renamed since it was written): such a record is
+     * marked failed ({@code unreadable}), so that it can never block the batch it is in or come back.
      */
-    private Optional<StoredMessage> readable(String id, Map<String, String> h) {
+    private Optional<StoredMessage> readable(String id, String json) {
         try {
-            return Optional.of(decode(id, h));
+            return recorded(id, json);
         } catch (RuntimeException e) {
             LOG.error("message {} cannot be read, marked failed: {}", id, e.toString());
-            advance(id, DeliveryStatus.FAILED, "unreadable");
+            try {
+                advance(id, DeliveryStatus.FAILED, "unreadable", "");
+            } catch (RuntimeException notJson) { // not even a script can read it: it stays left out
+                LOG.error("message {} cannot be marked failed either: {}", id, notJson.toString());
+            }
             return Optional.empty();
         }
     }
@@ -266,48 +273,49 @@ public final class RedisMessages implements Outbox, MessageStore {
         if (sent.isEmpty()) {
             return;
         }
-        List<String> keys = new ArrayList<>(sent.size());
-        List<String> args = new ArrayList<>(1 + 6 * sent.size());
-        args.add(clock.instant().toString());
-        for (Sent s : sent) {
-            keys.add(Keys.message(s.id()));
-            args.addAll(List.of(s.text(), s.channel(), s.receipt().providerId(), s.receipt().status().word(),
-                    String.valueOf(s.receipt().status().rank()), String.valueOf(s.attempt())));
-        }
-        redis.eval(RECORD_SENT, keys, args);
-    }
-
-    @Override
-    public void recordSuppressed(String id, String reason) {
-        advance(id, DeliveryStatus.SUPPRESSED, reason);
-    }
-
-    @Override
-    public void retryAt(String id, String errorCode, Instant at) {
-        try (AbstractTransaction tx = redis.multi()) {
-            tx.hincrBy(Keys.message(id), "attempts", 1);
-            tx.hset(Keys.message(id), Map.of("error", errorCode, "updatedAt", clock.instant().toString()));
-            tx.zadd(Keys.outboxDelayed(), at.toEpochMilli(), id);
-            tx.exec();
-        }
-    }
-
-    @Override
-    public void holdUntil(java.util.Collection<String> ids, String reason, Instant at) {
         String now = clock.instant().toString();
+        List<Write> writes = new ArrayList<>(sent.size());
+        for (Sent s : sent) {
+            DeliveryStatus status = s.receipt().status();
+            String providerId = s.receipt().providerId();
+            writes.add(new Write(s.id(), full(s.message(), status, s.message().errorCode(), s.attempt(), now,
+                    new Send(s.text(), s.channel(), providerId)), SEND_TAKES, status, 0, ""));
+        }
+        write(redis, writes);
+    }
+
+    @Override
+    public void recordSuppressed(StoredMessage m, String reason) {
+        write(redis, List.of(outcome(m, DeliveryStatus.SUPPRESSED, reason, 0)));
+    }
+
+    @Override
+    public void retryAt(StoredMessage m, String errorCode, Instant at) {
+        delay(List.of(outcome(m, null, errorCode, 1)), at);
+    }
+
+    @Override
+    public void holdUntil(java.util.Collection<StoredMessage> messages, String reason, Instant at) {
+        delay(messages.stream().map(m -> outcome(m, null, reason, 0)).toList(), at);
+    }
+
+    @Override
+    public void recordFailed(StoredMessage m, String errorCode) {
+        write(redis, List.of(outcome(m, DeliveryStatus.FAILED, errorCode, 1)));
+    }
+
+    /** Writes the records and queues their messages again at {@code at}, in one transaction. */
+    private void delay(List<Write> writes, Instant at) {
+        if (writes.isEmpty()) {
+            return;
+        }
         try (AbstractTransaction tx = redis.multi()) {
-            for (String id : ids) {
-                tx.hset(Keys.message(id), Map.of("error", reason, "updatedAt", now));
-                tx.zadd(Keys.outboxDelayed(), at.toEpochMilli(), id);
+            write(tx, writes);
+            for (Write w : writes) {
+                tx.zadd(Keys.outboxDelayed(), at.toEpochMilli(), w.id());
             }
             tx.exec();
         }
-    }
-
-    @Override
-    public void recordFailed(String id, String errorCode) {
-        redis.hincrBy(Keys.message(id), "attempts", 1);
-        advance(id, DeliveryStatus.FAILED, errorCode);
     }
 
     @Override
@@ -316,18 +324,121 @@ public final class RedisMessages implements Outbox, MessageStore {
             return false;
         }
         return advance(report.messageId(), report.status(), report.errorCode() == null ? "" : report.errorCode(),
-                report.providerId());
+                report.providerId() == null ? "" : report.providerId());
     }
 
-    private void advance(String id, DeliveryStatus status, String errorCode) {
-        advance(id, status, errorCode, "");
-    }
-
-    /** Whether the record was there (and, given a provider id, is the message accepted under it). */
+    /**
+     * Moves a message's status forward from a report, which names only its id: with a provider id,
+     * only on the record of the send the provider accepted under that id. A report that overtakes
+     * the receipt leaves a record of the status alone, which the receipt completes.
+     *
+     * @return whether it was recorded: false for an id that is not one of ours, or another send's report
+     */
     private boolean advance(String id, DeliveryStatus status, String errorCode, String providerId) {
-        Object found = redis.eval(ADVANCE, List.of(Keys.message(id)),
-                List.of(status.word(), String.valueOf(status.rank()), errorCode, clock.instant().toString(), providerId));
-        return Long.valueOf(1).equals(found);
+        if (Keys.messages(id) == null) {
+            return false;
+        }
+        String now = clock.instant().toString();
+        Map<String, Object> alone = fields("status", status.word(), "rank", status.rank(), "updatedAt", now);
+        if (!errorCode.isEmpty()) {
+            alone.put("error", errorCode);
+        }
+        return write(redis, List.of(new Write(id, toJson(alone), errorCode.isEmpty() ? "" : "error", status, 0, providerId)))
+                .get(0) == 1L;
+    }
+
+    /** A write for an outcome other than a send: the error it records, the status it moves to (or none), attempts it adds. */
+    private Write outcome(StoredMessage m, DeliveryStatus status, String error, int more) {
+        DeliveryStatus after = status == null ? m.status() : status;
+        return new Write(m.id(), full(m, after, error, m.attempts() + more, clock.instant().toString(), null),
+                OUTCOME_TAKES, status, more, "");
+    }
+
+    /** What a send writes over a record it finds; what another outcome does. */
+    private static final String SEND_TAKES = "text,channel,providerId,attempts,updatedAt";
+    private static final String OUTCOME_TAKES = "error,updatedAt";
+
+    /** One message's part of a {@code WRITE} call. */
+    private record Write(String id, String full, String taken, DeliveryStatus status, int more, String guard) {
+    }
+
+    private List<Long> write(UnifiedJedis target, List<Write> writes) {
+        Object written = target.eval(WRITE, writeKeys(writes), writeArgs(writes));
+        @SuppressWarnings("unchecked")
+        List<Long> result = (List<Long>) written;
+        return result;
+    }
+
+    private void write(AbstractTransaction tx, List<Write> writes) {
+        tx.eval(WRITE, writeKeys(writes), writeArgs(writes));
+    }
+
+    private static List<String> writeKeys(List<Write> writes) {
+        return writes.stream().map(w -> Keys.messages(w.id())).toList();
+    }
+
+    private List<String> writeArgs(List<Write> writes) {
+        List<String> args = new ArrayList<>(2 + 7 * writes.size());
+        args.add(String.valueOf(KEEP.toMillis()));
+        args.add(clock.instant().toString());
+        for (Write w : writes) {
+            args.addAll(List.of(w.id(), w.full(), w.taken(), w.status() == null ? "" : w.status().word(),
+                    w.status() == null ? "" : String.valueOf(w.status().rank()), String.valueOf(w.more()), w.guard()));
+        }
+        return args;
+    }
+
+    /** What a send adds to a record. */
+    private record Send(String text, String channel, String providerId) {
+    }
+
+    /**
+     * The whole record of a message (first written) as this outcome leaves it, with what a send
+     * adds if it was one; written field by field, with no map in between (one per message sent).
+     */
+    private static String full(StoredMessage m, DeliveryStatus status, String error, int attempts, String now, Send send) {
+        StringWriter out = new StringWriter(256 + (send == null || send.text() == null ? 0 : 2 * send.text().length()));
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("to", m.to().value());
+            g.writeStringField("template", m.template().name());
+            g.writeObjectFieldStart("params");
+            for (Map.Entry<String, String> p : m.params().entrySet()) {
+                g.writeStringField(p.getKey(), p.getValue());
+            }
+            g.writeEndObject();
+            g.writeStringField("kind", m.kind().name());
+            g.writeStringField("createdAt", m.createdAt().toString());
+            g.writeStringField("status", status.word());
+            g.writeNumberField("rank", status.rank());
+            g.writeNumberField("attempts", attempts);
+            g.writeStringField("updatedAt", now);
+            if (error != null) {
+                g.writeStringField("error", error);
+            }
+            if (send != null) {
+                g.writeStringField("text", send.text());
+                g.writeStringField("channel", send.channel());
+                if (send.providerId() != null) {
+                    g.writeStringField("providerId", send.providerId());
+                }
+            }
+            g.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("message record cannot be written", e);
+        }
+        return out.toString();
+    }
+
+    /** Fields in the order given; values that are null are left out. */
+    private static Map<String, Object> fields(Object... namesAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (namesAndValues[i + 1] != null) {
+                m.put((String) namesAndValues[i], namesAndValues[i + 1]);
+            }
+        }
+        return m;
     }
 
     @Override
@@ -352,22 +463,37 @@ public final class RedisMessages implements Outbox, MessageStore {
         return parsed;
     }
 
-    private static StoredMessage decode(String id, Map<String, String> h) {
-        Instant created = instant(h.get("createdAt"));
-        return new StoredMessage(id, new Address(h.get("to")), TemplateKey.valueOf(h.get("template")),
-                fromJson(h.get("params")), MessageClass.valueOf(h.get("kind")),
-                status(h.get("status")), h.get("text"), h.get("providerId"), h.get("error"),
-                Integer.parseInt(h.getOrDefault("attempts", "0")), created,
-                h.containsKey("updatedAt") ? instant(h.get("updatedAt")) : created);
+    /** A message as its outbox entry carries it: queued, not yet tried. */
+    private static StoredMessage queued(String id, Map<String, String> f) {
+        Instant created = instant(f.get("createdAt"));
+        return new StoredMessage(id, new Address(f.get("to")), TemplateKey.valueOf(f.get("template")),
+                fromJson(f.get("params")), MessageClass.valueOf(f.get("kind")), DeliveryStatus.PENDING,
+                null, null, null, 0, created, created);
+    }
+
+    /** A message as its record has it; empty when the record holds only a report that came first. */
+    private static Optional<StoredMessage> recorded(String id, String json) {
+        Map<String, Object> r = readJson(json);
+        if (!r.containsKey("to")) {
+            return Optional.empty();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, String> params = r.get("params") instanceof Map<?, ?> p ? (Map<String, String>) p : Map.of();
+        Instant created = instant((String) r.get("createdAt"));
+        return Optional.of(new StoredMessage(id, new Address((String) r.get("to")),
+                TemplateKey.valueOf((String) r.get("template")), params, MessageClass.valueOf((String) r.get("kind")),
+                status((String) r.get("status")), (String) r.get("text"), (String) r.get("providerId"),
+                (String) r.get("error"), r.get("attempts") instanceof Number n ? n.intValue() : 0, created,
+                r.containsKey("updatedAt") ? instant((String) r.get("updatedAt")) : created));
     }
 
     private static DeliveryStatus status(String word) {
         return word == null ? DeliveryStatus.PENDING : DeliveryStatus.valueOf(word.toUpperCase(java.util.Locale.ROOT));
     }
 
-    private static String toJson(Map<String, String> params) {
+    private static String toJson(Object value) {
         try {
-            return JSON.writeValueAsString(params);
+            return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("message values cannot be written", e);
         }
@@ -378,6 +504,14 @@ public final class RedisMessages implements Outbox, MessageStore {
             return JSON.readValue(text, PARAMS);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored message values are not JSON", e);
+        }
+    }
+
+    private static Map<String, Object> readJson(String text) {
+        try {
+            return JSON.readValue(text, RECORD);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("message record is not JSON", e);
         }
     }
 }

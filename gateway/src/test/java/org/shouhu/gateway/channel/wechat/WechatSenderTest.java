@@ -147,8 +147,10 @@ class WechatSenderTest {
         stubCustom(ACCESS_TOKEN, json("cs-45015.json"));
         WECHAT.stubFor(post(urlPathEqualTo(TEMPLATE)).willReturn(json("template-ok.json")));
 
-        sender("ARRIVAL=tmplArrival, NO_SHOW_ALERT=tmplAlert, *=tmplOther").send(new org.shouhu.routes.model.RenderedMessage("msg-k", PARENT,
-                org.shouhu.routes.model.MessageClass.ROUTINE, notice, TEXT, 1));
+        sender("ARRIVAL=tmplArrival, NO_SHOW_ALERT=tmplAlert, *=tmplOther").send(new org.shouhu.routes.model.RenderedMessage(
+                new org.shouhu.routes.model.StoredMessage("msg-k", PARENT, notice, java.util.Map.of(),
+                        org.shouhu.routes.model.MessageClass.ROUTINE, org.shouhu.routes.model.DeliveryStatus.PENDING, null,
+                        null, null, 0, java.time.Instant.EPOCH, java.time.Instant.EPOCH), TEXT, 1));
 
         WECHAT.verify(1, postRequestedFor(urlPathEqualTo(TEMPLATE))
                 .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.template_id",

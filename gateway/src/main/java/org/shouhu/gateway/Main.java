@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import org.shouhu.gateway.bench.StoreBench;
 import org.shouhu.gateway.bench.WebhookBench;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.config.Config;
@@ -24,7 +25,8 @@ public final class Main {
               demo                                    play one care-site day on a simulated SMS provider
               import --sites S.csv --children C.csv [--staff T.csv]   load sites, staff and children (see docs/import.md)
               simulate [--sites 997] [--children 16069] [--days 30] [--seed 42]   a city season (docs/season-simulation.md)
-              bench [requests] [threads]              measure one inbound webhook end to end (private Redis, simulated provider)""";
+              bench [requests] [threads]              measure one inbound webhook end to end (private Redis, simulated provider)
+              bench-store [messages] [rounds]         measure Redis's work per message for the outbox's layouts (docs/season-simulation.md)""";
 
     private Main() {
     }
@@ -32,7 +34,8 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         String command = args.length == 0 ? "" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
-        if (command.equals("demo") || command.equals("bench") || command.equals("simulate")) {
+        if (command.equals("demo") || command.equals("bench") || command.equals("bench-store")
+                || command.equals("simulate")) {
             System.setProperty("shouhu.log.level", "WARN"); // their output is the point; keep logs for trouble
         }
         int code;
@@ -42,6 +45,7 @@ public final class Main {
                 case "demo" -> Demo.run(System.out);
                 case "import" -> importCsv(rest);
                 case "bench" -> WebhookBench.run(rest, System.out);
+                case "bench-store" -> StoreBench.run(rest, System.out);
                 case "simulate" -> SeasonSimulation.run(rest, System.out);
                 default -> {
                     System.err.println(USAGE);

@@ -259,7 +259,7 @@ public final class AdminApi implements HttpEndpoint {
     private HttpReply messagesTo(String to) {
         Phone phone = queryPhone(to);
         List<MessageView> sent = messages.sentTo(Address.of(phone), MESSAGES_LIMIT).stream()
-                .map(MessageView::of).toList();
+                .filter(m -> !m.isReportOnly()).map(MessageView::of).toList();
         LOG.debug("{} messages to {} looked up", sent.size(), phone.masked());
         return reply(200, sent);
     }

@@ -109,6 +109,8 @@ class OutboxDeliveryTest {
         assertEquals(200, gw.status(callbacks + "?m=" + help.id(), "SMsomeoneelse", GRANDMA, "delivered"),
                 "another message's Twilio id");
         assertEquals(DeliveryStatus.QUEUED, lastTo(GRANDMA).status(), "none of them is recorded");
+        assertEquals(java.util.Set.of("sh:msgs:" + Long.parseLong(help.id().substring(1)) / 1000), gw.redis().keys("sh:msgs:*"),
+                "no record made up for an id never given out");
         assertEquals(200, gw.status(help, "delivered"));
         assertEquals(DeliveryStatus.DELIVERED, lastTo(GRANDMA).status());
         assertEquals(java.util.Set.of(), gw.redis().keys("sh:pid:*"), "no index from Twilio's ids to ours");
@@ -158,6 +160,42 @@ class OutboxDeliveryTest {
         assertEquals(HELP, sent.text());
         assertEquals(queued.createdAt(), sent.createdAt());
         assertEquals(java.util.Set.of(), gw.redis().keys("sh:once:sending:*"));
+    }
+
+    @Test
+    void aMessageTheProviderReportedOnIsNotSentAgainThoughItsReceiptWasNeverWritten() throws Exception {
+        gw = new GatewayUnderTest(Map.of());
+        StoredMessage queued = enqueueHelp(GRANDMA);
+        abandonedByAStoppedNode(); // it sent the message and stopped before writing the receipt
+        assertTrue(gw.gateway.messages().record(new org.shouhu.routes.port.DeliveryReport(queued.id(), "SMgone",
+                DeliveryStatus.DELIVERED, null, gw.clock.instant())));
+
+        assertEquals(1, gw.gateway.drainOutbox(), "the claimed entry is handled and acknowledged");
+
+        assertEquals(List.of(), gw.sent(), "Twilio has it: not sent twice");
+        StoredMessage m = gw.gateway.messages().load(queued.id()).orElseThrow();
+        assertTrue(m.isReportOnly());
+        assertEquals(DeliveryStatus.DELIVERED, m.status());
+        assertEquals("SMgone", m.providerId());
+    }
+
+    @Test
+    void aRetryPutOffBeforeRecordsMovedIntoHashesIsSentWhenItComesDue() throws Exception {
+        gw = new GatewayUnderTest(Map.of());
+        String before = enqueueHelp("+8613912340009").id();
+        gw.gateway.drainOutbox();
+        gw.sent();
+        String id = "m" + (Long.parseLong(before.substring(1)) + 1); // an id given out, whose record was kept the old way
+        gw.redis().hset("sh:msg:" + id, Map.of("to", GRANDMA, "template", "HELP_GUARDIAN", "params", "{}", "kind", "REPLY",
+                "createdAt", gw.clock.instant().toString(), "attempts", "1", "error", "http-503"));
+        gw.redis().zadd("sh:outbox:delayed", gw.clock.millis(), id);
+
+        assertEquals(1, gw.gateway.drainOutbox());
+
+        assertEquals(List.of(HELP), to(gw.sent(), GRANDMA));
+        StoredMessage m = gw.gateway.messages().load(id).orElseThrow();
+        assertEquals(DeliveryStatus.QUEUED, m.status());
+        assertEquals(2, m.attempts(), "its attempt before the change counts");
     }
 
     @Test

@@ -17,10 +17,13 @@ import org.shouhu.routes.model.StoredMessage;
  */
 public interface MessageStore extends DeliveryReports {
 
-    /** The message's record, or empty when it has none yet (still in the outbox) or none any more. */
+    /**
+     * The message's record, or empty when it has none yet (still in the outbox) or none any more; a
+     * record of a provider's report alone comes as {@link StoredMessage#isReportOnly}.
+     */
     Optional<StoredMessage> load(String id);
 
-    /** The messages with these ids, in their order; ids with no record are left out. One round trip. */
+    /** The records of these ids, in their order, as {@link #load} has them; ids with no record are left out. One round trip. */
     List<StoredMessage> loadAll(List<String> ids);
 
     /**

@@ -31,6 +31,8 @@ import org.shouhu.routes.port.Outbox;
  */
 public final class Recipients {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Recipients.class);
+
     private final CareStore care;
     private final MessageStore messages;
     private final Outbox outbox;
@@ -88,8 +90,9 @@ public final class Recipients {
 
     /**
      * The redelivered messages that still need sending: as their records have them, unless sent or
-     * settled meanwhile; one with no record yet is sent as its entry carries it (a stopped node's
-     * entry that it never got to), and skipped when the entry carries only an id.
+     * settled meanwhile (a provider's report alone says it was sent); one with no record yet is
+     * sent as its entry carries it (a stopped node's entry that it never got to). A bare id with
+     * no record at all cannot be sent: it is logged, never silently dropped.
      */
     private List<StoredMessage> stillToSend(Map<String, OutboxEntry> again) {
         Map<String, StoredMessage> recorded = new HashMap<>();
@@ -97,10 +100,15 @@ public final class Recipients {
         List<StoredMessage> result = new ArrayList<>(again.size());
         for (OutboxEntry e : again.values()) {
             StoredMessage m = recorded.get(e.id());
-            if (m == null && e.message() != null) {
-                result.add(e.message());
-            } else if (m != null && m.providerId() == null && !m.status().isFinal()) {
+            if (m != null && (m.providerId() != null || m.status().isFinal())) {
+                continue;
+            }
+            if (m != null && !m.isReportOnly()) {
                 result.add(m);
+            } else if (e.message() != null) {
+                result.add(e.message());
+            } else {
+                LOG.error("message {} came back to be sent but has no record: it cannot be sent", e.id());
             }
         }
         return result;

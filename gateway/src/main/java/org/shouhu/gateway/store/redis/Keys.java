@@ -27,6 +27,9 @@ final class Keys {
     static String once(String key) { return PREFIX + "once:" + key; }
     static String rate(String key, long window) { return PREFIX + "rate:" + key + ":" + window; }
     static String messageSeq() { return PREFIX + "seq:msg"; }
+    /** A message's record as it was kept until records went into hashes of a thousand: read, never written. */
+    static String legacyMessage(String id) { return PREFIX + "msg:" + id; }
+
     /** Records per thousand message ids. */
     static final int MESSAGES_PER_HASH = 1000;
 

@@ -136,6 +136,17 @@ public final class RedisMessages implements Outbox, MessageStore {
         return first;
     }
 
+    /** Whether message number {@code n} was ever given out, by this node (no call) or another. */
+    private boolean issued(long n) {
+        synchronized (this) {
+            if (n <= blockEnd) {
+                return true;
+            }
+        }
+        String last = redis.get(Keys.messageSeq());
+        return last != null && n <= Long.parseLong(last);
+    }
+
     @Override
     public List<OutboundMessage> enqueue(List<OutboundMessage> messages) {
         if (messages.isEmpty()) {
@@ -236,18 +247,54 @@ public final class RedisMessages implements Outbox, MessageStore {
     public List<StoredMessage> loadAll(List<String> ids) {
         List<String> ours = ids.stream().filter(id -> Keys.messages(id) != null).toList();
         List<String> records = Pipelined.each(redis, ours, (p, id) -> p.hget(Keys.messages(id), id));
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < ours.size(); i++) {
+            if (records.get(i) == null) {
+                missing.add(ours.get(i));
+            }
+        }
+        Map<String, StoredMessage> legacy = missing.isEmpty() ? Map.of() : legacy(missing);
         List<StoredMessage> result = new ArrayList<>(ours.size());
         for (int i = 0; i < ours.size(); i++) {
+            String id = ours.get(i);
             if (records.get(i) != null) {
-                readable(ours.get(i), records.get(i)).ifPresent(result::add);
+                readable(id, records.get(i)).ifPresent(result::add);
+            } else if (legacy.containsKey(id)) {
+                result.add(legacy.get(id));
             }
         }
         return result;
     }
 
     /**
-     * The record as a message; empty when it holds only a report that overtook the receipt, or
-     * when it cannot be read (say, a template renamed since it was written): such a record is
+     * Records written before records went into hashes of a thousand ({@code sh:msg:{id}}, a hash per
+     * message, written when queued): still read, so that a retry or hold put off before the change
+     * is sent when it comes due, and older messages still show; they expire on their own. The next
+     * outcome of such a message writes its record the new way.
+     */
+    private Map<String, StoredMessage> legacy(List<String> ids) {
+        List<Map<String, String>> hashes = Pipelined.each(redis, ids, (p, id) -> p.hgetAll(Keys.legacyMessage(id)));
+        Map<String, StoredMessage> found = new java.util.HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, String> h = hashes.get(i);
+            if (h.isEmpty()) {
+                continue;
+            }
+            try {
+                StoredMessage q = queued(ids.get(i), h);
+                found.put(q.id(), new StoredMessage(q.id(), q.to(), q.template(), q.params(), q.kind(), status(h.get("status")),
+                        h.get("text"), h.get("providerId"), h.get("error"), Integer.parseInt(h.getOrDefault("attempts", "0")),
+                        q.createdAt(), h.containsKey("updatedAt") ? instant(h.get("updatedAt")) : q.createdAt()));
+            } catch (RuntimeException e) {
+                LOG.error("message {} (kept the old way) cannot be read: {}", ids.get(i), e.toString());
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The record as a message (or as a report alone, one that overtook a receipt never written), or
+     * empty when it cannot be read (say, a template renamed since it was written): such a record is
      * marked failed ({@code unreadable}), so that it can never block the batch it is in or come back.
      */
     private Optional<StoredMessage> readable(String id, String json) {
@@ -314,7 +361,11 @@ public final class RedisMessages implements Outbox, MessageStore {
             for (Write w : writes) {
                 tx.zadd(Keys.outboxDelayed(), at.toEpochMilli(), w.id());
             }
-            tx.exec();
+            for (Object result : tx.exec()) {
+                if (result instanceof JedisDataException failed) { // a record not written: say so, the route retries the batch
+                    throw failed;
+                }
+            }
         }
     }
 
@@ -332,16 +383,19 @@ public final class RedisMessages implements Outbox, MessageStore {
      * only on the record of the send the provider accepted under that id. A report that overtakes
      * the receipt leaves a record of the status alone, which the receipt completes.
      *
-     * @return whether it was recorded: false for an id that is not one of ours, or another send's report
+     * @return whether it was recorded: false for an id that is not one of ours (never issued), or another send's report
      */
     private boolean advance(String id, DeliveryStatus status, String errorCode, String providerId) {
-        if (Keys.messages(id) == null) {
+        if (Keys.messages(id) == null || !issued(Long.parseLong(id.substring(1)))) {
             return false;
         }
         String now = clock.instant().toString();
         Map<String, Object> alone = fields("status", status.word(), "rank", status.rank(), "updatedAt", now);
         if (!errorCode.isEmpty()) {
             alone.put("error", errorCode);
+        }
+        if (!providerId.isEmpty()) {
+            alone.put("providerId", providerId);
         }
         return write(redis, List.of(new Write(id, toJson(alone), errorCode.isEmpty() ? "" : "error", status, 0, providerId)))
                 .get(0) == 1L;
@@ -471,11 +525,12 @@ public final class RedisMessages implements Outbox, MessageStore {
                 null, null, null, 0, created, created);
     }
 
-    /** A message as its record has it; empty when the record holds only a report that came first. */
+    /** A message as its record has it; a record that holds only a report that came first, as such. */
     private static Optional<StoredMessage> recorded(String id, String json) {
         Map<String, Object> r = readJson(json);
         if (!r.containsKey("to")) {
-            return Optional.empty();
+            return Optional.of(StoredMessage.reportOnly(id, status((String) r.get("status")), (String) r.get("providerId"),
+                    (String) r.get("error"), instant((String) r.get("updatedAt"))));
         }
         @SuppressWarnings("unchecked")
         Map<String, String> params = r.get("params") instanceof Map<?, ?> p ? (Map<String, String>) p : Map.of();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.shouhu.gateway.redis.PrivateRedis;
 import org.shouhu.gateway.redis.ScratchDirectory;
+import org.shouhu.gateway.redis.ServerInfo;
 import org.shouhu.gateway.store.redis.RedisMessages;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.DeliveryStatus;
@@ -123,7 +124,7 @@ public final class StoreBench {
                 case "least" -> scripted(redis, LEAST_ENQUEUE, LEAST_RECEIPT, id -> "sh:msgs:" + id / 1000);
                 default -> current(new RedisMessages(redis, Clock.systemUTC()));
             };
-            double redisBefore = redisCpu(redis, ""), jvmBefore = jvmCpu();
+            double redisBefore = ServerInfo.cpuSeconds(redis, ""), jvmBefore = jvmCpu();
             long start = System.nanoTime();
             long next = 1;
             while (next <= messages) {
@@ -135,10 +136,10 @@ public final class StoreBench {
                 drain(redis, layout);
             }
             double wall = (System.nanoTime() - start) / 1e9;
-            double redisCpu = redisCpu(redis, "") - redisBefore;
-            double rewrites = redisCpu(redis, "_children");
+            double redisCpu = ServerInfo.cpuSeconds(redis, "") - redisBefore;
+            double rewrites = ServerInfo.cpuSeconds(redis, "_children");
             double jvm = jvmCpu() - jvmBefore;
-            long memory = Long.parseLong(info(redis, "memory", "used_memory"));
+            long memory = ServerInfo.number(redis, "memory", "used_memory");
             return String.format("| %d | %s | %.1f | %.1f | %.1f | %.1f | %d |", round, name,
                     redisCpu * 1e6 / messages, rewrites * 1e6 / messages, jvm * 1e6 / messages, wall, memory / messages);
         }
@@ -243,19 +244,5 @@ public final class StoreBench {
     private static double jvmCpu() {
         var os = ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
-    }
-
-    private static double redisCpu(UnifiedJedis redis, String whose) {
-        return Double.parseDouble(info(redis, "cpu", "used_cpu_sys" + whose))
-                + Double.parseDouble(info(redis, "cpu", "used_cpu_user" + whose));
-    }
-
-    private static String info(UnifiedJedis redis, String section, String field) {
-        for (String line : redis.info(section).split("\\r?\\n")) {
-            if (line.startsWith(field + ":")) {
-                return line.substring(field.length() + 1).strip();
-            }
-        }
-        throw new IllegalStateException("INFO " + section + " has no " + field);
     }
 }

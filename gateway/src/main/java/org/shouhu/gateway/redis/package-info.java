@@ -5,6 +5,8 @@
  * and socket the owner's alone, a fresh password on its port); {@link org.shouhu.gateway.redis.RedisPools}
  * opens a node's pool of connections to it, over its Unix socket, or over TCP to any server;
  * {@link org.shouhu.gateway.redis.ScratchDirectory} is the data directory of a server that lives
- * for one run (demo, simulation, benchmark, tests) and is deleted after it.
+ * for one run (demo, simulation, benchmark, tests) and is deleted after it;
+ * {@link org.shouhu.gateway.redis.ServerInfo} reads what a server reports of itself ({@code INFO}:
+ * its CPU, its AOF rewrites' CPU, its memory), for the simulation and the benchmarks.
  */
 package org.shouhu.gateway.redis;

@@ -27,6 +27,7 @@ import org.shouhu.gateway.Gateway;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.config.Config;
 import org.shouhu.gateway.redis.ScratchDirectory;
+import org.shouhu.gateway.redis.ServerInfo;
 import org.shouhu.routes.care.Child;
 import org.shouhu.routes.care.ChildState;
 import org.shouhu.routes.care.Coordinator;
@@ -371,27 +372,6 @@ public final class SeasonSimulation {
         mostHeapUsed = Math.max(mostHeapUsed, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }
 
-    /** A whole-number field of an INFO section. */
-    private long redisInfo(String section, String field) {
-        for (String line : gateway.redis().info(section).split("\\r?\\n")) {
-            if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.substring(field.length() + 1).strip());
-            }
-        }
-        return -1;
-    }
-
-    /** User plus system CPU the Redis server used (its own count, from INFO cpu): {@code ""} for its own process, {@code "_children"} for its AOF rewrites. */
-    private double redisCpuSeconds(String whose) {
-        double total = 0;
-        for (String line : gateway.redis().info("cpu").split("\\r?\\n")) {
-            if (line.startsWith("used_cpu_sys" + whose + ":") || line.startsWith("used_cpu_user" + whose + ":")) {
-                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
-            }
-        }
-        return total;
-    }
-
     /**
      * Redis calls by command over the whole run (from INFO commandstats), per message sent. Redis
      * counts the commands inside a script or a transaction on their own too, so the total time
@@ -415,7 +395,7 @@ public final class SeasonSimulation {
         out.printf("| Redis calls (per message sent), time in commands (inside scripts and transactions too) | %d (%.1f), %.1f s |%n",
                 total, (double) total / sent,
                 totalMicros / 1e6);
-        long reads = redisInfo("stats", "total_reads_processed");
+        long reads = ServerInfo.number(gateway.redis(), "stats", "total_reads_processed");
         out.printf("| Redis round trips: reads from clients (per message sent) | %d (%.1f) |%n", reads, (double) reads / sent);
         calls.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).limit(12)
                 .forEach(e -> out.printf("| Redis calls, %s: calls, time | %d, %.2f s |%n", e.getKey(), e.getValue()[0],
@@ -442,8 +422,8 @@ public final class SeasonSimulation {
         out.printf("| wall time: inbound messages, safety sweep, draining the outbox | %.1f s, %.1f s, %.1f s |%n",
                 inboundNanos / 1e9, sweepNanos / 1e9, drainNanos / 1e9);
         out.printf("| CPU time: gateway JVM, redis-server (its AOF rewrites) | %.1f s, %.1f s (%.1f s) |%n", jvmCpuSeconds(),
-                redisCpuSeconds(""), redisCpuSeconds("_children"));
-        long redisBytes = redisInfo("memory", "used_memory_peak");
+                ServerInfo.cpuSeconds(gateway.redis(), ""), ServerInfo.cpuSeconds(gateway.redis(), "_children"));
+        long redisBytes = ServerInfo.number(gateway.redis(), "memory", "used_memory_peak");
         out.printf("| Redis memory, peak (per message sent) | %d MB (%d bytes) |%n", redisBytes >> 20,
                 redisBytes / Math.max(1, provider.total()));
         redisCalls();

@@ -91,6 +91,7 @@ public final class Gateway implements AutoCloseable {
         this.messages = new RedisMessages(redis, clock);
         RedisCounters counters = new RedisCounters(redis, clock);
         this.safetyStore = new RedisSafetyStore(redis, messages);
+        safetyStore.adoptOpenLaddersKeptPerChild(); // before anything reads a site day's open ladders
         Templates sms = Templates.smsZh();
         EscalationLadders ladders = new EscalationLadders(care, safetyStore, config.safety(), day);
         Alerts alerts = new Alerts(care, safetyStore, day);

@@ -27,6 +27,8 @@ import org.shouhu.routes.model.Phone;
 import org.shouhu.routes.port.SafetyStore;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -37,6 +39,8 @@ import redis.clients.jedis.UnifiedJedis;
  * looks once, not twenty times); alerts with their recipient, acknowledged and message sets.
  */
 public final class RedisSafetyStore implements SafetyStore {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisSafetyStore.class);
 
     private static final Duration KEEP = Duration.ofDays(400);
     private static final Duration ACK_WINDOW = Duration.ofDays(2);
@@ -154,6 +158,47 @@ public final class RedisSafetyStore implements SafetyStore {
             tx.exec();
         }
         return true;
+    }
+
+    /**
+     * Moves the open ladders that were kept one set per child ({@code sh:ladders:{site}:{date}:{child}},
+     * before a site day's open ladders became one set) into their site day's set, and deletes the
+     * old sets: a node started during a site day must let a guardian's reply close the ladders an
+     * older node opened that morning. Each open ladder is read from its own hash, so running it
+     * again, or on two nodes at once, changes nothing.
+     *
+     * @return how many open ladders were moved
+     */
+    public int adoptOpenLaddersKeptPerChild() {
+        int moved = 0;
+        ScanParams match = new ScanParams().match(Keys.PREFIX + "ladders:*").count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = redis.scan(cursor, match);
+            for (String key : page.getResult()) {
+                if (!key.endsWith(":open") && !key.equals(Keys.laddersDue())) {
+                    moved += adopt(key);
+                }
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        if (moved > 0) {
+            LOG.info("moved {} open escalation ladders from per-child sets to their site day's set", moved);
+        }
+        return moved;
+    }
+
+    private int adopt(String perChild) {
+        List<Ladder> open = ladders(List.copyOf(redis.smembers(perChild))).stream().filter(l -> !l.closed()).toList();
+        try (AbstractTransaction tx = redis.multi()) {
+            for (Ladder l : open) {
+                tx.sadd(Keys.openLadders(l.siteCode(), l.date()), l.id());
+                tx.expire(Keys.openLadders(l.siteCode(), l.date()), OPEN_KEEP.toSeconds());
+            }
+            tx.del(perChild);
+            tx.exec();
+        }
+        return open.size();
     }
 
     @Override

@@ -162,21 +162,42 @@ class OutboxDeliveryTest {
         assertEquals(java.util.Set.of(), gw.redis().keys("sh:once:sending:*"));
     }
 
-    @Test
-    void aMessageTheProviderReportedOnIsNotSentAgainThoughItsReceiptWasNeverWritten() throws Exception {
+    @ParameterizedTest(name = "Twilio reported {0}")
+    @CsvSource({"SENT", "DELIVERED"})
+    void aMessageTheProviderReportedOnIsNotSentAgainThoughItsReceiptWasNeverWritten(DeliveryStatus reported)
+            throws Exception {
         gw = new GatewayUnderTest(Map.of());
         StoredMessage queued = enqueueHelp(GRANDMA);
         abandonedByAStoppedNode(); // it sent the message and stopped before writing the receipt
         assertTrue(gw.gateway.messages().record(new org.shouhu.routes.port.DeliveryReport(queued.id(), "SMgone",
-                DeliveryStatus.DELIVERED, null, gw.clock.instant())));
+                reported, null, gw.clock.instant())));
 
         assertEquals(1, gw.gateway.drainOutbox(), "the claimed entry is handled and acknowledged");
 
         assertEquals(List.of(), gw.sent(), "Twilio has it: not sent twice");
         StoredMessage m = gw.gateway.messages().load(queued.id()).orElseThrow();
         assertTrue(m.isReportOnly());
-        assertEquals(DeliveryStatus.DELIVERED, m.status());
+        assertEquals(reported, m.status());
         assertEquals("SMgone", m.providerId());
+    }
+
+    @Test
+    void aReportOnAMessageRecordedBeforeRecordsMovedIntoHashesMovesItsStatus() throws Exception {
+        gw = new GatewayUnderTest(Map.of());
+        String before = enqueueHelp("+8613912340009").id();
+        gw.gateway.drainOutbox();
+        String id = "m" + (Long.parseLong(before.substring(1)) + 1); // sent before the change, reported on after it
+        gw.redis().hset("sh:msg:" + id, Map.of("to", GRANDMA, "template", "HELP_GUARDIAN", "params", "{}", "kind", "REPLY",
+                "createdAt", gw.clock.instant().toString(), "status", "queued", "rank", "1", "text", HELP,
+                "providerId", "SMold", "attempts", "1"));
+
+        assertTrue(gw.gateway.messages().record(new org.shouhu.routes.port.DeliveryReport(id, "SMold",
+                DeliveryStatus.DELIVERED, null, gw.clock.instant())));
+
+        StoredMessage m = gw.gateway.messages().load(id).orElseThrow();
+        assertEquals(DeliveryStatus.DELIVERED, m.status());
+        assertEquals(HELP, m.text(), "the message as it was kept, not the report alone");
+        assertEquals(new Address(GRANDMA), m.to());
     }
 
     @Test

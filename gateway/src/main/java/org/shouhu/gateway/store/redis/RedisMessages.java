@@ -136,15 +136,23 @@ public final class RedisMessages implements Outbox, MessageStore {
         return first;
     }
 
-    /** Whether message number {@code n} was ever given out, by this node (no call) or another. */
+    /** The highest message number known to be given out (by any node): the sequence only grows. */
+    private final java.util.concurrent.atomic.AtomicLong knownIssued = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Whether message number {@code n} was ever given out, by this node or another; asks Redis only past what it knows. */
     private boolean issued(long n) {
         synchronized (this) {
             if (n <= blockEnd) {
                 return true;
             }
         }
+        if (n <= knownIssued.get()) {
+            return true;
+        }
         String last = redis.get(Keys.messageSeq());
-        return last != null && n <= Long.parseLong(last);
+        long issued = last == null ? 0 : Long.parseLong(last);
+        knownIssued.accumulateAndGet(issued, Math::max);
+        return n <= issued;
     }
 
     @Override
@@ -247,23 +255,38 @@ public final class RedisMessages implements Outbox, MessageStore {
     public List<StoredMessage> loadAll(List<String> ids) {
         List<String> ours = ids.stream().filter(id -> Keys.messages(id) != null).toList();
         List<String> records = Pipelined.each(redis, ours, (p, id) -> p.hget(Keys.messages(id), id));
-        List<String> missing = new ArrayList<>();
+        List<StoredMessage> found = new ArrayList<>(ours.size());
+        List<String> lookOldWay = new ArrayList<>();
         for (int i = 0; i < ours.size(); i++) {
-            if (records.get(i) == null) {
-                missing.add(ours.get(i));
+            StoredMessage m = records.get(i) == null ? null : readable(ours.get(i), records.get(i)).orElse(null);
+            found.add(m);
+            if (m == null || m.isReportOnly()) {
+                lookOldWay.add(ours.get(i));
             }
         }
-        Map<String, StoredMessage> legacy = missing.isEmpty() ? Map.of() : legacy(missing);
+        Map<String, StoredMessage> legacy = lookOldWay.isEmpty() ? Map.of() : legacy(lookOldWay);
         List<StoredMessage> result = new ArrayList<>(ours.size());
         for (int i = 0; i < ours.size(); i++) {
-            String id = ours.get(i);
-            if (records.get(i) != null) {
-                readable(id, records.get(i)).ifPresent(result::add);
-            } else if (legacy.containsKey(id)) {
-                result.add(legacy.get(id));
+            StoredMessage m = found.get(i);
+            StoredMessage old = legacy.get(ours.get(i));
+            if (old != null) {
+                m = m == null ? old : withReport(old, m);
+            }
+            if (m != null) {
+                result.add(m);
             }
         }
         return result;
+    }
+
+    /** A message kept the old way, with what a report written the new way says of it since. */
+    private static StoredMessage withReport(StoredMessage old, StoredMessage report) {
+        boolean further = report.status().rank() > old.status().rank();
+        return new StoredMessage(old.id(), old.to(), old.template(), old.params(), old.kind(),
+                further ? report.status() : old.status(), old.text(),
+                old.providerId() != null ? old.providerId() : report.providerId(),
+                report.errorCode() != null ? report.errorCode() : old.errorCode(), old.attempts(), old.createdAt(),
+                further ? report.updatedAt() : old.updatedAt());
     }
 
     /**

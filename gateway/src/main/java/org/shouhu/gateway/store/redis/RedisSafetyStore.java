@@ -161,44 +161,53 @@ public final class RedisSafetyStore implements SafetyStore {
     }
 
     /**
-     * Moves the open ladders that were kept one set per child ({@code sh:ladders:{site}:{date}:{child}},
-     * before a site day's open ladders became one set) into their site day's set, and deletes the
-     * old sets: a node started during a site day must let a guardian's reply close the ladders an
-     * older node opened that morning. Each open ladder is read from its own hash, so running it
-     * again, or on two nodes at once, changes nothing.
+     * Adds the open ladders that were kept one set per child ({@code sh:ladders:{site}:{date}:{child}},
+     * before a site day's open ladders became one set) to their site day's set: a node started
+     * during a site day must let a guardian's reply close the ladders an older node opened that
+     * morning. The old sets are left to expire (3 days). Each ladder's own hash says whether it is
+     * still open, so running it again, or on two nodes at once, changes nothing. A key it cannot
+     * read is logged and skipped: this never stops a node from starting.
      *
-     * @return how many open ladders were moved
+     * @return how many open ladders it found in old sets
      */
     public int adoptOpenLaddersKeptPerChild() {
-        int moved = 0;
-        ScanParams match = new ScanParams().match(Keys.PREFIX + "ladders:*").count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = redis.scan(cursor, match);
-            for (String key : page.getResult()) {
-                if (!key.endsWith(":open") && !key.equals(Keys.laddersDue())) {
-                    moved += adopt(key);
+        int adopted = 0;
+        try {
+            ScanParams match = new ScanParams().match(Keys.PREFIX + "ladders:*").count(1000);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = redis.scan(cursor, match);
+                for (String key : page.getResult()) {
+                    if (!key.endsWith(":open") && !key.equals(Keys.laddersDue())) {
+                        adopted += adopt(key);
+                    }
                 }
-            }
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        if (moved > 0) {
-            LOG.info("moved {} open escalation ladders from per-child sets to their site day's set", moved);
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        } catch (RuntimeException e) {
+            LOG.error("open ladders kept per child could not all be looked for: {}", e.toString());
         }
-        return moved;
+        if (adopted > 0) {
+            LOG.info("{} open escalation ladders found in per-child sets, added to their site day's set", adopted);
+        }
+        return adopted;
     }
 
     private int adopt(String perChild) {
-        List<Ladder> open = ladders(List.copyOf(redis.smembers(perChild))).stream().filter(l -> !l.closed()).toList();
-        try (AbstractTransaction tx = redis.multi()) {
-            for (Ladder l : open) {
-                tx.sadd(Keys.openLadders(l.siteCode(), l.date()), l.id());
-                tx.expire(Keys.openLadders(l.siteCode(), l.date()), OPEN_KEEP.toSeconds());
+        try {
+            List<Ladder> open = ladders(List.copyOf(redis.smembers(perChild))).stream().filter(l -> !l.closed()).toList();
+            try (AbstractTransaction tx = redis.multi()) {
+                for (Ladder l : open) {
+                    tx.sadd(Keys.openLadders(l.siteCode(), l.date()), l.id());
+                    tx.expire(Keys.openLadders(l.siteCode(), l.date()), OPEN_KEEP.toSeconds());
+                }
+                tx.exec();
             }
-            tx.del(perChild);
-            tx.exec();
+            return open.size();
+        } catch (RuntimeException e) {
+            LOG.error("open ladders in {} could not be read: {}", perChild, e.toString());
+            return 0;
         }
-        return open.size();
     }
 
     @Override

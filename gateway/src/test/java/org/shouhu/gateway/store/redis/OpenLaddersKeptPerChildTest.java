@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.shouhu.gateway.testing.TestRedis;
 import org.shouhu.routes.care.Ladder;
@@ -37,10 +36,20 @@ class OpenLaddersKeptPerChildTest {
 
         assertEquals(List.of(waiting.id()), store.openLadders("ZT0427", DAY, List.of("c1", "c2")).stream()
                 .map(Ladder::id).toList());
-        assertEquals(Set.of(Keys.openLadders("ZT0427", DAY), Keys.laddersDue()), redis.keys("sh:ladders:*"),
-                "the per-child sets are gone");
         assertTrue(redis.ttl(Keys.openLadders("ZT0427", DAY)) > 0, "the site day's set expires");
-        assertEquals(0, store.adoptOpenLaddersKeptPerChild(), "nothing left to move the next time a node starts");
+        store.closeLadder(waiting, "08:50 guardian: 1");
+        assertEquals(0, store.adoptOpenLaddersKeptPerChild(), "the next node to start finds it closed, and adds nothing");
+        assertEquals(List.of(), store.openLadders("ZT0427", DAY, List.of("c1", "c2")));
+    }
+
+    @Test
+    void aLadderThatCannotBeReadDoesNotStopANodeFromStarting() {
+        Ladder waiting = keptTheOldWay("c1", false);
+        redis.set("sh:ladders:ZT0427:" + DAY + ":c9", "not a set"); // only a bug could leave this
+
+        assertEquals(1, store.adoptOpenLaddersKeptPerChild());
+
+        assertEquals(List.of(waiting.id()), store.openLadders("ZT0427", DAY, List.of("c1")).stream().map(Ladder::id).toList());
     }
 
     /** A no-show ladder opened by a node of the last version: in the set of its child, not of its site day. */

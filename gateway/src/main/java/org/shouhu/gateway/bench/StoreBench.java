@@ -1,7 +1,5 @@
 package org.shouhu.gateway.bench;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -92,7 +90,6 @@ public final class StoreBench {
     private static final Map<String, String> VALUES = Map.of("child", "王小明", "site", "永丰小学", "time", "08:05");
     private static final String PARAMS = "{\"child\":\"王小明\",\"site\":\"永丰小学\",\"time\":\"08:05\"}";
     private static final String TEXT = "【守护托管】王小明08:05已到永丰小学托管点。今天防溺水课：不私自下水。有事请联系站长，回4查状态";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> LAYOUTS = List.of("before", "now", "least");
 
     private StoreBench() {
@@ -168,11 +165,7 @@ public final class StoreBench {
             public void receipts(List<StreamEntry> entries) {
                 List<MessageStore.Sent> sent = new ArrayList<>(entries.size());
                 for (StreamEntry e : entries) {
-                    Map<String, String> f = e.getFields();
-                    Instant created = Instant.parse(f.get("createdAt"));
-                    StoredMessage m = new StoredMessage(f.get("id"), new Address(f.get("to")),
-                            TemplateKey.valueOf(f.get("template")), params(f.get("params")),
-                            MessageClass.valueOf(f.get("kind")), DeliveryStatus.PENDING, null, null, null, 0, created, created);
+                    StoredMessage m = RedisMessages.entry(e.getFields(), false).message();
                     sent.add(new MessageStore.Sent(m, "sms", TEXT, new SendReceipt("SM" + m.id(), DeliveryStatus.QUEUED), 1));
                 }
                 store.recordSent(sent);
@@ -230,14 +223,6 @@ public final class StoreBench {
             StreamEntryID last = ids[ids.length - 1];
             redis.xtrim("sh:outbox", XTrimParams.xTrimParams().minId(
                     new StreamEntryID(last.getTime(), last.getSequence() + 1).toString()));
-        }
-    }
-
-    private static Map<String, String> params(String json) {
-        try {
-            return JSON.readValue(json, new TypeReference<Map<String, String>>() { });
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -386,8 +386,7 @@ class AdminApiTest {
 
     /** A message as the outbox hands it to the outbound route: queued, no outcome yet. */
     private static StoredMessage queued(OutboundMessage m) {
-        return new StoredMessage(m.id(), m.to(), m.template(), m.params(), m.kind(), DeliveryStatus.PENDING, null, null,
-                null, 0, CLOCK.instant(), CLOCK.instant());
+        return StoredMessage.queued(m, CLOCK.instant());
     }
 
     private static OutboundMessage message(Address to, TemplateKey template) {

@@ -259,8 +259,7 @@ class OutboxDeliveryTest {
         var m = gw.gateway.messages().enqueue(List.of(org.shouhu.routes.model.OutboundMessage.of(
                 new Address(to), org.shouhu.templates.TemplateKey.HELP_GUARDIAN, Map.of(),
                 org.shouhu.routes.model.MessageClass.REPLY))).get(0);
-        return new StoredMessage(m.id(), m.to(), m.template(), m.params(), m.kind(), DeliveryStatus.PENDING, null, null,
-                null, 0, gw.clock.instant(), gw.clock.instant());
+        return StoredMessage.queued(m, gw.clock.instant());
     }
 
     @Test

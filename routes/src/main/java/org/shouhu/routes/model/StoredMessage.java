@@ -18,6 +18,12 @@ public record StoredMessage(String id, Address to, TemplateKey template, Map<Str
                             MessageClass kind, DeliveryStatus status, String text, String providerId,
                             String errorCode, int attempts, Instant createdAt, Instant updatedAt) {
 
+    /** A message as the outbox hands it to the outbound route the first time: queued at {@code at}, not yet tried. */
+    public static StoredMessage queued(OutboundMessage m, Instant at) {
+        return new StoredMessage(m.id(), m.to(), m.template(), m.params(), m.kind(), DeliveryStatus.PENDING, null, null,
+                null, 0, at, at);
+    }
+
     /** What a provider reported on a message whose own record was never written: its status and the provider's id. */
     public static StoredMessage reportOnly(String id, DeliveryStatus status, String providerId, String errorCode,
                                            Instant at) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.DeliveryStatus;
 import org.shouhu.routes.model.MessageClass;
+import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.model.RenderedMessage;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.ChannelSender;
@@ -96,9 +97,8 @@ class ChannelsTest {
         List<RenderedMessage> batch = new ArrayList<>();
         java.util.Set<String> leased = new java.util.HashSet<>();
         for (int i = 1; i <= n; i++) {
-            StoredMessage queued = new StoredMessage("m" + i, new Address("+8613912345678"), TemplateKey.ARRIVAL,
-                    java.util.Map.of(), MessageClass.ROUTINE, DeliveryStatus.PENDING, null, null, null, 0,
-                    Instant.EPOCH, Instant.EPOCH);
+            StoredMessage queued = StoredMessage.queued(new OutboundMessage("m" + i, new Address("+8613912345678"),
+                    TemplateKey.ARRIVAL, java.util.Map.of(), MessageClass.ROUTINE), Instant.EPOCH);
             batch.add(new RenderedMessage(queued, "【守护托管】王小明 08:05 已到永丰小学托管点。", 1));
             if (i % 2 == 0) {
                 leased.add("m" + i);

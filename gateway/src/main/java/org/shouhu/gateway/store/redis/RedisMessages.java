@@ -231,7 +231,7 @@ public final class RedisMessages implements Outbox, MessageStore {
      * carries; a redelivery by id (a retry or hold that came due, or an entry that cannot be read:
      * its record is read); or a claimed entry, a redelivery with the message it carries.
      */
-    static OutboxEntry entry(Map<String, String> fields, boolean claimed) {
+    public static OutboxEntry entry(Map<String, String> fields, boolean claimed) {
         String id = fields.get("id");
         if (!fields.containsKey("template")) {
             return OutboxEntry.again(id);
@@ -542,10 +542,8 @@ public final class RedisMessages implements Outbox, MessageStore {
 
     /** A message as its outbox entry carries it: queued, not yet tried. */
     private static StoredMessage queued(String id, Map<String, String> f) {
-        Instant created = instant(f.get("createdAt"));
-        return new StoredMessage(id, new Address(f.get("to")), TemplateKey.valueOf(f.get("template")),
-                fromJson(f.get("params")), MessageClass.valueOf(f.get("kind")), DeliveryStatus.PENDING,
-                null, null, null, 0, created, created);
+        return StoredMessage.queued(new OutboundMessage(id, new Address(f.get("to")), TemplateKey.valueOf(f.get("template")),
+                fromJson(f.get("params")), MessageClass.valueOf(f.get("kind"))), instant(f.get("createdAt")));
     }
 
     /** A message as its record has it; a record that holds only a report that came first, as such. */

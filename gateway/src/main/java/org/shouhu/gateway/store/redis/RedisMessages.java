@@ -351,12 +351,12 @@ public final class RedisMessages implements Outbox, MessageStore {
             writes.add(new Write(s.id(), full(s.message(), status, s.message().errorCode(), s.attempt(), now,
                     new Send(s.text(), s.channel(), providerId)), SEND_TAKES, status, 0, ""));
         }
-        write(redis, writes);
+        write(writes);
     }
 
     @Override
     public void recordSuppressed(StoredMessage m, String reason) {
-        write(redis, List.of(outcome(m, DeliveryStatus.SUPPRESSED, reason, 0)));
+        write(List.of(outcome(m, DeliveryStatus.SUPPRESSED, reason, 0)));
     }
 
     @Override
@@ -371,7 +371,7 @@ public final class RedisMessages implements Outbox, MessageStore {
 
     @Override
     public void recordFailed(StoredMessage m, String errorCode) {
-        write(redis, List.of(outcome(m, DeliveryStatus.FAILED, errorCode, 1)));
+        write(List.of(outcome(m, DeliveryStatus.FAILED, errorCode, 1)));
     }
 
     /** Writes the records and queues their messages again at {@code at}, in one transaction. */
@@ -413,14 +413,17 @@ public final class RedisMessages implements Outbox, MessageStore {
             return false;
         }
         String now = clock.instant().toString();
-        Map<String, Object> alone = fields("status", status.word(), "rank", status.rank(), "updatedAt", now);
+        Map<String, Object> alone = new LinkedHashMap<>();
+        alone.put("status", status.word());
+        alone.put("rank", status.rank());
+        alone.put("updatedAt", now);
         if (!errorCode.isEmpty()) {
             alone.put("error", errorCode);
         }
         if (!providerId.isEmpty()) {
             alone.put("providerId", providerId);
         }
-        return write(redis, List.of(new Write(id, toJson(alone), errorCode.isEmpty() ? "" : "error", status, 0, providerId)))
+        return write(List.of(new Write(id, toJson(alone), errorCode.isEmpty() ? "" : "error", status, 0, providerId)))
                 .get(0) == 1L;
     }
 
@@ -439,8 +442,8 @@ public final class RedisMessages implements Outbox, MessageStore {
     private record Write(String id, String full, String taken, DeliveryStatus status, int more, String guard) {
     }
 
-    private List<Long> write(UnifiedJedis target, List<Write> writes) {
-        Object written = target.eval(WRITE, writeKeys(writes), writeArgs(writes));
+    private List<Long> write(List<Write> writes) {
+        Object written = redis.eval(WRITE, writeKeys(writes), writeArgs(writes));
         @SuppressWarnings("unchecked")
         List<Long> result = (List<Long>) written;
         return result;
@@ -505,17 +508,6 @@ public final class RedisMessages implements Outbox, MessageStore {
             throw new IllegalArgumentException("message record cannot be written", e);
         }
         return out.toString();
-    }
-
-    /** Fields in the order given; values that are null are left out. */
-    private static Map<String, Object> fields(Object... namesAndValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            if (namesAndValues[i + 1] != null) {
-                m.put((String) namesAndValues[i], namesAndValues[i + 1]);
-            }
-        }
-        return m;
     }
 
     @Override

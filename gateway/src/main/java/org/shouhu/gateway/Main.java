@@ -61,6 +61,7 @@ public final class Main {
 
     private static int serve() throws Exception {
         Config config = Config.fromEnv(System.getenv());
+        org.shouhu.routes.fault.Failpoints.configure(Config.failpoints(System.getenv()));
         Clock clock = config.simulatedClock() ? new SettableClock(Instant.now()) : Clock.systemUTC();
         Gateway gateway = Gateway.start(config, clock);
         CountDownLatch stopped = new CountDownLatch(1);

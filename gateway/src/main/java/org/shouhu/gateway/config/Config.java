@@ -126,6 +126,23 @@ public record Config(
         return true;
     }
 
+    /**
+     * The crash points of {@code SHOUHU_FAILPOINTS} (the fault suite's; see {@code Failpoints}), checked;
+     * empty when unset. Refused unless {@code SHOUHU_ALLOW_FAILPOINTS=true}: a node must never halt on purpose in the field.
+     */
+    public static String failpoints(Map<String, String> env) {
+        String spec = text(env, "SHOUHU_FAILPOINTS", "");
+        if (spec.isEmpty()) {
+            return spec;
+        }
+        if (!"true".equals(text(env, "SHOUHU_ALLOW_FAILPOINTS", "false"))) {
+            throw new IllegalArgumentException("SHOUHU_FAILPOINTS makes the node crash on purpose; "
+                    + "set SHOUHU_ALLOW_FAILPOINTS=true to allow it (the fault suite only)");
+        }
+        org.shouhu.routes.fault.Failpoints.check(spec);
+        return spec;
+    }
+
     private static LocalTime time(Map<String, String> env, String name, String fallback) {
         String value = text(env, name, fallback);
         try {

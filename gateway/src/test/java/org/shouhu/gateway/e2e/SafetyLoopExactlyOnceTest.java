@@ -140,6 +140,78 @@ class SafetyLoopExactlyOnceTest {
     }
 
     @Test
+    void aNodeThatDiesWhileSteppingLeavesTheRestToAnotherNodeOnceTheirClaimsRunOut() {
+        gw.tick("08:30");
+        assertEquals(4, gw.sent().size());
+        AtomicBoolean dead = new AtomicBoolean();
+        SafetyService dying = node((port, method, queued) -> {
+            if (queued) {
+                dead.set(true); // killed right after the first of the three steps it claimed
+            }
+        }, dead);
+        gw.at("08:45");
+        dying.runDue();
+        assertTrue(dead.get());
+        gw.gateway.drainOutbox();
+        List<Sms> sent = new ArrayList<>(gw.sent());
+        assertEquals(1, to(sent, CAPTAIN).size(), sent.toString());
+        gw.tick("08:46"); // the dead node's claims still hold
+        assertEquals(List.of(), gw.sent());
+        gw.tick("08:47"); // they ran out
+        sent.addAll(gw.sent());
+        assertEquals(3, to(sent, CAPTAIN).size(), "one SMS per child: " + sent);
+        assertEquals(3, sent.stream().map(Sms::body).distinct().count(), sent.toString());
+        gw.tick("09:02");
+        assertEquals(3, to(gw.sent(), COORDINATOR).size());
+    }
+
+    @Test
+    void aBatchOfStepsCutShortByTheMidStepFailpointIsFinishedOnceByTheNextSweepAfterTheClaims() {
+        gw.tick("08:30");
+        gw.sent();
+        Failpoints.configure("safety.mid-step=throw@1");
+        gw.at("08:45");
+        try {
+            gw.gateway.runSafety();
+        } catch (Failpoints.FailpointException expected) { // what the sweep logs
+        }
+        gw.gateway.drainOutbox();
+        List<Sms> sent = new ArrayList<>(gw.sent());
+        assertEquals(1, to(sent, CAPTAIN).size(), sent.toString());
+        gw.tick("08:47");
+        sent.addAll(gw.sent());
+        assertEquals(3, to(sent, CAPTAIN).size(), sent.toString());
+        assertEquals(3, sent.stream().map(Sms::body).distinct().count(), sent.toString());
+    }
+
+    @Test
+    void aStepWhoseReplyWasLostIsNotSentAgainAndTheNextStepKeepsItsTime() {
+        gw.tick("08:30");
+        gw.sent();
+        AtomicBoolean lost = new AtomicBoolean();
+        SafetyService node = node((port, method, queued) -> {
+            if (queued && lost.compareAndSet(false, true)) {
+                throw new JedisConnectionException("connection reset"); // Redis took the step; the reply never came
+            }
+        }, new AtomicBoolean());
+        gw.at("08:45");
+        node.runDue();
+        assertTrue(lost.get());
+        gw.gateway.drainOutbox();
+        List<Sms> sent = new ArrayList<>(gw.sent());
+        gw.tick("08:46"); // the step is tried again: it was taken, and the next one is not due
+        sent.addAll(gw.sent());
+        gw.tick("08:48");
+        sent.addAll(gw.sent());
+        assertEquals(3, to(sent, CAPTAIN).size(), "one SMS per child: " + sent);
+        assertEquals(List.of(), to(sent, COORDINATOR), "the coordinator's step keeps its time");
+        gw.tick("09:00");
+        sent = gw.sent();
+        assertEquals(3, to(sent, COORDINATOR).size(), sent.toString());
+        assertEquals(List.of(), to(sent, CAPTAIN));
+    }
+
+    @Test
     void aCheckInBetweenTheChecksReadAndTheLadderOpensNoLadderAndAlertsNoOne() throws Exception {
         AtomicBoolean landed = new AtomicBoolean();
         SafetyService node = node((port, method, queued) -> {

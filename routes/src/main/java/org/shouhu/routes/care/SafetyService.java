@@ -13,9 +13,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import org.shouhu.routes.fault.Failpoints;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
-import org.shouhu.routes.fault.Failpoints;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.SafetyEvents;
 import org.shouhu.routes.port.SafetyStore;
@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * gateway's clock, and a done mark; every effect of an event is written once on its own, so a try
  * that a crash or a Redis error cut short is finished by the next; after downtime they fire once,
  * late, while they still make sense), and due ladder steps are claimed and taken. Puts messages
- * in the outbox; never calls a provider. The sites whose events are due fire on a pool of threads, a site's events in order on one of them, so that at 17:05,
- * when half the city's drowning alerts fall due at once, one site's wait for Redis is another's
- * turn to work.
+ * in the outbox; never calls a provider. The sites whose events are due fire on a pool of threads,
+ * a site's events in order on one of them, so that at 17:05, when half the city's drowning alerts
+ * fall due at once, one site's wait for Redis is another's turn to work.
  */
 public final class SafetyService {
 
@@ -109,7 +109,7 @@ public final class SafetyService {
                 done.get(d.site().code()).add(d.event());
             } // BUSY: another node is at it; asked again next sweep, in case that node dies
         }
-        List<Due> failed = fireAll(bySite.values(), today);
+        java.util.Set<Due> failed = new java.util.HashSet<>(fireAll(bySite.values(), today));
         for (List<Due> siteDue : bySite.values()) {
             for (Due d : siteDue) {
                 if (!failed.contains(d)) {

@@ -12,6 +12,7 @@ import org.shouhu.gateway.admin.AdminApi;
 import org.shouhu.gateway.admin.SafetyAdmin;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.schedule.SafetySweep;
+import org.shouhu.gateway.store.redis.RedisSafetyEvents;
 import org.shouhu.gateway.store.redis.RedisSafetyStore;
 import org.shouhu.routes.care.Alerts;
 import org.shouhu.routes.care.ChatBinding;
@@ -100,7 +101,8 @@ public final class Gateway implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }) : null;
-        this.safety = new SafetyService(care, safetyStore, messages, counters, day, config.safety(), ladders, alerts, firing);
+        this.safety = new SafetyService(care, safetyStore, new RedisSafetyEvents(redis, messages), day, config.safety(),
+                ladders, alerts, firing);
 
 
         this.twilioApi = new TwilioApiClient(twilio.apiUrl());

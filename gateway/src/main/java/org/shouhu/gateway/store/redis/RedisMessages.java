@@ -179,26 +179,51 @@ public final class RedisMessages implements Outbox, MessageStore {
      */
     public Optional<List<OutboundMessage>> enqueueOnce(String queued, List<OutboundMessage> messages,
                                                        BiConsumer<AbstractTransaction, List<OutboundMessage>> also) {
+        return enqueueOnceIf(queued, List.of(), tx -> true, messages, also);
+    }
+
+    /** How often {@link #enqueueOnceIf} starts again when a watched key changed under it before it gives up. */
+    private static final int WATCH_TRIES = 20;
+
+    /**
+     * {@link #enqueueOnce}, and only while {@code proceed} says so: it is asked after {@code watched}
+     * (and the marker) are watched, and may read them on the transaction's connection; when any of
+     * them changes before {@code EXEC}, nothing is written and it is all asked again (up to
+     * {@value #WATCH_TRIES} times, then it throws). So a decision taken on what {@code proceed}
+     * read, the messages and the writes of {@code also} are one atomic write.
+     *
+     * @return the messages queued with their ids; empty when they had been queued before or {@code proceed} said no
+     */
+    public Optional<List<OutboundMessage>> enqueueOnceIf(String queued, List<String> watched,
+                                                         java.util.function.Predicate<AbstractTransaction> proceed,
+                                                         List<OutboundMessage> messages,
+                                                         BiConsumer<AbstractTransaction, List<OutboundMessage>> also) {
         Queueing queueing = prepare(messages, queued); // before taking the connection: ids may need one too
-        try (AbstractTransaction tx = redis.transaction(false)) {
-            tx.watch(queued); // another node queueing the same between our look and EXEC aborts ours
-            if (tx.exists(queued).get()) {
-                return Optional.empty();
-            }
-            tx.multi();
-            tx.eval(ENQUEUE, queueing.keys(), queueing.args());
-            also.accept(tx, queueing.messages());
-            List<Object> results = tx.exec();
-            if (results == null) { // the marker appeared: someone else queued them
-                return Optional.empty();
-            }
-            for (Object result : results) {
-                if (result instanceof JedisDataException failed) {
-                    throw failed;
+        String[] watch = java.util.stream.Stream.concat(java.util.stream.Stream.of(queued), watched.stream())
+                .toArray(String[]::new);
+        for (int tries = 0; tries < WATCH_TRIES; tries++) {
+            try (AbstractTransaction tx = redis.transaction(false)) {
+                tx.watch(watch); // another node queueing the same, or a watched key changing, aborts ours
+                if (tx.exists(queued).get() || !proceed.test(tx)) {
+                    tx.unwatch();
+                    return Optional.empty();
                 }
+                tx.multi();
+                tx.eval(ENQUEUE, queueing.keys(), queueing.args());
+                also.accept(tx, queueing.messages());
+                List<Object> results = tx.exec();
+                if (results == null) { // a watched key changed: look again (the marker, if it appeared, says queued)
+                    continue;
+                }
+                for (Object result : results) {
+                    if (result instanceof JedisDataException failed) {
+                        throw failed;
+                    }
+                }
+                return Optional.of(queueing.messages());
             }
-            return Optional.of(queueing.messages());
         }
+        throw new IllegalStateException("keys watched to queue " + queued + " kept changing; try again later");
     }
 
     /** Messages given their ids, and the keys and arguments of the {@code ENQUEUE} call that queues them. */

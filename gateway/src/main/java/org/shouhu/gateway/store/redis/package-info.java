@@ -4,7 +4,8 @@
  * (outbox stream, message records, delivery status), {@link org.shouhu.gateway.store.redis.RedisCounters}
  * (act-once keys and rate windows) and {@link org.shouhu.gateway.store.redis.OutboxWorker} (the
  * consumer-group reader), with {@link org.shouhu.gateway.store.redis.RedisSafetyStore} (schedules, ladders,
- * alerts). {@code Keys} holds the key layout; {@code Pipelined} sends one command for many keys in a
+ * alerts) and {@link org.shouhu.gateway.store.redis.RedisSafetyEvents} (leases and done marks of the
+ * timed events). {@code Keys} holds the key layout; {@code Pipelined} sends one command for many keys in a
  * single round trip, which is how batch reads and leases reach Redis; a batch of messages is
  * queued, and its receipts written, with one script call each.
  */

@@ -88,7 +88,7 @@ public final class Gateway implements AutoCloseable {
         this.redis = privateRedis != null ? privateRedis.connect(connections) : RedisPools.tcp(config.redisUrl(), connections);
         Clock clock = org.shouhu.gateway.clock.RedisTimeClock.following(nodeClock, redis); // the system clock: fire by Redis's TIME, as every node does
         this.day = new CareDay(clock, config.zone());
-        this.care = new RedisCareStore(redis);
+        this.care = new RedisCareStore(redis, clock);
         this.messages = new RedisMessages(redis, clock);
         RedisCounters counters = new RedisCounters(redis, clock);
         this.safetyStore = new RedisSafetyStore(redis, messages);

@@ -82,13 +82,14 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService firing;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Gateway(Config config, Clock clock, List<ChannelSender> replacements, TwilioSettings twilio,
+    private Gateway(Config config, Clock nodeClock, List<ChannelSender> replacements, TwilioSettings twilio,
                     PrivateRedis privateRedis) throws Exception {
         this.privateRedis = privateRedis;
         int connections = config.outboxWorkers() + config.httpWorkers() + 8;
         this.redis = privateRedis != null ? privateRedis.connect(connections) : RedisPools.tcp(config.redisUrl(), connections);
+        Clock clock = org.shouhu.gateway.clock.RedisTimeClock.following(nodeClock, redis); // the system clock: fire by Redis's TIME, as every node does
         this.day = new CareDay(clock, config.zone());
-        this.care = new RedisCareStore(redis);
+        this.care = new RedisCareStore(redis, clock);
         this.messages = new RedisMessages(redis, clock);
         RedisCounters counters = new RedisCounters(redis, clock);
         this.safetyStore = new RedisSafetyStore(redis, messages);

@@ -2,6 +2,7 @@ package org.shouhu.gateway.store.redis;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -44,14 +45,22 @@ public final class RedisCareStore implements CareStore {
     private static final Duration CACHE_TTL = Duration.ofSeconds(10);
 
     private final UnifiedJedis redis;
+    private final Clock clock;
     private final Cache<String, Sender> senders = cache(200_000);
     private final Cache<String, List<Child>> rosters = cache(5_000);
     private final Cache<String, List<Guardian>> guardians = cache(100_000);
     private final Cache<String, Site> sites = cache(5_000);
     private final Cache<String, List<Site>> allSites = cache(1);
 
+    /** A store whose invite codes expire by the system clock (the CSV import, tools). */
     public RedisCareStore(UnifiedJedis redis) {
+        this(redis, Clock.systemUTC());
+    }
+
+    /** A store whose invite codes expire by {@code clock}: the gateway's, simulated or not. */
+    public RedisCareStore(UnifiedJedis redis, Clock clock) {
         this.redis = redis;
+        this.clock = clock;
     }
 
     private static <V> Cache<String, V> cache(int size) {
@@ -277,26 +286,57 @@ public final class RedisCareStore implements CareStore {
         senders.invalidate(address.value());
     }
 
+    /**
+     * Creates the code KEYS[1] for ARGV[1] (child ids) unless a code that has not expired by our clock holds it. The
+     * expiry time by our clock (ARGV[4], epoch ms) is kept in KEYS[2] and decides; the TTL (ARGV[2]) only collects
+     * the keys, so a simulated clock moved past the expiry ends the code even though Redis's own time has not.
+     */
+    private static final String CREATE_INVITE = """
+            local deadline = redis.call('GET', KEYS[2])
+            if redis.call('EXISTS', KEYS[1]) == 1 and (not deadline or tonumber(deadline) > tonumber(ARGV[3])) then
+              return 0
+            end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[2])
+            redis.call('DEL', KEYS[3])
+            return 1""";
+
     @Override
     public boolean createInvite(String code, List<String> childIds, Duration ttl) {
-        return "OK".equals(redis.set(Keys.invite(code), String.join(",", childIds),
-                SetParams.setParams().nx().px(ttl.toMillis())));
+        long now = clock.millis();
+        Object created = redis.eval(CREATE_INVITE, inviteKeys(code), List.of(String.join(",", childIds),
+                String.valueOf(ttl.toMillis()), String.valueOf(now), String.valueOf(now + ttl.toMillis())));
+        return Long.valueOf(1).equals(created);
     }
 
-    /** Counts a use of the code (the count lives as long as the code) and deletes both at the last use. */
+    /**
+     * Counts a use of the code (the count lives as long as the code) and deletes it at the last use; a code past its
+     * expiry by our clock (ARGV[2], epoch ms; codes made before expiry times were kept have none) is deleted unused.
+     */
     private static final String USE_INVITE = """
             local ids = redis.call('GET', KEYS[1])
             if not ids then return false end
+            local deadline = redis.call('GET', KEYS[3])
+            if deadline and tonumber(deadline) <= tonumber(ARGV[2]) then
+              redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+              return false
+            end
             local n = redis.call('INCR', KEYS[2])
             if n == 1 then redis.call('PEXPIRE', KEYS[2], math.max(redis.call('PTTL', KEYS[1]), 1)) end
-            if n >= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1], KEYS[2]) end
+            if n >= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
             return ids""";
 
     @Override
     public List<String> useInvite(String code, int uses) {
-        Object ids = redis.eval(USE_INVITE, List.of(Keys.invite(code), Keys.invite(code) + ":uses"),
-                List.of(String.valueOf(uses)));
+        List<String> keys = inviteKeys(code);
+        Object ids = redis.eval(USE_INVITE, List.of(keys.get(0), keys.get(2), keys.get(1)),
+                List.of(String.valueOf(uses), String.valueOf(clock.millis())));
         return ids instanceof String s && !s.isEmpty() ? List.of(s.split(",")) : List.of();
+    }
+
+    /** An invite code's keys: the child ids, its expiry time by our clock, its count of uses. */
+    private static List<String> inviteKeys(String code) {
+        return List.of(Keys.invite(code), Keys.invite(code) + ":until", Keys.invite(code) + ":uses");
     }
 
     @Override

@@ -392,6 +392,10 @@ public final class RedisSafetyStore implements SafetyStore {
         if (id == null) {
             return Optional.empty();
         }
+        String sentAt = redis.hget(Keys.alert(id), "sentAt"); // the window is kept by the clock, the TTL only collects
+        if (sentAt != null && at.isAfter(Instant.parse(sentAt).plus(ACK_WINDOW))) {
+            return Optional.empty();
+        }
         try (AbstractPipeline p = redis.pipelined()) { // one round trip
             p.hset(Keys.alertAcked(id), address.value(), at.toString());
             p.expire(Keys.alertAcked(id), KEEP.toSeconds());

@@ -221,6 +221,21 @@ class WechatEndpointTest {
                         Calls.envelope(encryptedText)), 403, "bad signature"),
                 refused("safe mode, plain message refused", Mode.SAFE, () -> Calls.post(SIGNED, TEXT), 403,
                         "plain message refused: safe mode is configured"),
+                // every plain-mode spelling is refused once an EncodingAESKey is configured, events as much as texts
+                refused("safe mode, plain message with encrypt_type=raw refused", Mode.SAFE,
+                        () -> Calls.post(Calls.with(SIGNED, "encrypt_type", "raw"), TEXT), 403,
+                        "plain message refused: safe mode is configured"),
+                refused("safe mode, plain message with encrypt_type=RAW refused", Mode.SAFE,
+                        () -> Calls.post(Calls.with(SIGNED, "encrypt_type", "RAW"), TEXT), 403,
+                        "plain message refused: safe mode is configured"),
+                refused("safe mode, plain message with an empty encrypt_type refused", Mode.SAFE,
+                        () -> Calls.post(Calls.with(SIGNED, "encrypt_type", ""), TEXT), 403,
+                        "plain message refused: safe mode is configured"),
+                refused("safe mode, plain subscribe by QR code refused", Mode.SAFE,
+                        () -> Calls.post(SIGNED, SUBSCRIBE_SCENE), 403, "plain message refused: safe mode is configured"),
+                refused("safe mode, plain message with a msg_signature of its own refused", Mode.SAFE,
+                        () -> Calls.post(Calls.with(SIGNED, "msg_signature", SIGNED.get("signature")), TEXT), 403,
+                        "plain message refused: safe mode is configured"),
                 refused("safe mode, envelope without Encrypt", Mode.SAFE, () -> Calls.post(
                         Calls.safe(Fixtures.TOKEN, NOW, encryptedText), TEXT), 400, "missing Encrypt"),
                 refused("safe mode, signed Encrypt that is not ours", Mode.SAFE, () -> Calls.post(

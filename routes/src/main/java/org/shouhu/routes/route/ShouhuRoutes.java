@@ -7,6 +7,7 @@ import org.shouhu.routes.care.CareService;
 import org.shouhu.routes.care.Sender;
 import org.shouhu.routes.command.Command;
 import org.shouhu.routes.command.CommandParser;
+import org.shouhu.routes.fault.Failpoints;
 import org.shouhu.routes.model.InboundMessage;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
@@ -63,9 +64,11 @@ public final class ShouhuRoutes extends RouteBuilder {
                 .setProperty("inbound", body())
                 .setProperty("fromThisHour").body(InboundMessage.class, once::first)
                 .filter(e -> e.getProperty("fromThisHour", Long.class) > 0) // 0: acted on before
+                .process(e -> Failpoints.hit("inbound.after-claim"))
                 .setProperty("sender").body(InboundMessage.class, m -> care.identify(m.from()))
                 .setProperty("command").body(InboundMessage.class, m -> parser.parse(m.body()))
                 .setBody().exchange(e -> service.handle(sender(e), e.getProperty("command", Command.class)))
+                .process(e -> Failpoints.hit("inbound.after-effect"))
                 .setBody().exchange(e -> replyCap.apply(sender(e), replies(e), e.getProperty("fromThisHour", Long.class)))
                 .setBody().exchange(e -> outbox.enqueue(replies(e)));
 

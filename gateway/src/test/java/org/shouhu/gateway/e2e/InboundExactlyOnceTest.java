@@ -1,0 +1,104 @@
+package org.shouhu.gateway.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.shouhu.gateway.testing.GatewayUnderTest.to;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.shouhu.gateway.testing.GatewayUnderTest;
+import org.shouhu.gateway.testing.GatewayUnderTest.Sms;
+import org.shouhu.routes.care.ChildState;
+import org.shouhu.routes.fault.Failpoints;
+
+/**
+ * A provider message is acted on exactly once however its tries fail or repeat: a failure after
+ * the effect was stored, a retry while another try holds the message, a retry after a try died.
+ */
+class InboundExactlyOnceTest {
+
+    static final String VOLUNTEER = GatewayUnderTest.VOLUNTEER;
+    static final String WANG_GRANDMA = GatewayUnderTest.WANG_GRANDMA;
+    static final String WANG_FATHER = GatewayUnderTest.WANG_FATHER;
+    static final String SIG = "【守护托管】";
+    static final String SID = "SM00000000000000000000000000000001";
+    static final String ARRIVAL = SIG + "王小明 08:05 已到永丰小学托管点。回4查询 回0帮助";
+    static final String CHECKED_IN = SIG + "已签到1人：1王小明。还有2人未到，回未到查看。";
+
+    GatewayUnderTest gw;
+
+    @BeforeEach
+    void site() throws Exception {
+        gw = new GatewayUnderTest().withSite();
+        gw.at("08:05");
+    }
+
+    @AfterEach
+    void stop() {
+        Failpoints.configure("");
+        gw.close();
+    }
+
+    private ChildState wangXiaoming() {
+        return gw.gateway.care().dayRecord("ZT0427", gw.gateway.day().today(), "c1")
+                .map(r -> r.state()).orElse(ChildState.EXPECTED);
+    }
+
+    @Test
+    void aFailureAfterTheCheckInWasStoredIsRetriedAndEachGuardianHearsOnce() throws Exception {
+        Failpoints.configure("inbound.after-effect=throw@1");
+        assertEquals(500, gw.text(VOLUNTEER, "到 1", SID), "the replies are not queued: Twilio must try again");
+        assertEquals(ChildState.ARRIVED, wangXiaoming(), "the check-in itself was stored");
+
+        assertEquals(200, gw.text(VOLUNTEER, "到 1", SID));
+        List<Sms> sent = gw.sent();
+        assertEquals(List.of(ARRIVAL), to(sent, WANG_GRANDMA));
+        assertEquals(List.of(ARRIVAL), to(sent, WANG_FATHER));
+        assertEquals(List.of(CHECKED_IN), to(sent, VOLUNTEER));
+        assertEquals(3, sent.size());
+
+        assertEquals(200, gw.text(VOLUNTEER, "到 1", SID));
+        assertEquals(List.of(), gw.sent(), "a further repeat does nothing");
+    }
+
+    @Test
+    void aFailureAfterThePickUpWasStoredIsRetriedAndEachGuardianHearsOnce() throws Exception {
+        gw.text(VOLUNTEER, "到 1");
+        gw.sent();
+        gw.at("17:05");
+        Failpoints.configure("inbound.after-effect=throw@1");
+        assertEquals(500, gw.text(VOLUNTEER, "走 1 奶奶", SID));
+        assertEquals(ChildState.LEFT, wangXiaoming());
+
+        assertEquals(200, gw.text(VOLUNTEER, "走 1 奶奶", SID));
+        List<Sms> sent = gw.sent();
+        String pickup = SIG + "王小明 17:05 已从永丰小学托管点接走（奶奶）。回4查询";
+        assertEquals(List.of(pickup), to(sent, WANG_GRANDMA));
+        assertEquals(List.of(pickup), to(sent, WANG_FATHER));
+        assertEquals(List.of(SIG + "已签退1人：1王小明。还有0人在托管点。"), to(sent, VOLUNTEER));
+        assertEquals(3, sent.size());
+    }
+
+    @Test
+    void aFailureRightAfterTheClaimIsRetriedAndActedOn() throws Exception {
+        Failpoints.configure("inbound.after-claim=throw@1");
+        assertEquals(500, gw.text(VOLUNTEER, "到 1", SID));
+        assertEquals(ChildState.EXPECTED, wangXiaoming());
+        assertEquals(List.of(), gw.sent());
+
+        assertEquals(200, gw.text(VOLUNTEER, "到 1", SID));
+        List<Sms> sent = gw.sent();
+        assertEquals(List.of(ARRIVAL), to(sent, WANG_GRANDMA));
+        assertEquals(List.of(CHECKED_IN), to(sent, VOLUNTEER));
+    }
+
+    @Test
+    void aRetryAfterTheMessageWasDoneIsAnswered200AndDoesNothing() throws Exception {
+        assertEquals(200, gw.text(VOLUNTEER, "到 1", SID));
+        assertEquals(3, gw.sent().size());
+        gw.at("08:06");
+        assertEquals(200, gw.text(VOLUNTEER, "到 1", SID));
+        assertEquals(List.of(), gw.sent());
+    }
+}

@@ -1,8 +1,10 @@
 package org.shouhu.gateway.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.shouhu.gateway.testing.GatewayUnderTest.to;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,7 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.shouhu.gateway.testing.GatewayUnderTest;
 import org.shouhu.gateway.testing.GatewayUnderTest.Sms;
 import org.shouhu.routes.care.ChildState;
+import org.shouhu.gateway.channel.twilio.TwilioInboundEndpoint;
+import org.shouhu.gateway.store.redis.RedisInboundClaims;
 import org.shouhu.routes.fault.Failpoints;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.InboundMessage;
+import org.shouhu.routes.port.InboundClaims;
+import org.shouhu.routes.route.InboundOnce;
 
 /**
  * A provider message is acted on exactly once however its tries fail or repeat: a failure after
@@ -100,5 +108,58 @@ class InboundExactlyOnceTest {
         gw.at("08:06");
         assertEquals(200, gw.text(VOLUNTEER, "到 1", SID));
         assertEquals(List.of(), gw.sent());
+    }
+
+    /** Another node's try of the same message, holding its claim. */
+    private InboundClaims.Claim anotherTryHolds(String sid) {
+        InboundClaims.Claim claim = otherNode().claim(new InboundMessage(TwilioInboundEndpoint.CHANNEL, sid,
+                new Address(VOLUNTEER), "到 1", gw.clock.instant()));
+        assertEquals(InboundClaims.Outcome.TAKEN, claim.outcome());
+        return claim;
+    }
+
+    private InboundOnce otherNode() {
+        return new InboundOnce(new RedisInboundClaims(gw.redis(), gw.gateway.messages()), gw.clock);
+    }
+
+    @Test
+    void aRetryWhileAnotherTryHoldsTheMessageIsNotAnswered200() throws Exception {
+        anotherTryHolds(SID);
+        long started = System.nanoTime();
+        assertEquals(503, gw.text(VOLUNTEER, "到 1", SID), "Twilio must try again: the other try may die");
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(3)) > 0,
+                "after waiting a few seconds for the other try");
+        assertEquals(ChildState.EXPECTED, wangXiaoming(), "and without acting on it alongside the other try");
+        assertEquals(List.of(), gw.sent());
+    }
+
+    @Test
+    void aRetryWaitsForAnotherTryThatFinishesAndIsThenAnswered200WithoutActingAgain() throws Exception {
+        InboundClaims.Claim other = anotherTryHolds(SID);
+        Thread finisher = new Thread(() -> {
+            try {
+                Thread.sleep(300); // the other try is at work while the retry arrives
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            otherNode().finish(other, List.of());
+        });
+        finisher.start();
+        assertEquals(200, gw.text(VOLUNTEER, "到 1", SID));
+        finisher.join();
+        assertEquals(ChildState.EXPECTED, wangXiaoming(), "the message was the other try's to act on");
+        assertEquals(List.of(), gw.sent());
+    }
+
+    @Test
+    void aRetryAfterTheClaimOfATryThatDiedRanOutIsActedOn() throws Exception {
+        anotherTryHolds(SID); // and then its node died
+        gw.clock.set(gw.clock.instant().plus(InboundOnce.LEASE));
+        assertEquals(200, gw.text(VOLUNTEER, "到 1", SID));
+        assertEquals(ChildState.ARRIVED, wangXiaoming());
+        List<Sms> sent = gw.sent();
+        assertEquals(List.of(ARRIVAL), to(sent, WANG_GRANDMA));
+        assertEquals(List.of(ARRIVAL), to(sent, WANG_FATHER));
+        assertEquals(List.of(CHECKED_IN), to(sent, VOLUNTEER));
     }
 }

@@ -110,6 +110,38 @@ class InboundExactlyOnceTest {
         assertEquals(List.of(), gw.sent());
     }
 
+    @Test
+    void aFailureAfterAnApprovalWasStoredIsRetriedAndTheGuardianIsLinkedAndWelcomedOnce() throws Exception {
+        String zhaoGrandma = "+8613912340005";
+        gw.text(zhaoGrandma, "DJ 赵小丽 ZT0427");
+        gw.sent();
+        Failpoints.configure("inbound.after-effect=throw@1");
+        assertEquals(500, gw.text(GatewayUnderTest.CAPTAIN, "批 1", SID));
+        assertEquals(200, gw.text(GatewayUnderTest.CAPTAIN, "批 1", SID));
+        List<Sms> sent = gw.sent();
+        assertEquals(List.of(SIG + "已批准登记1：赵小丽，名单4号。"), to(sent, GatewayUnderTest.CAPTAIN));
+        assertEquals(List.of(SIG + "赵小丽已在永丰小学托管点登记好。每天到达和接走会短信告诉你。回1收到 回2请假 回3护送回家 回4查询 回0帮助 回TD退订"),
+                to(sent, zhaoGrandma));
+        assertEquals(4, gw.gateway.care().roster("ZT0427").size(), "the child is on the roster once");
+
+        gw.text(GatewayUnderTest.CAPTAIN, "批 1");
+        assertEquals(List.of(SIG + "没有待批准的登记1。回 批 编号，编号在登记申请短信里。"), to(gw.sent(), GatewayUnderTest.CAPTAIN),
+                "another message approving it again is still told there is nothing to approve");
+    }
+
+    @Test
+    void aFailureAfterARegistrationWasMarkedIsRetriedAndTheStaffAreAskedOnce() throws Exception {
+        String zhaoGrandma = "+8613912340005";
+        Failpoints.configure("inbound.after-effect=throw@1");
+        assertEquals(500, gw.text(zhaoGrandma, "DJ 赵小丽 ZT0427", SID));
+        assertEquals(200, gw.text(zhaoGrandma, "DJ 赵小丽 ZT0427", SID));
+        List<Sms> sent = gw.sent();
+        assertEquals(1, to(sent, zhaoGrandma).size());
+        assertTrue(to(sent, zhaoGrandma).get(0).startsWith(SIG + "已收到赵小丽的登记"), to(sent, zhaoGrandma).toString());
+        assertEquals(1, to(sent, GatewayUnderTest.CAPTAIN).size(), "the staff are asked once");
+        assertEquals(1, to(sent, VOLUNTEER).size());
+    }
+
     /** Another node's try of the same message, holding its claim. */
     private InboundClaims.Claim anotherTryHolds(String sid) {
         InboundClaims.Claim claim = otherNode().claim(new InboundMessage(TwilioInboundEndpoint.CHANNEL, sid,

@@ -70,8 +70,12 @@ final class GuardianActions {
         status(sender, out);
     }
 
-    /** {@code DJ 王小明 ZT0427}: a request the site's staff must approve before anything about the child is shared. */
-    void register(Sender sender, Command.Register command, Outgoing out) {
+    /**
+     * {@code DJ 王小明 ZT0427}: a request the site's staff must approve before anything about the
+     * child is shared. A {@code retry} of the same provider message is not taken for a repeat (its
+     * earlier try set the day's mark, then failed before the staff were asked).
+     */
+    void register(Sender sender, Command.Register command, boolean retry, Outgoing out) {
         Optional<Site> site = store.site(command.siteCode());
         if (site.isEmpty()) {
             out.reply(TemplateKey.REGISTER_UNKNOWN_SITE, Map.of("code", command.siteCode()));
@@ -87,7 +91,7 @@ final class GuardianActions {
         }
         String today = day.today().toString();
         if (!once.first("register:" + sender.address().value() + ":" + site.get().code() + ":" + name + ":" + today,
-                Duration.ofDays(1))
+                Duration.ofDays(1)) && !retry
                 || limiter.increment("registrations:" + sender.address().value(), Duration.ofDays(1)) > MAX_REGISTRATIONS_A_DAY) {
             out.reply(TemplateKey.REGISTER_RECEIVED_ALREADY, Map.of("child", name));
             return; // staff were asked already today: one SMS must not become a paid flood to every volunteer

@@ -154,12 +154,19 @@ final class StaffActions {
         out.reply(TemplateKey.ROSTER_SUMMARY, values);
     }
 
-    /** {@code 批 12}: the guardian is linked to the child (put on the roster when new) and welcomed. */
-    void approve(StaffMember member, int requestNo, Outgoing out) {
+    /**
+     * {@code 批 12}: the guardian is linked to the child (put on the roster when new) and welcomed.
+     * A {@code retry} of the same provider message that finds the registration approved (by its
+     * earlier try, which failed before its replies were queued) finishes the work — adding and
+     * linking are idempotent — and answers again.
+     */
+    void approve(StaffMember member, int requestNo, boolean retry, Outgoing out) {
         String no = String.valueOf(requestNo);
-        Optional<Registration> found = store.registration(member.siteCode(), requestNo)
-                .filter(r -> !r.approved());
-        if (found.isEmpty() || !store.approveRegistration(member.siteCode(), requestNo)) {
+        Optional<Registration> found = store.registration(member.siteCode(), requestNo);
+        boolean approvedNow = found.isPresent() && !found.get().approved()
+                && store.approveRegistration(member.siteCode(), requestNo);
+        boolean byEarlierTry = retry && found.isPresent() && found.get().approved();
+        if (!approvedNow && !byEarlierTry) {
             out.reply(TemplateKey.APPROVE_NOT_FOUND, Map.of("requestNo", no));
             return;
         }

@@ -23,11 +23,12 @@ public interface InboundClaims {
     }
 
     /**
-     * A try's claim: its key, what it found, the token that proves the claim is this try's, and the
+     * A try's claim: its key, what it found, the token that proves the claim is this try's, the
      * sender's messages counted this hour with this one (each provider message counted once, by
-     * the first try; a later try of it gets the same number).
+     * the first try; a later try of it gets the same number), and whether an earlier try of the
+     * message had claimed it (and may have stored its effect before it failed or died).
      */
-    record Claim(String key, Outcome outcome, String token, long fromThisHour) {
+    record Claim(String key, Outcome outcome, String token, long fromThisHour, boolean retry) {
 
         public boolean taken() {
             return outcome == Outcome.TAKEN;

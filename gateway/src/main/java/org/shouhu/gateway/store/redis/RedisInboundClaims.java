@@ -22,24 +22,24 @@ public final class RedisInboundClaims implements InboundClaims {
     /**
      * Takes the claim: a new message (no key) is counted on the sender's counter; a claim whose
      * lease ran out is taken over with the count it has. KEYS: marker, counter; ARGV: now (ms),
-     * lease (ms), remember (ms), window (ms), token. Returns {outcome, count}.
+     * lease (ms), remember (ms), window (ms), token. Returns {outcome, count, 1 when an earlier try had claimed it}.
      */
     private static final String CLAIM = """
             local now = tonumber(ARGV[1])
             local v = redis.call('GET', KEYS[1])
-            local n
+            local n, retry = nil, 0
             if v == false then
               n = redis.call('INCR', KEYS[2])
               if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
             else
               local until_ms, count = string.match(v, '^claim|[^|]*|(%d+)|(%d+)$')
-              if until_ms == nil then return {'DONE', 0} end
-              if tonumber(until_ms) > now then return {'BUSY', 0} end
-              n = tonumber(count)
+              if until_ms == nil then return {'DONE', 0, 0} end
+              if tonumber(until_ms) > now then return {'BUSY', 0, 0} end
+              n, retry = tonumber(count), 1
             end
             redis.call('SET', KEYS[1], 'claim|' .. ARGV[5] .. '|' .. string.format('%d', now + tonumber(ARGV[2])) .. '|' .. n,
               'PX', ARGV[3])
-            return {'TAKEN', n}""";
+            return {'TAKEN', n, retry}""";
 
     /** Ends the lease of a claim still held by token ARGV[1] (keeping its count). KEYS: marker. */
     private static final String RELEASE = """
@@ -78,7 +78,8 @@ public final class RedisInboundClaims implements InboundClaims {
                 List.of(String.valueOf(now.toEpochMilli()), String.valueOf(lease.toMillis()),
                         String.valueOf(remember.toMillis()), String.valueOf(window.toMillis()), token));
         Outcome outcome = Outcome.valueOf(String.valueOf(found.get(0)));
-        return new Claim(key, outcome, outcome == Outcome.TAKEN ? token : null, (Long) found.get(1));
+        return new Claim(key, outcome, outcome == Outcome.TAKEN ? token : null, (Long) found.get(1),
+                Long.valueOf(1).equals(found.get(2)));
     }
 
     @Override

@@ -56,6 +56,8 @@ class RedisInboundClaimsTest {
         Claim second = claim(T0.plus(LEASE)); // the first try died: its lease ran out
         assertEquals(Outcome.TAKEN, second.outcome());
         assertEquals(1, second.fromThisHour(), "the message keeps the count its first try gave it");
+        assertEquals(false, first.retry());
+        assertEquals(true, second.retry(), "an earlier try may have stored its effect");
         assertEquals(1, counted(), "and is counted once");
 
         assertEquals(java.util.Optional.empty(), claims.finish(first, REMEMBER, reply()),

@@ -72,7 +72,8 @@ public final class ShouhuRoutes extends RouteBuilder {
                 .setBody().exchange(e -> service.handle(sender(e), e.getProperty("command", Command.class), claim(e).retry()))
                 .process(e -> Failpoints.hit("inbound.after-effect"))
                 .setBody().exchange(e -> replyCap.apply(sender(e), replies(e), claim(e).fromThisHour()))
-                .setBody().exchange(e -> once.finish(claim(e), replies(e)));
+                .setBody().exchange(e -> once.finish(claim(e), replies(e)))
+                .process(e -> Failpoints.hit("inbound.after-done"));
 
         from(OUTBOUND).routeId("outbound")
                 .setBody().method(recipients, "sendable")

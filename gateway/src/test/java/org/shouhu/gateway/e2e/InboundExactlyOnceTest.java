@@ -142,6 +142,30 @@ class InboundExactlyOnceTest {
         assertEquals(1, to(sent, VOLUNTEER).size());
     }
 
+    @Test
+    void aFailureAfterAnAbsenceClosedTheLadderIsRetriedAndTheCaptainIsToldOnce() throws Exception {
+        gw.tick("08:30");
+        gw.tick("08:45"); // the captain hears of every child not in
+        gw.sent();
+        Failpoints.configure("inbound.after-effect=throw@1");
+        assertEquals(500, gw.text(GatewayUnderTest.LI_GRANDMA, "2", SID));
+        assertEquals(200, gw.text(GatewayUnderTest.LI_GRANDMA, "2", SID));
+        assertEquals(List.of(new Sms(GatewayUnderTest.LI_GRANDMA, SIG + "已记下李小红今天请假，托管点已知道。回4查询"),
+                new Sms(GatewayUnderTest.CAPTAIN, SIG + "2号李小红今天请假（外婆报告）。")), gw.sent());
+    }
+
+    @Test
+    void aFailureAfterAnOnTheWayClosedTheLadderIsRetriedAndTheCaptainIsToldOnce() throws Exception {
+        gw.tick("08:30");
+        gw.tick("08:45");
+        gw.sent();
+        Failpoints.configure("inbound.after-effect=throw@1");
+        assertEquals(500, gw.text(WANG_FATHER, "1", SID));
+        assertEquals(200, gw.text(WANG_FATHER, "1", SID));
+        assertEquals(List.of(new Sms(WANG_FATHER, SIG + "收到，已告诉托管点王小明在路上。"),
+                new Sms(GatewayUnderTest.CAPTAIN, SIG + "1号王小明家长回复：在路上。")), gw.sent());
+    }
+
     /** Another node's try of the same message, holding its claim. */
     private InboundClaims.Claim anotherTryHolds(String sid) {
         InboundClaims.Claim claim = otherNode().claim(new InboundMessage(TwilioInboundEndpoint.CHANNEL, sid,

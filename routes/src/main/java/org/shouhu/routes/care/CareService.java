@@ -80,7 +80,7 @@ public final class CareService {
         } else if (sender.isStranger()) {
             stranger(sender, command, out);
         } else {
-            guardianCommand(sender, command, out);
+            guardianCommand(sender, command, retry, out);
         }
         return out.messages();
     }
@@ -138,7 +138,7 @@ public final class CareService {
         }
     }
 
-    private void guardianCommand(Sender sender, Command command, Outgoing out) {
+    private void guardianCommand(Sender sender, Command command, boolean retry, Outgoing out) {
         if (!sender.isGuardian()) {
             staffAsksGuardianThing(sender, command, out);
             return;
@@ -146,9 +146,9 @@ public final class CareService {
         if (command instanceof Command.QueryStatus) {
             guardians.status(sender, out);
         } else if (command instanceof Command.Acknowledge) {
-            guardians.acknowledge(sender, out);
+            guardians.acknowledge(sender, retry, out);
         } else if (command instanceof Command.ReportAbsent a) {
-            guardians.reportAbsent(sender, a.childName(), out);
+            guardians.reportAbsent(sender, a.childName(), retry, out);
         } else if (command instanceof Command.RequestEscort e) {
             guardians.requestEscort(sender, e.childName(), out);
         } else if (command instanceof Command.Malformed m) {

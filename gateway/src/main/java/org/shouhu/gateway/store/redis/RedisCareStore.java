@@ -46,21 +46,37 @@ public final class RedisCareStore implements CareStore {
 
     private final UnifiedJedis redis;
     private final Clock clock;
+    /** Queues the messages a day-record change causes, in the change's own script; null: this store queues none. */
+    private final RedisMessages messages;
     private final Cache<String, Sender> senders = cache(200_000);
     private final Cache<String, List<Child>> rosters = cache(5_000);
     private final Cache<String, List<Guardian>> guardians = cache(100_000);
     private final Cache<String, Site> sites = cache(5_000);
     private final Cache<String, List<Site>> allSites = cache(1);
 
-    /** A store whose invite codes expire by the system clock (the CSV import, tools). */
+    /** A store that cannot queue messages, whose invite codes expire by the system clock (the CSV import, tools). */
     public RedisCareStore(UnifiedJedis redis) {
-        this(redis, Clock.systemUTC());
+        this(redis, Clock.systemUTC(), null);
     }
 
-    /** A store whose invite codes expire by {@code clock}: the gateway's, simulated or not. */
+    /** A store that cannot queue messages, whose invite codes expire by {@code clock}. */
     public RedisCareStore(UnifiedJedis redis, Clock clock) {
+        this(redis, clock, null);
+    }
+
+    /** A store whose day-record changes queue their messages on {@code messages}; invite codes by the system clock. */
+    public RedisCareStore(UnifiedJedis redis, RedisMessages messages) {
+        this(redis, Clock.systemUTC(), messages);
+    }
+
+    /**
+     * A store whose invite codes expire by {@code clock} (the gateway's, simulated or not) and whose
+     * day-record changes queue the messages they cause on {@code messages}' outbox.
+     */
+    public RedisCareStore(UnifiedJedis redis, Clock clock, RedisMessages messages) {
         this.redis = redis;
         this.clock = clock;
+        this.messages = messages;
     }
 
     private static <V> Cache<String, V> cache(int size) {
@@ -490,11 +506,36 @@ public final class RedisCareStore implements CareStore {
             end
             return changed""";
 
+    /**
+     * {@code CHANGE_DAY} that also queues each applied change's messages ({@link RedisMessages#QUEUE_FUNCTION})
+     * before writing its record, so an error queueing leaves the record unchanged for the retry.
+     * KEYS: the day, then each change's segment; ARGV per change: child id, record as read, new
+     * record, number of messages, then (when there are any) its segment.
+     */
+    private static final String CHANGE_DAY_QUEUEING = RedisMessages.QUEUE_FUNCTION + """
+            local changed = {}
+            local a, k = 1, 2
+            while a <= #ARGV do
+              local id, before, after, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
+              local now = redis.call('HGET', KEYS[1], id)
+              if (now == false and before == '') or now == before then
+                if n > 0 then queue_messages(k, a + 4, n) end
+                redis.call('HSET', KEYS[1], id, after)
+                changed[#changed + 1] = id
+              end
+              a = a + 4
+              if n > 0 then k = k + 1 + n; a = a + 3 + 5 * n end
+            end
+            return changed""";
+
     @SuppressWarnings("unchecked")
     @Override
     public Set<String> changeDayRecords(String siteCode, LocalDate date, List<DayChange> changes) {
         if (changes.isEmpty()) {
             return Set.of();
+        }
+        if (changes.stream().anyMatch(c -> !c.messages().isEmpty())) {
+            return changeQueueing(siteCode, date, changes);
         }
         List<String> args = new ArrayList<>(changes.size() * 3);
         for (DayChange c : changes) {
@@ -503,6 +544,28 @@ public final class RedisCareStore implements CareStore {
             args.add(encode(c.after()));
         }
         return new HashSet<>((List<String>) redis.eval(CHANGE_DAY, List.of(Keys.day(siteCode, date)), args));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Set<String> changeQueueing(String siteCode, LocalDate date, List<DayChange> changes) {
+        if (messages == null) {
+            throw new IllegalStateException("this store was made without an outbox: it cannot queue a change's messages");
+        }
+        List<String> keys = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        keys.add(Keys.day(siteCode, date));
+        for (DayChange c : changes) {
+            args.add(c.after().childId());
+            args.add(c.before() == null ? "" : encode(c.before()));
+            args.add(encode(c.after()));
+            args.add(String.valueOf(c.messages().size()));
+            if (!c.messages().isEmpty()) {
+                RedisMessages.Segment segment = messages.segment(c.messages());
+                keys.addAll(segment.keys());
+                args.addAll(segment.args());
+            }
+        }
+        return new HashSet<>((List<String>) redis.eval(CHANGE_DAY_QUEUEING, keys, args));
     }
 
     /** {@code STATE|arrived|left|by|escort}: compact, one hash field per child-day. */

@@ -37,6 +37,7 @@ import org.shouhu.gateway.http.HttpCall;
 import org.shouhu.gateway.http.HttpReply;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.InboundMessage;
+import org.shouhu.routes.port.InboundInProgressException;
 import org.shouhu.routes.port.InboundSink;
 import org.slf4j.LoggerFactory;
 
@@ -447,6 +448,18 @@ class WechatEndpointTest {
     }
 
     /** Remembers what it is handed; throws afterwards when told to fail. */
+    @Test
+    void aMessageAnotherTryIsStillActingOnIsNeverAnswered200() {
+        InboundSink busy = message -> {
+            throw new InboundInProgressException(message.providerId(), java.time.Duration.ofSeconds(2));
+        };
+        var endpoint = new WechatEndpoint(Fixtures.plainSettings(), busy, Fixtures.CLOCK);
+
+        HttpReply reply = endpoint.handle(Calls.post(SIGNED, TEXT));
+
+        assertEquals(503, reply.status(), "by then WeChat stopped waiting and sent its retry");
+    }
+
     private static final class RecordingSink implements InboundSink {
         private final boolean fails;
         private final List<InboundMessage> received = Collections.synchronizedList(new ArrayList<>());

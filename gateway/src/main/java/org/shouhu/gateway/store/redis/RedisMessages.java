@@ -106,30 +106,31 @@ public final class RedisMessages implements Outbox, MessageStore {
     private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() { };
     private static final TypeReference<Map<String, Object>> RECORD = new TypeReference<>() { };
 
-    private static final int ID_BLOCK = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final UnifiedJedis redis;
     private final Clock clock;
+    private final RedisIds ids;
     private long nextId = 1;
     private long blockEnd;
 
     public RedisMessages(UnifiedJedis redis, Clock clock) {
         this.redis = redis;
         this.clock = clock;
+        this.ids = new RedisIds(redis);
     }
 
     /**
-     * Takes {@code n} consecutive ids from the shared sequence, reserving them a block at a time so
-     * that most enqueues cost one round trip, not two. Ids stay unique across nodes; a node's unused
-     * ids are skipped when it stops.
+     * Takes {@code n} consecutive ids, reserving them a block at a time ({@link RedisIds}) so
+     * that most enqueues cost one round trip, not two. Ids stay unique across nodes and across a
+     * Redis that lost its last writes; a node's unused ids are skipped when it stops.
      */
     private synchronized long reserveIds(int n) {
         if (blockEnd - nextId + 1 < n) {
-            long size = Math.max(n, ID_BLOCK);
-            long last = redis.incrBy(Keys.messageSeq(), size);
-            nextId = last - size + 1;
-            blockEnd = last;
+            long first = ids.messageBlock(n);
+            long size = Math.max(1, (n + RedisIds.MESSAGE_BLOCK - 1) / RedisIds.MESSAGE_BLOCK) * (long) RedisIds.MESSAGE_BLOCK;
+            nextId = first;
+            blockEnd = first + size - 1;
         }
         long first = nextId;
         nextId += n;
@@ -149,8 +150,7 @@ public final class RedisMessages implements Outbox, MessageStore {
         if (n <= knownIssued.get()) {
             return true;
         }
-        String last = redis.get(Keys.messageSeq());
-        long issued = last == null ? 0 : Long.parseLong(last);
+        long issued = ids.lastMessage();
         knownIssued.accumulateAndGet(issued, Math::max);
         return n <= issued;
     }

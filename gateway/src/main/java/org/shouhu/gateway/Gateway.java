@@ -2,6 +2,7 @@ package org.shouhu.gateway;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,10 +30,12 @@ import org.shouhu.gateway.channel.wechat.WechatEndpoint;
 import org.shouhu.gateway.channel.wechat.WechatSender;
 import org.shouhu.gateway.config.Config;
 import org.shouhu.gateway.http.HttpEndpoint;
+import org.shouhu.gateway.http.HttpLimits;
 import org.shouhu.gateway.http.HttpReply;
 import org.shouhu.gateway.http.HttpServer;
 import org.shouhu.gateway.redis.PrivateRedis;
 import org.shouhu.gateway.redis.RedisPools;
+import org.shouhu.gateway.redis.RedisWatch;
 import org.shouhu.gateway.store.redis.OutboxWorker;
 import org.shouhu.gateway.store.redis.RedisCareStore;
 import org.shouhu.gateway.store.redis.RedisCounters;
@@ -66,6 +69,7 @@ public final class Gateway implements AutoCloseable {
 
     private final PrivateRedis privateRedis;
     private final UnifiedJedis redis;
+    private final RedisWatch watch;
     private final RedisCareStore care;
     private final RedisMessages messages;
     private final CamelContext camel;
@@ -86,6 +90,10 @@ public final class Gateway implements AutoCloseable {
         this.privateRedis = privateRedis;
         int connections = config.outboxWorkers() + config.httpWorkers() + 8;
         this.redis = privateRedis != null ? privateRedis.connect(connections) : RedisPools.tcp(config.redisUrl(), connections);
+        if (privateRedis != null) { // its supervisor restarted it: no thread may be handed a connection to the dead one
+            privateRedis.onRestart(() -> RedisPools.dropIdle(redis));
+        }
+        this.watch = RedisWatch.start(redis, Duration.ofMillis(500));
         this.day = new CareDay(clock, config.zone());
         this.care = new RedisCareStore(redis);
         this.messages = new RedisMessages(redis, clock);
@@ -129,7 +137,9 @@ public final class Gateway implements AutoCloseable {
         }
 
         this.inbound = new CamelInboundSink(producer);
-        this.http = new HttpServer()
+        this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),
+                        config.http().maxConnections(), config.http().idleTimeout()))
+                .whileAway(watch::awayNow)
                 .route("/twilio/sms", new TwilioInboundEndpoint(twilio, inbound, clock))
                 .route("/twilio/status", new TwilioStatusEndpoint(twilio, messages, clock))
                 .route("/health", call -> HttpReply.text(200, "PONG".equals(redis.ping()) ? "ok" : "redis?"))
@@ -143,7 +153,7 @@ public final class Gateway implements AutoCloseable {
                 .route(WechatEndpoint.PATH, config.wechat()
                         .<HttpEndpoint>map(w -> new WechatEndpoint(w, inbound, clock))
                         .orElse(call -> HttpReply.text(404, "the WeChat channel is not configured")))
-                .start("0.0.0.0", config.httpPort(), config.httpWorkers());
+                .start(config.http().host(), config.httpPort());
         this.sweep = config.sweepSeconds() > 0 ? SafetySweep.start(safety, config.sweepSeconds(), config.nodeId()) : null;
         LOG.info("gateway {} up: {}", config.nodeId(), config);
     }
@@ -158,7 +168,7 @@ public final class Gateway implements AutoCloseable {
         TwilioSettings twilio = new TwilioSettings(config.twilio().accountSid(), config.twilio().authToken(),
                 config.twilio().from(), config.twilio().messagingServiceSid(), config.twilio().apiUrl(),
                 config.publicUrl()); // checked before anything starts
-        PrivateRedis own = config.redisUrl() == null ? PrivateRedis.startOwned(config.redisDir(), 0) : null;
+        PrivateRedis own = config.redisUrl() == null ? PrivateRedis.startOwned(config.redisDir(), 0, config.redisMaxMemory()) : null;
         try {
             return new Gateway(config, clock, replacements, twilio, own);
         } catch (Exception | Error e) { // a node that did not start stops the server it started
@@ -236,6 +246,7 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("camel did not stop cleanly: {}", e.toString());
         }
+        watch.close();
         redis.close();
         if (privateRedis != null) {
             privateRedis.close();

@@ -90,10 +90,11 @@ public final class Gateway implements AutoCloseable {
         this.privateRedis = privateRedis;
         int connections = config.outboxWorkers() + config.httpWorkers() + 8;
         this.redis = privateRedis != null ? privateRedis.connect(connections) : RedisPools.tcp(config.redisUrl(), connections);
-        if (privateRedis != null) { // its supervisor restarted it: no thread may be handed a connection to the dead one
-            privateRedis.onRestart(() -> RedisPools.dropIdle(redis));
-        }
         this.watch = RedisWatch.start(redis, Duration.ofMillis(500));
+        if (privateRedis != null) { // its supervisor knows first; once restarted, no thread may get a connection to the dead one
+            privateRedis.onDeath(() -> watch.markAway("redis-server exited"));
+            privateRedis.onRestart(watch::markBack);
+        }
         this.day = new CareDay(clock, config.zone());
         this.care = new RedisCareStore(redis);
         this.messages = new RedisMessages(redis, clock);
@@ -139,7 +140,7 @@ public final class Gateway implements AutoCloseable {
         this.inbound = new CamelInboundSink(producer);
         this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),
                         config.http().maxConnections(), config.http().idleTimeout()))
-                .whileAway(watch::awayNow)
+                .whileAway(watch::awaySince)
                 .route("/twilio/sms", new TwilioInboundEndpoint(twilio, inbound, clock))
                 .route("/twilio/status", new TwilioStatusEndpoint(twilio, messages, clock))
                 .route("/health", call -> HttpReply.text(200, "PONG".equals(redis.ping()) ? "ok" : "redis?"))

@@ -39,7 +39,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.LongPredicate;
 import org.shouhu.routes.model.Phone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +72,7 @@ public final class HttpServer implements AutoCloseable {
     private final Map<String, HttpEndpoint> exact = new HashMap<>();
     private final Map<String, HttpEndpoint> prefixes = new LinkedHashMap<>();
     private final HttpLimits configured;
-    private BooleanSupplier backendAway = () -> false;
+    private LongPredicate backendAway = since -> false;
     private EventLoopGroup boss;
     private EventLoopGroup io;
     private ThreadPoolExecutor workers;
@@ -102,11 +102,12 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * Tells the server whether Redis is away: a request that fails (500, or throws) while it is
-     * answers 503 with {@code Retry-After}, so the provider comes back later rather than giving up.
-     * Asked only when a request failed, so it may ask Redis itself.
+     * Tells the server whether Redis was away at some moment since a request began (given as a
+     * {@link System#nanoTime()}): a request that failed (500, or threw) meanwhile answers 503 with
+     * {@code Retry-After}, so the provider comes back later rather than giving up. Asked only when
+     * a request failed, so it may ask Redis itself.
      */
-    public HttpServer whileAway(BooleanSupplier away) {
+    public HttpServer whileAway(LongPredicate away) {
         this.backendAway = away;
         return this;
     }
@@ -168,6 +169,11 @@ public final class HttpServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** Requests waiting for a worker now (tests). */
+    int queued() {
+        return workers.getQueue().size();
+    }
+
     HttpEndpoint endpointFor(String path) {
         HttpEndpoint endpoint = exact.get(path);
         if (endpoint != null) {
@@ -206,17 +212,18 @@ public final class HttpServer implements AutoCloseable {
 
     /** Runs an endpoint: its reply, 503 when it failed because Redis is away, or 500 for any other failure. */
     HttpReply answer(HttpEndpoint endpoint, HttpCall call) {
+        long began = System.nanoTime();
         try {
             HttpReply reply = endpoint.handle(call);
             if (reply == null) {
                 throw new IllegalStateException("the endpoint answered nothing");
             }
-            if (reply.status() == 500 && backendAway.getAsBoolean()) {
+            if (reply.status() == 500 && backendAway.test(began)) {
                 return away();
             }
             return reply;
         } catch (Throwable e) { // an Error too: the socket still gets its answer
-            if (redisAway(e) || backendAwaySafely()) {
+            if (redisAway(e) || backendAwaySafely(began)) {
                 LOG.warn("{} {}: Redis is away, answered 503: {}", call.method(), Phone.maskNumbers(call.path()), e.toString());
                 return away();
             }
@@ -225,9 +232,9 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private boolean backendAwaySafely() {
+    private boolean backendAwaySafely(long began) {
         try {
-            return backendAway.getAsBoolean();
+            return backendAway.test(began);
         } catch (RuntimeException e) {
             return false;
         }

@@ -61,6 +61,7 @@ public final class PrivateRedis implements AutoCloseable {
     private final FileChannel lockFile;
     private final FileLock lock;
     private final List<Runnable> restartListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> deathListeners = new CopyOnWriteArrayList<>();
     private volatile Process process;
     private volatile boolean closing;
     private Thread supervisor;
@@ -157,6 +158,11 @@ public final class PrivateRedis implements AutoCloseable {
         return process.pid();
     }
 
+    /** Runs {@code listener} each time the supervisor sees the server die (before it starts it again). */
+    public void onDeath(Runnable listener) {
+        deathListeners.add(listener);
+    }
+
     /** Runs {@code listener} each time the supervisor has started the server again after it died. */
     public void onRestart(Runnable listener) {
         restartListeners.add(listener);
@@ -202,6 +208,7 @@ public final class PrivateRedis implements AutoCloseable {
                 }
                 LOG.error("Redis is away: redis-server (pid {}) exited with {}; starting it again from its AOF",
                         p.pid(), p.exitValue());
+                deathListeners.forEach(PrivateRedis::runQuietly);
                 long since = System.nanoTime();
                 long backoff = 100;
                 while (!closing) {

@@ -22,6 +22,8 @@ public final class RedisWatch implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile boolean away;
     private volatile long awaySince;
+    /** When Redis last came back (nanoTime); long ago at first. */
+    private volatile long lastBack = System.nanoTime() - java.util.concurrent.TimeUnit.DAYS.toNanos(1);
 
     private RedisWatch(UnifiedJedis redis) {
         this.redis = redis;
@@ -44,9 +46,31 @@ public final class RedisWatch implements AutoCloseable {
         return away;
     }
 
-    /** Whether Redis is away now: checks it at once (a request failed and the front wants to know why). */
-    public boolean awayNow() {
-        return !check();
+    /**
+     * Whether Redis is away now, or was at some moment since {@code sinceNanos} (a {@link System#nanoTime()}):
+     * a request that began then and failed failed because Redis was away. Checks Redis at once.
+     */
+    public boolean awaySince(long sinceNanos) {
+        return !check() || lastBack - sinceNanos >= 0;
+    }
+
+    /** Redis went away (the supervisor saw its server exit): logged, and requests failing now get 503. */
+    public synchronized void markAway(String why) {
+        if (!away) {
+            away = true;
+            awaySince = System.nanoTime();
+            LOG.error("Redis is away ({}): requests are answered 503 until it is back", why);
+        }
+    }
+
+    /** Redis answers again (the supervisor's server is up, or a check got an answer): logged, idle connections dropped. */
+    public synchronized void markBack() {
+        RedisPools.dropIdle(redis); // they were opened to the server that went away
+        lastBack = System.nanoTime();
+        if (away) {
+            away = false;
+            LOG.warn("Redis is back after {} ms", (lastBack - awaySince) / 1_000_000);
+        }
     }
 
     /** Pings Redis; logs and acts on a change. Returns whether it answered. */
@@ -54,17 +78,11 @@ public final class RedisWatch implements AutoCloseable {
         try {
             redis.ping();
         } catch (RuntimeException e) {
-            if (!away) {
-                away = true;
-                awaySince = System.nanoTime();
-                LOG.error("Redis is away ({}): requests are answered 503 until it is back", e.toString());
-            }
+            markAway(e.toString());
             return false;
         }
         if (away) {
-            away = false;
-            RedisPools.dropIdle(redis);
-            LOG.warn("Redis is back after {} ms", (System.nanoTime() - awaySince) / 1_000_000);
+            markBack();
         }
         return true;
     }

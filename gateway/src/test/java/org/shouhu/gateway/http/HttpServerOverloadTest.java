@@ -27,6 +27,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 class HttpServerOverloadTest {
 
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch entered = new CountDownLatch(1);
     private HttpServer server;
 
     @AfterEach
@@ -45,6 +46,7 @@ class HttpServerOverloadTest {
                     return HttpReply.text(200, "slow " + call.queryParam("n"));
                 })
                 .route("/blocked", call -> {
+                    entered.countDown();
                     release.await();
                     return HttpReply.text(200, "released");
                 })
@@ -67,9 +69,13 @@ class HttpServerOverloadTest {
         start(limits(1, 1, 100, Duration.ofSeconds(30)));
         try (Client busy = new Client(); Client queued = new Client(); Client refused = new Client()) {
             busy.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\n");
-            Thread.sleep(200); // the one worker takes it
+            assertTrue(entered.await(10, TimeUnit.SECONDS), "the one worker takes it");
             queued.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\n");
-            Thread.sleep(200); // the one queue place takes it
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.queued() < 1) { // the one queue place takes it
+                assertTrue(System.nanoTime() < deadline, "never queued");
+                Thread.sleep(5);
+            }
             refused.send("GET /fast?n=1 HTTP/1.1\r\nHost: x\r\n\r\n");
             Reply reply = refused.read();
             assertEquals(503, reply.status());
@@ -120,7 +126,7 @@ class HttpServerOverloadTest {
             assertEquals("5", reply.headers().get("retry-after"));
             client.send("POST /failed-while-away HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
             assertEquals(500, client.read().status(), "a 500 while Redis is there stays a 500");
-            server.whileAway(() -> true);
+            server.whileAway(since -> true);
             client.send("POST /failed-while-away HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
             reply = client.read();
             assertEquals(503, reply.status(), "an endpoint's 500 while Redis is away");

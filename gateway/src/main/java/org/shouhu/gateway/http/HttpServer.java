@@ -285,7 +285,19 @@ public final class HttpServer implements AutoCloseable {
             next(ctx);
         }
 
+        /** The request as waiting work; one that cannot even be read (a bad escape in its URI) is answered 400. */
         private Pending pending(FullHttpRequest request) {
+            try {
+                return readable(request);
+            } catch (IllegalArgumentException unreadable) {
+                return new Pending(null, null, HttpReply.text(400, "bad request: " + unreadable.getMessage()), false);
+            } catch (Throwable e) { // the socket still gets its answer
+                LOG.error("reading a request failed: {}", e.toString());
+                return new Pending(null, null, HttpReply.text(500, "internal error, try again"), false);
+            }
+        }
+
+        private Pending readable(FullHttpRequest request) {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (!request.decoderResult().isSuccess()) {
                 return new Pending(null, null, HttpReply.text(400, "bad request"), false);

@@ -116,6 +116,15 @@ class HttpServerOverloadTest {
     }
 
     @Test
+    void aRequestWhoseUriCannotBeDecodedGets400NotASilentClose() throws Exception {
+        start(limits(2, 16, 100, Duration.ofSeconds(30)));
+        try (Client client = new Client()) {
+            client.send("GET /fast%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(400, client.read().status());
+        }
+    }
+
+    @Test
     void redisAwayIs503WithRetryAfterNot500() throws Exception {
         start(limits(2, 16, 100, Duration.ofSeconds(30)));
         server.route("/failed-while-away", call -> HttpReply.text(500, "try again"));

@@ -33,7 +33,22 @@ public final class RedisIds {
             local first = math.max(last, now) + 1
             first = math.ceil(first / align) * align
             redis.call('SET', KEYS[1], string.format('%d', first + n - 1))
+            if KEYS[2] then
+              for b = first / align, (first + n - 1) / align do
+                redis.call('ZADD', KEYS[2], b, string.format('%d', b))
+              end
+              redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. string.format('%d', (now - tonumber(ARGV[3])) / align))
+            end
             return string.format('%d', first)""";
+
+    /**
+     * Message numbers below this were handed out one after the other by the plain counter of
+     * earlier versions (every number up to the counter was given out); numbers floored at Redis's
+     * clock (microseconds since 1970) are far above it.
+     */
+    private static final long SEQUENTIAL_BEFORE = 1_000_000_000_000_000L;
+    /** Blocks are remembered as long as message records are kept. */
+    private static final long BLOCKS_KEPT_MICROS = java.time.Duration.ofDays(120).toNanos() / 1000;
 
     private final UnifiedJedis redis;
 
@@ -41,16 +56,35 @@ public final class RedisIds {
         this.redis = redis;
     }
 
-    /** The first of {@code n} consecutive message numbers, a whole number of aligned blocks (at least one). */
+    /**
+     * The first of {@code n} consecutive message numbers, a whole number of aligned blocks (at
+     * least one), each remembered in {@code sh:seq:msg:blocks} (for {@link #messageIssued}).
+     */
     public long messageBlock(int n) {
         long blocks = Math.max(1, (n + MESSAGE_BLOCK - 1) / MESSAGE_BLOCK);
-        return reserve(Keys.messageSeq(), blocks * MESSAGE_BLOCK, MESSAGE_BLOCK);
+        Object first = redis.eval(RESERVE, List.of(Keys.messageSeq(), Keys.messageBlocks()), List.of(
+                String.valueOf(blocks * MESSAGE_BLOCK), String.valueOf(MESSAGE_BLOCK), String.valueOf(BLOCKS_KEPT_MICROS)));
+        return number(first);
     }
 
-    /** The highest message number handed out by any node, as far as Redis remembers (0: none). */
-    public long lastMessage() {
-        String last = redis.get(Keys.messageSeq());
-        return last == null ? 0 : Long.parseLong(last);
+    /**
+     * Whether message number {@code n} lies in a block some node reserved (within the last 120
+     * days). Ids are sparse (each reservation starts at Redis's clock), so "at most the counter"
+     * would take a made-up id for ours. A number of the plain counter of earlier versions is ours
+     * when the counter still stands below the clock-floored numbers and has passed it, or when its
+     * record exists (those messages were all sent, and their records written, before the upgrade).
+     */
+    public boolean messageIssued(long n) {
+        if (n < SEQUENTIAL_BEFORE) {
+            String last = redis.get(Keys.messageSeq());
+            long counter = last == null ? 0 : Long.parseLong(last);
+            if (counter < SEQUENTIAL_BEFORE) {
+                return n <= counter;
+            }
+            String id = "m" + n;
+            return redis.hexists(Keys.messages(id), id) || redis.exists(Keys.legacyMessage(id));
+        }
+        return redis.zscore(Keys.messageBlocks(), String.valueOf(n / MESSAGE_BLOCK)) != null;
     }
 
     /** The first of {@code n} consecutive child numbers (child ids are {@code "c" + number}). */
@@ -67,8 +101,11 @@ public final class RedisIds {
         if (n < 1) {
             throw new IllegalArgumentException("reserve at least one id, not " + n);
         }
-        Object first = redis.eval(RESERVE, List.of(counter), List.of(String.valueOf(n), String.valueOf(align)));
-        return Long.parseLong(first instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
-                : String.valueOf(first));
+        return number(redis.eval(RESERVE, List.of(counter), List.of(String.valueOf(n), String.valueOf(align))));
+    }
+
+    private static long number(Object reply) {
+        return Long.parseLong(reply instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+                : String.valueOf(reply));
     }
 }

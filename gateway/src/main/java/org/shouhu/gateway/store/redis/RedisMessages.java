@@ -113,6 +113,7 @@ public final class RedisMessages implements Outbox, MessageStore {
     private final RedisIds ids;
     private long nextId = 1;
     private long blockEnd;
+    private long blockSize;
 
     public RedisMessages(UnifiedJedis redis, Clock clock) {
         this.redis = redis;
@@ -131,28 +132,33 @@ public final class RedisMessages implements Outbox, MessageStore {
             long size = Math.max(1, (n + RedisIds.MESSAGE_BLOCK - 1) / RedisIds.MESSAGE_BLOCK) * (long) RedisIds.MESSAGE_BLOCK;
             nextId = first;
             blockEnd = first + size - 1;
+            blockSize = size;
         }
         long first = nextId;
         nextId += n;
         return first;
     }
 
-    /** The highest message number known to be given out (by any node): the sequence only grows. */
-    private final java.util.concurrent.atomic.AtomicLong knownIssued = new java.util.concurrent.atomic.AtomicLong();
+    /** Blocks of message numbers known to have been given out (by any node), by block number. */
+    private final com.github.benmanes.caffeine.cache.Cache<Long, Boolean> knownBlocks =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
 
     /** Whether message number {@code n} was ever given out, by this node or another; asks Redis only past what it knows. */
     private boolean issued(long n) {
         synchronized (this) {
-            if (n <= blockEnd) {
+            if (n <= blockEnd && n > blockEnd - blockSize) {
                 return true;
             }
         }
-        if (n <= knownIssued.get()) {
+        Long block = n / RedisIds.MESSAGE_BLOCK;
+        if (knownBlocks.getIfPresent(block) != null) {
             return true;
         }
-        long issued = ids.lastMessage();
-        knownIssued.accumulateAndGet(issued, Math::max);
-        return n <= issued;
+        boolean issued = ids.messageIssued(n);
+        if (issued) {
+            knownBlocks.put(block, Boolean.TRUE);
+        }
+        return issued;
     }
 
     @Override

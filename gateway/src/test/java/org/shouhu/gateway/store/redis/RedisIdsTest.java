@@ -102,6 +102,20 @@ class RedisIdsTest {
         assertTrue(ids.children(1) > next);
     }
 
+    @Test
+    void onlyIdsInAReservedBlockCountAsOurs() {
+        redis.set(Keys.messageSeq(), "5000"); // the plain counter of an earlier version
+        RedisIds ids = new RedisIds(redis);
+        assertTrue(ids.messageIssued(4999), "an id the old counter gave out");
+        assertFalse(ids.messageIssued(5001));
+        long first = ids.messageBlock(1);
+        long second = ids.messageBlock(2500);
+        assertTrue(ids.messageIssued(first) && ids.messageIssued(first + 999));
+        assertTrue(ids.messageIssued(second + 2999), "a reservation of three blocks");
+        assertFalse(ids.messageIssued(second + 3000));
+        assertFalse(ids.messageIssued(first - 1000), "below the counter, but never given out: ids are sparse");
+    }
+
     /** Waits (about a millisecond) until Redis's clock is past {@code micros}: a restart from AOF takes far longer. */
     private void awaitRedisClockPast(long micros) {
         long deadline = System.nanoTime() + 2_000_000_000L;

@@ -27,6 +27,8 @@ final class Keys {
     static String once(String key) { return PREFIX + "once:" + key; }
     static String rate(String key, long window) { return PREFIX + "rate:" + key + ":" + window; }
     static String messageSeq() { return PREFIX + "seq:msg"; }
+    /** The blocks of a thousand message ids nodes reserved (RedisIds), by block number. */
+    static String messageBlocks() { return PREFIX + "seq:msg:blocks"; }
     /** A message's record as it was kept until records went into hashes of a thousand: read, never written. */
     static String legacyMessage(String id) { return PREFIX + "msg:" + id; }
 

@@ -1,7 +1,8 @@
 /**
  * The ports in Redis, the system of record: {@link org.shouhu.gateway.store.redis.RedisCareStore}
  * (care domain, with Caffeine caches of hot look-ups), {@link org.shouhu.gateway.store.redis.RedisMessages}
- * (outbox stream, message records, delivery status), {@link org.shouhu.gateway.store.redis.RedisCounters}
+ * (outbox stream, message records, delivery status), {@link org.shouhu.gateway.store.redis.RedisIds}
+ * (message and child ids that never repeat, even after Redis lost writes), {@link org.shouhu.gateway.store.redis.RedisCounters}
  * (act-once keys and rate windows), {@link org.shouhu.gateway.store.redis.RedisInboundClaims} (a
  * provider message's claim, and its done mark queued with its replies through
  * {@code RedisMessages.QUEUE_FUNCTION}, which the day-record script also queues with) and

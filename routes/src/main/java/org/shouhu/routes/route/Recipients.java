@@ -89,6 +89,14 @@ public final class Recipients {
     }
 
     /**
+     * Lets go of send leases this worker took for a batch the route then failed on, so the batch's
+     * redelivery, which comes at once, is not put off as "being sent" by its own earlier try.
+     */
+    public void release(java.util.Collection<String> leasedIds) {
+        leasedIds.forEach(id -> once.forget(SendLease.key(id)));
+    }
+
+    /**
      * The redelivered messages that still need sending: as their records have them, unless sent or
      * settled meanwhile (a provider's report alone says it was sent); one with no record yet is
      * sent as its entry carries it (a stopped node's entry that it never got to). A bare id with

@@ -16,8 +16,10 @@ import org.shouhu.routes.port.Outbox;
  * The two routes between the channels and the care site. Inbound: act once on a message, find
  * out who sent it, parse it, let the care domain handle it, cap the replies and put them in the
  * outbox. Outbound: take a batch of messages from the outbox, keep those to send now, render them,
- * send each over its channel and record what the providers said (refusals go to
- * {@link SendFailures}, inside {@link Channels}).
+ * send each over its channel and record what the providers said (a provider's refusal is one
+ * message's outcome, not the route's failure: {@link Channels} hands it to {@link SendFailures}).
+ * A batch the outbound route fails on (Redis away) lets go of the send leases it took, declared once
+ * with {@code onException}, and goes back to the outbox worker, which delivers it again.
  */
 public final class ShouhuRoutes extends RouteBuilder {
 
@@ -70,9 +72,20 @@ public final class ShouhuRoutes extends RouteBuilder {
                 .setBody().exchange(e -> outbox.enqueue(replies(e)));
 
         from(OUTBOUND).routeId("outbound")
+                .onException(Exception.class).handled(false) // the outbox worker delivers the batch again, entry by entry
+                    .process(e -> recipients.release(leased(e)))
+                .end()
                 .setBody().method(recipients, "sendable")
+                .setProperty("leased").body(OutboundBatch.class, OutboundBatch::leased)
                 .setBody().method(renderer, "renderAll")
                 .bean(channels, "send");
+    }
+
+    /** The send leases the batch took (its redeliveries'), none before {@link Recipients#sendable} took them. */
+    @SuppressWarnings("unchecked")
+    private static java.util.Set<String> leased(Exchange exchange) {
+        java.util.Set<String> leased = exchange.getProperty("leased", java.util.Set.class);
+        return leased == null ? java.util.Set.of() : leased;
     }
 
     private static Sender sender(Exchange exchange) {

@@ -9,17 +9,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.shouhu.routes.fault.Failpoints;
 import org.shouhu.routes.model.OutboxEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XTrimParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamGroupInfo;
+import redis.clients.jedis.resps.StreamPendingEntry;
 import redis.clients.jedis.resps.StreamPendingSummary;
 
 /**
@@ -30,7 +34,10 @@ import redis.clients.jedis.resps.StreamPendingSummary;
  * retries and holds move from the delayed set back into the stream as bare ids, and entries a
  * stopped node left unacknowledged are claimed after five minutes with what they carry
  * (redeliveries: the route looks up their records, sends the entry's message when there is none,
- * and leases them). Several threads and several nodes share the work.
+ * and leases them). Several threads and several nodes share the work. A batch the route fails on is
+ * tried again entry by entry (as redeliveries), so one entry that keeps throwing holds up no other;
+ * such a poison entry is dead-lettered once the stream has delivered it {@link DeadLetters#MAX_DELIVERIES}
+ * times (see {@link DeadLetters}), instead of being claimed every five minutes for ever.
  */
 public final class OutboxWorker implements AutoCloseable {
 
@@ -47,10 +54,10 @@ public final class OutboxWorker implements AutoCloseable {
     /**
      * How long an entry stays with a consumer before another may claim it. First deliveries are sent
      * without a send lease, so this must outlast a batch by far: the route hands back what it has not
-     * tried after {@code Channels.HAND_BACK_AFTER} (30 s), and a send already under way ends within
-     * its timeouts — 15 s a call, and WeChat's worst case (a rejected token, then a template after
-     * the 24-hour window, each with a fresh token) is seven calls and a token wait, about two
-     * minutes — then its receipt is written. Recovering a stopped node's batch is not urgent.
+     * tried after {@code Channels.HAND_BACK_AFTER} (20 s), and a send already under way ends within
+     * its deadline — 10 s a call, however the provider trickles its answer, and WeChat's worst case
+     * (a rejected token, then a template after the 24-hour window, each with a fresh token) is seven
+     * calls, about 70 s — then its receipt is written. Recovering a stopped node's batch is not urgent.
      */
     static final Duration CLAIM_IDLE = Duration.ofMinutes(5);
     /**
@@ -74,6 +81,7 @@ public final class OutboxWorker implements AutoCloseable {
     private final Consumer<List<OutboxEntry>> send;
     private final String consumerPrefix;
     private final AtomicBoolean running = new AtomicBoolean();
+    private final DeadLetters deadLetters;
     private ExecutorService threads;
 
     /**
@@ -85,6 +93,7 @@ public final class OutboxWorker implements AutoCloseable {
         this.clock = clock;
         this.send = send;
         this.consumerPrefix = consumerPrefix;
+        this.deadLetters = new DeadLetters(redis);
         createGroup();
     }
 
@@ -185,13 +194,53 @@ public final class OutboxWorker implements AutoCloseable {
         }
         try {
             send.accept(entries.stream().map(e -> RedisMessages.entry(e.getFields(), claimed)).toList());
-        } catch (RuntimeException e) {
+        } catch (JedisConnectionException e) {
             LOG.error("a batch of {} messages was not handled, left for redelivery: {}", entries.size(), e.toString());
             return 0;
+        } catch (RuntimeException e) {
+            return oneByOne(entries, e);
         }
+        Failpoints.hit("outbound.before-ack"); // the batch is sent and recorded; the stream does not know yet
         StreamEntryID[] ids = entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new);
         redis.xack(Keys.outbox(), GROUP, ids);
         return ids.length;
+    }
+
+    /**
+     * A batch the route failed on, not for want of Redis: each entry is tried alone, as a
+     * redelivery (its record is read and its send leased, so what the batch sent and recorded is
+     * not sent again), and acknowledged when it goes through. One that fails alone stays pending,
+     * with why noted for its dead letter; it comes back when claimed.
+     */
+    private int oneByOne(List<StreamEntry> entries, RuntimeException batchFailure) {
+        if (entries.size() == 1) {
+            LOG.error("outbox entry {} was not handled, left for redelivery: {}", entries.get(0).getID(),
+                    batchFailure.toString());
+            noteFailure(entries.get(0).getID(), batchFailure);
+            return 0;
+        }
+        LOG.error("a batch of {} messages was not handled ({}): trying each alone", entries.size(), batchFailure.toString());
+        int handled = 0;
+        for (StreamEntry entry : entries) {
+            try {
+                send.accept(List.of(RedisMessages.entry(entry.getFields(), true)));
+            } catch (RuntimeException e) {
+                LOG.error("outbox entry {} was not handled, left for redelivery: {}", entry.getID(), e.toString());
+                noteFailure(entry.getID(), e);
+                continue;
+            }
+            redis.xack(Keys.outbox(), GROUP, entry.getID());
+            handled++;
+        }
+        return handled;
+    }
+
+    private void noteFailure(StreamEntryID entry, RuntimeException failure) {
+        try {
+            deadLetters.noteFailure(entry, failure);
+        } catch (RuntimeException e) {
+            LOG.warn("why entry {} failed could not be noted: {}", entry, e.toString());
+        }
     }
 
     /**
@@ -219,6 +268,7 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     private int claimAbandoned(String consumer) {
+        deadLetterPoison();
         Map.Entry<StreamEntryID, List<StreamEntry>> claimed = redis.xautoclaim(Keys.outbox(), GROUP, consumer,
                 CLAIM_IDLE.toMillis(), new StreamEntryID(0), XAutoClaimParams.xAutoClaimParams().count(50));
         if (claimed == null || claimed.getValue().isEmpty()) {
@@ -226,6 +276,20 @@ public final class OutboxWorker implements AutoCloseable {
         }
         LOG.info("claimed {} outbox entries left by a stopped node", claimed.getValue().size());
         return process(claimed.getValue(), true);
+    }
+
+    /**
+     * Dead-letters the entries idle long enough to be claimed that the stream has already delivered
+     * {@link DeadLetters#MAX_DELIVERIES} times (each claim counts one): they failed every time.
+     */
+    private void deadLetterPoison() {
+        List<StreamPendingEntry> idle = redis.xpending(Keys.outbox(), GROUP, XPendingParams.xPendingParams()
+                .idle(CLAIM_IDLE.toMillis()).start(StreamEntryID.MINIMUM_ID).end(StreamEntryID.MAXIMUM_ID).count(100));
+        for (StreamPendingEntry entry : idle) {
+            if (entry.getDeliveredTimes() >= DeadLetters.MAX_DELIVERIES) {
+                deadLetters.deadLetter(GROUP, entry.getID(), entry.getDeliveredTimes(), clock.instant());
+            }
+        }
     }
 
     @Override

@@ -118,7 +118,7 @@ public final class Gateway implements AutoCloseable {
                 new InboundOnce(counters), care, new CommandParser(),
                 new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature())),
                 new ReplyCap(config.replyCapPerHour()), messages,
-                new Recipients(care, messages, messages, counters, day, config.safety()),
+                new Recipients(care, messages, messages, counters, day, config.safety(), safetyStore),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
                 new Channels(senders, messages, new SendFailures(messages, care, safetyStore, messages, counters, clock), counters, clock))));
         camel.start();

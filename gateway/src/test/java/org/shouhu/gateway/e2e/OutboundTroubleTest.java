@@ -171,6 +171,20 @@ class OutboundTroubleTest {
     }
 
     @Test
+    void aSafetyMessageToAnUnreachableChatAccountWithNoPhoneIsToldToTheCaptain() throws Exception {
+        gw = new GatewayUnderTest().withSite();
+        Address mother = new Address("telegram:5839124067");
+        gw.gateway.care().linkGuardian("c3", new org.shouhu.routes.care.Guardian(mother, "妈妈"));
+        gw.gateway.care().setUnreachable(mother, true); // she blocked the bot and gave no phone when she bound
+        gw.gateway.messages().enqueue(List.of(OutboundMessage.of(mother, TemplateKey.NO_SHOW_ALERT,
+                Map.of("child", "张小刚"), MessageClass.SAFETY)));
+        gw.gateway.drainOutbox();
+
+        assertEquals(List.of(SIG + "安全通知发不到3号张小刚的妈妈（" + mother.masked() + "）。请打电话或上门告诉家长。"),
+                to(gw.sent(), CAPTAIN));
+    }
+
+    @Test
     void anOutboxEntryThatFailsEveryDeliveryIsDeadLetteredAndShownInTheAdminApi() throws Exception {
         gw = new GatewayUnderTest();
         Failpoints.configure("outbound.before-send=throw");

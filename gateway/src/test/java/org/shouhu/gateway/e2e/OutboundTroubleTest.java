@@ -109,6 +109,29 @@ class OutboundTroubleTest {
     }
 
     @Test
+    void aThrottleHoldsTheRestOfItsBatchInsteadOfCallingTheProviderForEachMessage() throws Exception {
+        gw = new GatewayUnderTest().withSite();
+        throttle("1");
+        List<StoredMessage> alerts = List.of(noShowAlertTo(GatewayUnderTest.WANG_GRANDMA),
+                noShowAlertTo(GatewayUnderTest.LI_GRANDMA), noShowAlertTo(ZHANG_GRANDPA));
+        gw.gateway.drainOutbox();
+        assertEquals(1, requestsToTwilio(), "one throttled call, then the provider is left alone");
+        for (StoredMessage alert : alerts) {
+            StoredMessage held = gw.gateway.messages().load(alert.id()).orElseThrow();
+            assertEquals(0, held.attempts(), "not an attempt");
+            assertEquals(gw.clock.instant().plusSeconds(5).toEpochMilli(),
+                    gw.redis().zscore("sh:outbox:delayed", alert.id()).longValue(), "waits the clamped 5 s");
+        }
+
+        gw.acceptMessages();
+        gw.sent();
+        gw.clock.advance(Duration.ofSeconds(5));
+        gw.gateway.drainOutbox();
+        List<GatewayUnderTest.Sms> sent = gw.sent();
+        assertEquals(3, sent.size(), sent.toString());
+    }
+
+    @Test
     void aHugeRetryAfterIsClampedToTenMinutes() throws Exception {
         gw = new GatewayUnderTest().withSite();
         throttle("864000"); // ten days

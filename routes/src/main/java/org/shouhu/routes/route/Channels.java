@@ -118,7 +118,9 @@ public final class Channels {
             for (int i = 0; i < batch.size(); i++) {
                 RenderedMessage message = batch.get(i);
                 if (clock.instant().isAfter(handBackAt)) {
-                    handBack(batch.subList(i, batch.size()), leased);
+                    LOG.warn("a batch has been sending for over {} s: {} messages go back to the outbox",
+                            HAND_BACK_AFTER.toSeconds(), batch.size() - i);
+                    putBack(batch.subList(i, batch.size()), leased, "batch-too-slow", clock.instant());
                     break;
                 }
                 Failpoints.hit("outbound.before-send"); // nothing of this message has left yet
@@ -131,6 +133,11 @@ public final class Channels {
                     receipts.add(sent);
                 } catch (SendFailedException e) {
                     failures.handle(message.message(), leased.contains(message.id()), e);
+                    if (e.isThrottled() && i + 1 < batch.size()) { // the provider asked us to slow down: the rest waits as long
+                        putBack(batch.subList(i + 1, batch.size()), leased, e.code(),
+                                clock.instant().plus(SendFailures.throttleWait(e)));
+                        break;
+                    }
                 }
                 if (!receipts.isEmpty()
                         && (receipts.size() >= RECORD_EVERY || System.nanoTime() - oldest > RECORD_WITHIN_NANOS)) {
@@ -144,13 +151,14 @@ public final class Channels {
             }
         }
     }
-    /** Puts messages not yet tried back in the outbox to go at once, and lets go of the leases this worker holds. */
-    private void handBack(List<RenderedMessage> rest, Set<String> leased) {
-        LOG.warn("a batch has been sending for over {} s: {} messages go back to the outbox", HAND_BACK_AFTER.toSeconds(),
-                rest.size());
+    /**
+     * Puts messages not yet tried back in the outbox to go at {@code at} (not an attempt: a batch too
+     * slow, at once; after a throttle, when the provider asked), and lets go of the leases this worker holds.
+     */
+    private void putBack(List<RenderedMessage> rest, Set<String> leased, String reason, Instant at) {
         rest.stream().map(RenderedMessage::id).filter(leased::contains) // first, so the worker that picks them up can lease them
                 .forEach(id -> once.forget(SendLease.key(id)));
-        messages.holdUntil(rest.stream().map(RenderedMessage::message).toList(), "batch-too-slow", clock.instant());
+        messages.holdUntil(rest.stream().map(RenderedMessage::message).toList(), reason, at);
     }
 
     /** One provider call; a sender's unexpected exception counts as a transient failure, so one bad message cannot stall its batch. */

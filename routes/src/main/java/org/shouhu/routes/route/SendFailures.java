@@ -80,7 +80,7 @@ public final class SendFailures {
         Instant giveUpAt = m.createdAt().plus(giveUpAfter(m.kind()));
         if (failure.isTransient() && now.isBefore(giveUpAt)) {
             if (failure.isThrottled()) {
-                Instant at = now.plus(clamp(failure.retryAfter().orElse(THROTTLE_WAIT)));
+                Instant at = now.plus(throttleWait(failure));
                 LOG.info("message {} to {} throttled ({}), again at {} (not an attempt)", id, m.to().masked(),
                         failure.code(), at);
                 messages.holdUntil(List.of(m), failure.code(), at);
@@ -119,6 +119,11 @@ public final class SendFailures {
             case ROUTINE -> Duration.ofHours(24);
             case SAFETY -> Duration.ofHours(48);
         };
+    }
+
+    /** How long a throttle makes its message (and the rest of its channel's part of the batch) wait. */
+    static Duration throttleWait(SendFailedException throttle) {
+        return clamp(throttle.retryAfter().orElse(THROTTLE_WAIT));
     }
 
     /** A provider's wait, kept within [{@link #MIN_WAIT}, {@link #MAX_WAIT}]. */

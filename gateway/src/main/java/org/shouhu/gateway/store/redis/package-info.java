@@ -3,7 +3,8 @@
  * (care domain, with Caffeine caches of hot look-ups), {@link org.shouhu.gateway.store.redis.RedisMessages}
  * (outbox stream, message records, delivery status), {@link org.shouhu.gateway.store.redis.RedisCounters}
  * (act-once keys and rate windows) and {@link org.shouhu.gateway.store.redis.OutboxWorker} (the
- * consumer-group reader), with {@link org.shouhu.gateway.store.redis.RedisSafetyStore} (schedules, ladders,
+ * consumer-group reader, which dead-letters entries that fail every delivery into
+ * {@link org.shouhu.gateway.store.redis.DeadLetters}), with {@link org.shouhu.gateway.store.redis.RedisSafetyStore} (schedules, ladders,
  * alerts). {@code Keys} holds the key layout; {@code Pipelined} sends one command for many keys in a
  * single round trip, which is how batch reads and leases reach Redis; a batch of messages is
  * queued, and its receipts written, with one script call each.

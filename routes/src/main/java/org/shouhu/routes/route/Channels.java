@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands each rendered message of a batch to the sender of its address's channel and records what
  * the providers said: receipts a few at a time in one write (soon after the send, so a fast
- * delivery callback finds its message), refusals one by one through {@link SendFailures}. Each
- * channel sends on its own small pool of threads (a bulkhead, {@link #LANE_THREADS} a channel): a
- * batch's messages are split by channel, each channel's part goes in order on its lane, and a
- * provider that hangs or trickles holds only its own lane, each call cut at its sender's deadline.
+ * delivery callback finds its message), refusals one by one through {@link SendFailures}. A batch
+ * is split by channel and each channel's part goes in order; when the batch spans channels, each
+ * part goes on its channel's own small pool of threads (a bulkhead, {@link #LANE_THREADS} a
+ * channel), so a provider that hangs or trickles holds up only its own part, each call cut at its
+ * sender's deadline; a batch of one channel goes on the worker's own thread.
  */
 public final class Channels {
 

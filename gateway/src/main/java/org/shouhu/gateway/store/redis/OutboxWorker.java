@@ -194,16 +194,39 @@ public final class OutboxWorker implements AutoCloseable {
         }
         try {
             send.accept(entries.stream().map(e -> RedisMessages.entry(e.getFields(), claimed)).toList());
-        } catch (JedisConnectionException e) {
-            LOG.error("a batch of {} messages was not handled, left for redelivery: {}", entries.size(), e.toString());
-            return 0;
         } catch (RuntimeException e) {
+            if (redisAway(e)) { // every entry would fail alike: all wait for their claim
+                LOG.error("a batch of {} messages was not handled, left for redelivery: {}", entries.size(), e.toString());
+                return 0;
+            }
             return oneByOne(entries, e);
         }
         Failpoints.hit("outbound.before-ack"); // the batch is sent and recorded; the stream does not know yet
         StreamEntryID[] ids = entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new);
         redis.xack(Keys.outbox(), GROUP, ids);
+        if (claimed) { // a claimed entry may have failed before: its note is no longer needed
+            forgetFailures(ids);
+        }
         return ids.length;
+    }
+
+    /** Whether the failure was Redis out of reach (it comes wrapped in the route's exception). */
+    private static boolean redisAway(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JedisConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void forgetFailures(StreamEntryID... ids) {
+        try {
+            redis.hdel(Keys.outboxFailures(), java.util.Arrays.stream(ids).map(StreamEntryID::toString)
+                    .toArray(String[]::new));
+        } catch (RuntimeException e) {
+            LOG.warn("failure notes of {} entries not removed: {}", ids.length, e.toString());
+        }
     }
 
     /**
@@ -226,10 +249,14 @@ public final class OutboxWorker implements AutoCloseable {
                 send.accept(List.of(RedisMessages.entry(entry.getFields(), true)));
             } catch (RuntimeException e) {
                 LOG.error("outbox entry {} was not handled, left for redelivery: {}", entry.getID(), e.toString());
+                if (redisAway(e)) { // the rest would fail alike
+                    break;
+                }
                 noteFailure(entry.getID(), e);
                 continue;
             }
             redis.xack(Keys.outbox(), GROUP, entry.getID());
+            forgetFailures(entry.getID());
             handled++;
         }
         return handled;

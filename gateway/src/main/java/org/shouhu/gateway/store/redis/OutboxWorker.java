@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -37,7 +39,9 @@ import redis.clients.jedis.resps.StreamPendingSummary;
  * and leases them). Several threads and several nodes share the work. A batch the route fails on is
  * tried again entry by entry (as redeliveries), so one entry that keeps throwing holds up no other;
  * such a poison entry is dead-lettered once the stream has delivered it {@link DeadLetters#MAX_DELIVERIES}
- * times (see {@link DeadLetters}), instead of being claimed every five minutes for ever.
+ * times (see {@link DeadLetters}), instead of being claimed every five minutes for ever. While a
+ * batch is in progress its claim on its entries is renewed every minute, so no other node takes
+ * over entries this one is still sending, however slow its providers.
  */
 public final class OutboxWorker implements AutoCloseable {
 
@@ -76,8 +80,30 @@ public final class OutboxWorker implements AutoCloseable {
             end
             return #ids""";
 
+    /** KEYS: the stream; ARGV: group, consumer, then entry ids. Re-claims (idle 0, JUSTID) each entry still pending with this consumer. */
+    private static final String KEEP_CLAIMED = """
+            local kept = 0
+            for i = 3, #ARGV do
+              local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1, ARGV[2])
+              if #p > 0 then
+                redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+                kept = kept + 1
+              end
+            end
+            return kept""";
+
+    /** How often a batch in progress renews its claim on its entries: well inside {@code CLAIM_IDLE}. */
+    static final Duration KEEP_ALIVE_EVERY = Duration.ofMinutes(1);
+    /** Renews the claims of batches in progress; one daemon thread for every worker. */
+    private static final ScheduledExecutorService KEEP_ALIVE = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "outbox-keep-alive");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final UnifiedJedis redis;
     private final Clock clock;
+    private final Duration keepAliveEvery;
     private final Consumer<List<OutboxEntry>> send;
     private final String consumerPrefix;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -89,6 +115,13 @@ public final class OutboxWorker implements AutoCloseable {
      * @param consumerPrefix this node's name in the consumer group
      */
     public OutboxWorker(UnifiedJedis redis, Clock clock, Consumer<List<OutboxEntry>> send, String consumerPrefix) {
+        this(redis, clock, send, consumerPrefix, KEEP_ALIVE_EVERY);
+    }
+
+    /** As above, renewing the claims of a batch in progress every {@code keepAliveEvery} (tests shorten it). */
+    OutboxWorker(UnifiedJedis redis, Clock clock, Consumer<List<OutboxEntry>> send, String consumerPrefix,
+                 Duration keepAliveEvery) {
+        this.keepAliveEvery = keepAliveEvery;
         this.redis = redis;
         this.clock = clock;
         this.send = send;
@@ -131,7 +164,7 @@ public final class OutboxWorker implements AutoCloseable {
                     trimHandled();
                     lastChores = System.nanoTime();
                 }
-                process(read(consumer, BATCH, Duration.ofSeconds(1)), false);
+                process(consumer, read(consumer, BATCH, Duration.ofSeconds(1)), false);
             } catch (RuntimeException e) {
                 if (running.get()) {
                     LOG.error("outbox worker: {}", e.toString());
@@ -166,7 +199,7 @@ public final class OutboxWorker implements AutoCloseable {
                 }
                 return total;
             }
-            total += process(entries, false);
+            total += process(consumer, entries, false);
         }
     }
 
@@ -188,10 +221,12 @@ public final class OutboxWorker implements AutoCloseable {
      *
      * @param claimed entries taken over from another consumer: redeliveries, whatever they carry
      */
-    private int process(List<StreamEntry> entries, boolean claimed) {
+    private int process(String consumer, List<StreamEntry> entries, boolean claimed) {
         if (entries.isEmpty()) {
             return 0;
         }
+        ScheduledFuture<?> keepAlive = KEEP_ALIVE.scheduleWithFixedDelay(() -> keepClaimed(consumer, entries),
+                keepAliveEvery.toMillis(), keepAliveEvery.toMillis(), TimeUnit.MILLISECONDS);
         try {
             send.accept(entries.stream().map(e -> RedisMessages.entry(e.getFields(), claimed)).toList());
         } catch (RuntimeException e) {
@@ -200,6 +235,8 @@ public final class OutboxWorker implements AutoCloseable {
                 return 0;
             }
             return oneByOne(entries, e);
+        } finally {
+            keepAlive.cancel(false);
         }
         Failpoints.hit("outbound.before-ack"); // the batch is sent and recorded; the stream does not know yet
         StreamEntryID[] ids = entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new);
@@ -208,6 +245,24 @@ public final class OutboxWorker implements AutoCloseable {
             forgetFailures(ids);
         }
         return ids.length;
+    }
+
+    /**
+     * Resets the idle time of the batch's entries that this consumer still owns (one script: it
+     * never takes an entry another consumer claimed), so that however long a batch takes — it is
+     * bounded by the call deadlines, but a node may stall — no other node claims entries this one
+     * is still working on. {@code XCLAIM … JUSTID} counts no delivery.
+     */
+    private void keepClaimed(String consumer, List<StreamEntry> entries) {
+        try {
+            List<String> args = new java.util.ArrayList<>(entries.size() + 2);
+            args.add(GROUP);
+            args.add(consumer);
+            entries.forEach(e -> args.add(e.getID().toString()));
+            redis.eval(KEEP_CLAIMED, List.of(Keys.outbox()), args);
+        } catch (RuntimeException e) {
+            LOG.warn("could not keep {} outbox entries claimed: {}", entries.size(), e.toString());
+        }
     }
 
     /** Whether the failure was Redis out of reach (it comes wrapped in the route's exception). */
@@ -302,7 +357,7 @@ public final class OutboxWorker implements AutoCloseable {
             return 0;
         }
         LOG.info("claimed {} outbox entries left by a stopped node", claimed.getValue().size());
-        return process(claimed.getValue(), true);
+        return process(consumer, claimed.getValue(), true);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.shouhu.gateway.store.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,6 +59,39 @@ class OutboxPoisonTest {
         assertEquals("139****0003", letters.get(0).get("to"));
         assertEquals("IllegalStateException: cannot render 139****0003's message", letters.get(0).get("reason"));
         assertEquals(Map.of(), redis.hgetAll(Keys.outboxFailures()), "the note moved into the dead letter");
+    }
+
+    @Test
+    void aBatchStillSendingKeepsItsEntriesFromBeingClaimedByAnotherNode() throws Exception {
+        List<Long> idleWhileSending = new ArrayList<>();
+        OutboxWorker slow = new OutboxWorker(redis, clock, batch -> {
+            // the batch has been going ten minutes (a stalled node): another node could claim its entries now …
+            idleForTenMinutes();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            long idle;
+            do { // … until this worker renews its claim
+                idle = pendingIdleMillis();
+            } while (idle >= OutboxWorker.CLAIM_IDLE.toMillis() && System.nanoTime() < deadline && pause());
+            idleWhileSending.add(idle);
+        }, "slow", java.time.Duration.ofMillis(100));
+        messages.enqueue(List.of(help("+8613912340001")));
+
+        assertEquals(1, slow.drain());
+
+        assertEquals(1, idleWhileSending.size());
+        assertTrue(idleWhileSending.get(0) < OutboxWorker.CLAIM_IDLE.toMillis(),
+                "its claim was renewed while it sent: idle " + idleWhileSending.get(0) + " ms");
+        assertEquals(1L, redis.xinfoGroups(Keys.outbox()).get(0).getConsumers(), "nobody else took it");
+    }
+
+    private long pendingIdleMillis() {
+        return redis.xpending(Keys.outbox(), OutboxWorker.GROUP, XPendingParams.xPendingParams()
+                .start(StreamEntryID.MINIMUM_ID).end(StreamEntryID.MAXIMUM_ID).count(10)).get(0).getIdleTime();
+    }
+
+    private static boolean pause() {
+        Thread.onSpinWait();
+        return true;
     }
 
     private static OutboundMessage help(String to) {

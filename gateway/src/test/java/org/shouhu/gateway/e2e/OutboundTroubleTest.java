@@ -106,6 +106,8 @@ class OutboundTroubleTest {
         StoredMessage sent = gw.gateway.messages().load(alert.id()).orElseThrow();
         assertEquals(DeliveryStatus.QUEUED, sent.status());
         assertEquals(1, sent.attempts());
+        assertEquals(200, gw.status(sent, "delivered"));
+        assertEquals(DeliveryStatus.DELIVERED, gw.gateway.messages().load(alert.id()).orElseThrow().status());
     }
 
     @Test

@@ -57,13 +57,20 @@ public final class DeadLetters {
         return mine;
     }
 
-    /** Notes why an entry failed (the class and message of the root cause, numbers masked), for its dead letter. */
+    /**
+     * Notes why an entry failed (the class and message of the root cause, numbers masked, no quoted
+     * input), for its dead letter.
+     */
     void noteFailure(StreamEntryID entry, RuntimeException failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         String reason = Phone.maskNumbers(root.getClass().getSimpleName() + ": " + root.getMessage());
+        int source = reason.indexOf("[Source"); // Jackson quotes the input it could not read: it may name a child
+        if (source >= 0) {
+            reason = reason.substring(0, source).strip();
+        }
         redis.hset(Keys.outboxFailures(), entry.toString(), reason.length() > 300 ? reason.substring(0, 300) : reason);
     }
 

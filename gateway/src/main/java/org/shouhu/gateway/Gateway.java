@@ -37,6 +37,7 @@ import org.shouhu.gateway.http.HttpServer;
 import org.shouhu.gateway.redis.PrivateRedis;
 import org.shouhu.gateway.redis.RedisPools;
 import org.shouhu.gateway.redis.RedisWatch;
+import org.shouhu.gateway.store.redis.DeadLetters;
 import org.shouhu.gateway.store.redis.OutboxWorker;
 import org.shouhu.gateway.store.redis.RedisCareStore;
 import org.shouhu.gateway.store.redis.RedisCounters;
@@ -136,9 +137,9 @@ public final class Gateway implements AutoCloseable {
                         java.util.Map.of(WechatEndpoint.CHANNEL, WECHAT_PATIENCE)), care, new CommandParser(),
                 new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature())),
                 new ReplyCap(config.replyCapPerHour()), messages,
-                new Recipients(care, messages, messages, counters, day, config.safety()),
+                new Recipients(care, messages, messages, counters, day, config.safety(), safetyStore),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
-                new Channels(senders, messages, new SendFailures(messages, care, messages, counters, clock), counters, clock))));
+                new Channels(senders, messages, new SendFailures(messages, care, safetyStore, messages, counters, clock), counters, clock))));
         camel.start();
         ProducerTemplate producer = camel.createProducerTemplate();
 
@@ -157,7 +158,8 @@ public final class Gateway implements AutoCloseable {
                 .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
                         new SafetyAdmin(safetyStore, safety, alerts, new Lessons(care, safetyStore, day), messages,
                                 new ChatBinding(care, safetyStore, counters, counters), care, messages,
-                                clock instanceof SettableClock settable && config.simulatedClock() ? settable : null)))
+                                clock instanceof SettableClock settable && config.simulatedClock() ? settable : null))
+                        .withDeadLetters(new DeadLetters(redis)::list))
                 .route(TelegramWebhookEndpoint.PATH, config.telegram()
                         .<HttpEndpoint>map(t -> new TelegramWebhookEndpoint(t, inbound, clock))
                         .orElse(call -> HttpReply.text(404, "the Telegram channel is not configured")))

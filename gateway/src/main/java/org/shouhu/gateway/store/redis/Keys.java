@@ -50,6 +50,10 @@ final class Keys {
     static String sentTo(String address) { return PREFIX + "to:" + address; }
     static String outbox() { return PREFIX + "outbox"; }
     static String outboxDelayed() { return PREFIX + "outbox:delayed"; }
+    /** Outbox entries given up after too many deliveries: stream entry id → JSON record (see {@code DeadLetters}). */
+    static String deadLetters() { return PREFIX + "deadletters"; }
+    /** The last error an outbox entry failed with, by stream entry id, until it is handled or dead-lettered. */
+    static String outboxFailures() { return PREFIX + "outbox:failures"; }
     static String invite(String code) { return PREFIX + "invite:" + code; }
     static String unreachable() { return PREFIX + "unreachable"; }
     static String fallbackPhone(String chat) { return PREFIX + "fallback:" + chat; }

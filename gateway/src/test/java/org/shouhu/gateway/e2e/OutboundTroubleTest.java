@@ -199,7 +199,7 @@ class OutboundTroubleTest {
     void aSafetyMessageToAnUnreachableChatAccountWithNoPhoneIsToldToTheCaptain() throws Exception {
         gw = new GatewayUnderTest().withSite();
         Address mother = new Address("telegram:5839124067");
-        gw.gateway.care().linkGuardian("c3", new org.shouhu.routes.care.Guardian(mother, "妈妈"));
+        gw.gateway.care().linkGuardian(gw.childId(3), new org.shouhu.routes.care.Guardian(mother, "妈妈"));
         gw.gateway.care().setUnreachable(mother, true); // she blocked the bot and gave no phone when she bound
         gw.gateway.messages().enqueue(List.of(OutboundMessage.of(mother, TemplateKey.NO_SHOW_ALERT,
                 Map.of("child", "张小刚"), MessageClass.SAFETY)));

@@ -148,8 +148,20 @@ final class StaffActions {
         out.reply(TemplateKey.ROSTER_SUMMARY, values);
     }
 
+    /**
+     * Whether this staff member may approve registrations and make invite codes, both of which let
+     * someone follow a child: captains always, volunteers only where the site allows it.
+     */
+    static boolean mayApprove(CareStore store, StaffMember member) {
+        return member.role() == StaffRole.CAPTAIN || store.volunteersMayApprove(member.siteCode());
+    }
+
     /** {@code 批 12}: the guardian is linked to the child (put on the roster when new) and welcomed. */
     void approve(StaffMember member, int requestNo, Outgoing out) {
+        if (!mayApprove(store, member)) {
+            out.reply(TemplateKey.CAPTAIN_ONLY);
+            return;
+        }
         String no = String.valueOf(requestNo);
         Optional<Registration> found = store.registration(member.siteCode(), requestNo)
                 .filter(r -> !r.approved());

@@ -77,6 +77,8 @@ public final class Gateway implements AutoCloseable {
     private final RedisSafetyStore safetyStore;
     private final SafetyService safety;
     private final SafetySweep sweep;
+    private final org.shouhu.gateway.store.redis.CacheInvalidation invalidation;
+    private final org.shouhu.gateway.schedule.RetentionSweep retention;
     /** The threads due sites fire on ({@code SHOUHU_SWEEP_THREADS}); none when it is 1. */
     private final ExecutorService firing;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -88,6 +90,7 @@ public final class Gateway implements AutoCloseable {
         this.redis = privateRedis != null ? privateRedis.connect(connections) : RedisPools.tcp(config.redisUrl(), connections);
         this.day = new CareDay(clock, config.zone());
         this.care = new RedisCareStore(redis);
+        this.invalidation = care.listenForInvalidations(); // a removed person is neither obeyed nor told on any node
         this.messages = new RedisMessages(redis, clock);
         RedisCounters counters = new RedisCounters(redis, clock);
         this.safetyStore = new RedisSafetyStore(redis, messages);
@@ -115,7 +118,8 @@ public final class Gateway implements AutoCloseable {
         camel.setStreamCaching(false); // bodies are our own objects, never streams to read twice
         camel.addRoutes(new ShouhuRoutes(new ShouhuRoutes.Beans(
                 new InboundOnce(counters), care, new CommandParser(),
-                new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature())),
+                new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature()),
+                        new org.shouhu.gateway.store.redis.RedisBindAttempts(redis, clock)),
                 new ReplyCap(config.replyCapPerHour()), messages,
                 new Recipients(care, messages, messages, counters, day, config.safety()),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
@@ -136,7 +140,9 @@ public final class Gateway implements AutoCloseable {
                 .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
                         new SafetyAdmin(safetyStore, safety, alerts, new Lessons(care, safetyStore, day), messages,
                                 new ChatBinding(care, safetyStore, counters, counters), care, messages,
-                                clock instanceof SettableClock settable && config.simulatedClock() ? settable : null)))
+                                clock instanceof SettableClock settable && config.simulatedClock() ? settable : null),
+                        new org.shouhu.gateway.admin.PrivacyAdmin(new org.shouhu.gateway.store.redis.RedisRemovals(redis, care),
+                                new org.shouhu.gateway.store.redis.RedisAuditLog(redis), care, clock)))
                 .route(TelegramWebhookEndpoint.PATH, config.telegram()
                         .<HttpEndpoint>map(t -> new TelegramWebhookEndpoint(t, inbound, clock))
                         .orElse(call -> HttpReply.text(404, "the Telegram channel is not configured")))
@@ -145,6 +151,7 @@ public final class Gateway implements AutoCloseable {
                         .orElse(call -> HttpReply.text(404, "the WeChat channel is not configured")))
                 .start("0.0.0.0", config.httpPort(), config.httpWorkers());
         this.sweep = config.sweepSeconds() > 0 ? SafetySweep.start(safety, config.sweepSeconds(), config.nodeId()) : null;
+        this.retention = config.sweepSeconds() > 0 ? org.shouhu.gateway.schedule.RetentionSweep.start(retention(config), config.zone(), config.nodeId()) : null;
         LOG.info("gateway {} up: {}", config.nodeId(), config);
     }
 
@@ -185,6 +192,12 @@ public final class Gateway implements AutoCloseable {
         return day;
     }
 
+    /** What the daily retention job runs (SHOUHU_RETENTION_DAYS_AFTER_SEASON). */
+    public org.shouhu.gateway.store.redis.RedisRetention retention(Config config) {
+        return new org.shouhu.gateway.store.redis.RedisRetention(redis, safetyStore, day,
+                new org.shouhu.routes.care.Retention(config.retentionDaysAfterSeason()));
+    }
+
     /** Sends every message that is due now on the calling thread (tests and the demo). */
     public int drainOutbox() {
         return outbox.drain();
@@ -221,6 +234,10 @@ public final class Gateway implements AutoCloseable {
         if (sweep != null) {
             sweep.close();
         }
+        if (retention != null) {
+            retention.close();
+        }
+        invalidation.close();
         if (firing != null) {
             firing.shutdown();
         }

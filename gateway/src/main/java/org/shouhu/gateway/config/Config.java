@@ -34,7 +34,8 @@ public record Config(
         SafetySettings safety,
         Twilio twilio,
         Optional<TelegramSettings> telegram,
-        Optional<WechatSettings> wechat) {
+        Optional<WechatSettings> wechat,
+        int retentionDaysAfterSeason) {
 
     /** Twilio's settings: account, sender number or messaging service, and where its API is. */
     public record Twilio(String accountSid, String authToken, String from, String messagingServiceSid, String apiUrl) {
@@ -71,12 +72,14 @@ public record Config(
                         text(env, "TWILIO_MESSAGING_SERVICE_SID", null),
                         stripSlash(text(env, "TWILIO_API_URL", "https://api.twilio.com"))),
                 telegram(env),
-                WechatSettings.fromEnv(env));
+                WechatSettings.fromEnv(env),
+                integer(env, "SHOUHU_RETENTION_DAYS_AFTER_SEASON", 90));
     }
 
     public Config withHttpPort(int port) {
         return new Config(port, publicUrl, redisUrl, redisDir, adminToken, smsSignature, zone, replyCapPerHour,
-                outboxWorkers, httpWorkers, nodeId, simulatedClock, sweepSeconds, sweepThreads, safety, twilio, telegram, wechat);
+                outboxWorkers, httpWorkers, nodeId, simulatedClock, sweepSeconds, sweepThreads, safety, twilio, telegram, wechat,
+                retentionDaysAfterSeason);
     }
 
     private static String text(Map<String, String> env, String name, String fallback) {

@@ -77,10 +77,12 @@ public final class RedisRemovals implements Removals {
 
         scan(Keys.PREFIX + "day:" + site + ":*", key -> redis.hdel(key, childId));
         eraseInvites(childId);
-        eraseRegistrations(site, name, guardians);
+        Set<String> registered = eraseRegistrations(site, name, guardians);
         eraseLadders(site, childId);
         Set<String> alone = soleGuardians(guardians);
-        for (String address : addressesAbout(site, guardians)) {
+        Set<String> told = addressesAbout(site, guardians);
+        told.addAll(registered);
+        for (String address : told) {
             if (alone.contains(address)) {
                 eraseAddress(address);
             } else {
@@ -116,14 +118,23 @@ public final class RedisRemovals implements Removals {
         });
     }
 
-    /** Registrations at the site for the child's name, or made by one of its guardians. */
-    private void eraseRegistrations(String site, String name, Set<String> guardians) {
+    /**
+     * Registrations at the site for the child's name, or made by one of its guardians, with the
+     * markers that answer a repeated registration; returns who registered (they were told the name).
+     */
+    private Set<String> eraseRegistrations(String site, String name, Set<String> guardians) {
+        Set<String> registered = new LinkedHashSet<>();
         scan(Keys.PREFIX + "site:" + site + ":reg:*", key -> {
             Map<String, String> reg = redis.hgetAll(key);
             if (name.equals(reg.get("child")) || guardians.contains(reg.get("guardian"))) {
+                if (reg.get("guardian") != null) {
+                    registered.add(reg.get("guardian"));
+                }
                 redis.del(key);
             }
         });
+        scan(Keys.PREFIX + "once:register:*:" + site + ":" + name + ":*", redis::del);
+        return registered;
     }
 
     /** The child's escalation ladders (ids {@code KIND:site:date:child}), their logs and their places in the due and open sets. */
@@ -171,6 +182,8 @@ public final class RedisRemovals implements Removals {
         redis.del(Keys.sentTo(address), Keys.wards(address), Keys.fallbackPhone(address), Keys.pendingAlert(address));
         redis.srem(Keys.optOut(), address);
         redis.srem(Keys.unreachable(), address);
+        scan(Keys.PREFIX + "rate:*" + address + "*", redis::del); // reply caps, wrong codes: counters that name the address
+        scan(Keys.PREFIX + "once:*" + address + "*", redis::del); // "stranger today", bind locks
         scan(Keys.PREFIX + "alert:*:to", key -> redis.srem(key, address));
         scan(Keys.PREFIX + "alert:*:acked", key -> redis.hdel(key, address));
     }
@@ -353,6 +366,7 @@ public final class RedisRemovals implements Removals {
         scan(Keys.PREFIX + "day:" + siteCode + ":*", redis::del);
         scan(Keys.PREFIX + "ladders:" + siteCode + ":*", redis::del);
         scan(Keys.PREFIX + "site:" + siteCode + ":*", redis::del);
+        scan(Keys.PREFIX + "once:*:" + siteCode + ":*", redis::del); // registration markers, event leases
         Failpoints.hit("remove.site.before-last");
         redis.srem(Keys.sites(), siteCode);
         redis.del(Keys.site(siteCode));

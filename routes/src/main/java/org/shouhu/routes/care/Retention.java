@@ -48,15 +48,4 @@ public record Retention(int daysAfterSeason) {
     public boolean isPast(SiteSchedule schedule, Collection<LocalDate> pastEnds, LocalDate date, LocalDate today) {
         return seasonEnd(schedule, pastEnds, date).plusDays(daysAfterSeason).isBefore(today);
     }
-
-    /**
-     * Whether data of this date not tied to one site (messages, alerts) is past retention: only
-     * when it is past at every one of these sites' schedules (the latest season end decides).
-     */
-    public boolean isPastEverywhere(Collection<SiteSchedule> schedules, LocalDate date, LocalDate today) {
-        if (schedules.isEmpty()) {
-            return isPast(SiteSchedule.defaults(), date, today);
-        }
-        return schedules.stream().allMatch(s -> isPast(s, date, today));
-    }
 }

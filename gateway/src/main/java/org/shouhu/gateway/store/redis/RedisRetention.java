@@ -83,14 +83,19 @@ public final class RedisRetention {
         redis.smembers(Keys.sites()).forEach(code -> sites.put(code, schedules.schedule(code)));
         int dayRecords = 0;
         int ladders = 0;
+        Map<String, List<LocalDate>> ends = new HashMap<>();
         for (Map.Entry<String, SiteSchedule> site : sites.entrySet()) {
             List<LocalDate> pastEnds = seasonEnds(site.getKey(), site.getValue());
+            ends.put(site.getKey(), pastEnds);
             dayRecords += dayRecords(site.getKey(), site.getValue(), pastEnds, today);
             ladders += ladders(site.getKey(), site.getValue(), pastEnds, today);
         }
         Failpoints.hit("retention.between-sites-and-messages");
-        int[] messages = messages(sites.values(), today);
-        int alerts = alerts(sites.values(), today);
+        java.util.function.Predicate<LocalDate> past = date -> sites.isEmpty()
+                ? retention.isPast(SiteSchedule.defaults(), date, today)
+                : sites.entrySet().stream().allMatch(e -> retention.isPast(e.getValue(), ends.get(e.getKey()), date, today));
+        int[] messages = messages(past);
+        int alerts = alerts(past);
         int addresses = addresses();
         Report report = new Report(dayRecords, ladders, messages[0], messages[1], alerts, addresses);
         LOG.info("retention ({} days after each season): deleted {}", retention.daysAfterSeason(), report);
@@ -145,11 +150,12 @@ public final class RedisRetention {
     }
 
     /**
-     * The oldest end of each recipient's list, while its records are past retention: those records
+     * Messages and alerts belong to no one site: they are past only when past at every site (the
+     * latest season decides). The oldest end of each recipient's list, while its records are past retention: those records
      * and their ids go. A list none of whose ids has a record left (records expire on their own)
      * goes when its address is linked to nothing.
      */
-    private int[] messages(java.util.Collection<SiteSchedule> sites, LocalDate today) {
+    private int[] messages(java.util.function.Predicate<LocalDate> past) {
         String prefix = Keys.PREFIX + "to:";
         int[] deleted = {0, 0};
         scan(prefix + "*", key -> {
@@ -163,7 +169,7 @@ public final class RedisRetention {
                 }
                 anyRecord = true;
                 LocalDate created = createdOn(json);
-                if (created == null || !retention.isPastEverywhere(sites, created, today)) {
+                if (created == null || !past.test(created)) {
                     break;
                 }
                 keep = i;
@@ -190,7 +196,8 @@ public final class RedisRetention {
         return deleted;
     }
 
-    private int alerts(java.util.Collection<SiteSchedule> sites, LocalDate today) {
+    /** Alerts, with their recipients, acknowledgements and message ids, by the day they were sent. */
+    private int alerts(java.util.function.Predicate<LocalDate> past) {
         String prefix = Keys.PREFIX + "alert:";
         int[] deleted = {0};
         scan(prefix + "*", key -> {
@@ -200,7 +207,7 @@ public final class RedisRetention {
             }
             String sentAt = redis.hget(key, "sentAt");
             LocalDate date = sentAt == null ? null : instantDate(sentAt);
-            if (date != null && retention.isPastEverywhere(sites, date, today)) {
+            if (date != null && past.test(date)) {
                 redis.del(key, Keys.alertRecipients(id), Keys.alertAcked(id), Keys.alertMessages(id), Keys.alertQueued(id));
                 deleted[0]++;
             }

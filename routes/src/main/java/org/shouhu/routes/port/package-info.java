@@ -4,5 +4,8 @@
  * {@link org.shouhu.routes.port.Once} and {@link org.shouhu.routes.port.RateLimiter} (Redis keys
  * that expire), {@link org.shouhu.routes.port.ChannelSender} (one per provider), and what channels
  * call in with: {@link org.shouhu.routes.port.InboundSink} and {@link org.shouhu.routes.port.DeliveryReports}.
+ * Access and PIPL: {@link org.shouhu.routes.port.BindAttempts} (invite-code tries, atomic),
+ * {@link org.shouhu.routes.port.Removals} (removal, erasure, export) and
+ * {@link org.shouhu.routes.port.AuditLog} (admin changes, append-only).
  */
 package org.shouhu.routes.port;

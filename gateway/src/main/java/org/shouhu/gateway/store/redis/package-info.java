@@ -4,7 +4,11 @@
  * (outbox stream, message records, delivery status), {@link org.shouhu.gateway.store.redis.RedisCounters}
  * (act-once keys and rate windows) and {@link org.shouhu.gateway.store.redis.OutboxWorker} (the
  * consumer-group reader), with {@link org.shouhu.gateway.store.redis.RedisSafetyStore} (schedules, ladders,
- * alerts). {@code Keys} holds the key layout; {@code Pipelined} sends one command for many keys in a
+ * alerts). {@link org.shouhu.gateway.store.redis.CacheInvalidation} tells every node which cached
+ * entries a write made stale (pub/sub); {@link org.shouhu.gateway.store.redis.RedisBindAttempts},
+ * {@link org.shouhu.gateway.store.redis.RedisRemovals}, {@link org.shouhu.gateway.store.redis.RedisAuditLog}
+ * and {@link org.shouhu.gateway.store.redis.RedisRetention} are bind limits, removal and erasure, the
+ * audit log and retention; {@code KeyScan} walks keys with SCAN. {@code Keys} holds the key layout; {@code Pipelined} sends one command for many keys in a
  * single round trip, which is how batch reads and leases reach Redis; a batch of messages is
  * queued, and its receipts written, with one script call each.
  */

@@ -95,6 +95,20 @@ class PrivacyTest {
     }
 
     @Test
+    void anErasureCutShortIsFinishedByTheNextCall() throws Exception {
+        aDayOfWangXiaoming();
+        org.shouhu.routes.fault.Failpoints.configure("erase.child.before-last=throw@1");
+        try {
+            assertEquals(500, gw.admin("DELETE", "/api/sites/ZT0427/children/c1", null).statusCode());
+        } finally {
+            org.shouhu.routes.fault.Failpoints.configure("");
+        }
+        assertTrue(gw.redis().exists("sh:child:c1"), "the child is still findable, so the erasure can be asked again");
+        assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/c1", null).statusCode());
+        assertEquals(List.of(), naming());
+    }
+
+    @Test
     void removingASiteRemovesItsStaffChildrenAndDays() throws Exception {
         aDayOfWangXiaoming();
         assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427", null).statusCode());

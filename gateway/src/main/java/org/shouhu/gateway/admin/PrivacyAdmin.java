@@ -71,7 +71,12 @@ public final class PrivacyAdmin {
 
     /** {@code DELETE /api/sites/{code}/staff/{phone}}: no node obeys or tells them anything as staff afterwards. */
     Map<String, Object> removeStaff(Site site, String typedPhone) {
-        Phone phone = AdminApi.queryPhone(typedPhone);
+        Phone phone;
+        try {
+            phone = AdminApi.queryPhone(typedPhone);
+        } catch (InvalidInput e) {
+            throw new InvalidInput("phone", "\"" + typedPhone + "\" in the path is not a phone number");
+        }
         if (!removals.removeStaff(site.code(), phone)) {
             throw new ApiRefusal(404, "this phone is not staff at site " + site.code());
         }

@@ -148,6 +148,28 @@ class PrivacyTest {
         assertEquals("stream", gw.redis().type("sh:audit"));
     }
 
+    @Test
+    void badRequestsGetAStatusAndAReason() throws Exception {
+        record Bad(String method, String path, String body, int status, String error) {
+        }
+        for (Bad bad : List.of(
+                new Bad("PUT", "/api/sites/ZT0427", "{\"volunteersMayApprove\":\"yes\"}", 400,
+                        "volunteersMayApprove must be true or false (without quotes)"),
+                new Bad("PUT", "/api/sites/ZT9999", "{\"volunteersMayApprove\":true}", 404,
+                        "no site with code ZT9999; create it first with PUT /api/sites/ZT9999"),
+                new Bad("DELETE", "/api/sites/ZT0427/staff/abc", null, 400, "phone \"abc\" in the path is not a phone number"),
+                new Bad("DELETE", "/api/sites/ZT0427/staff/%2B8613912345678", null, 404, "this phone is not staff at site ZT0427"),
+                new Bad("DELETE", "/api/sites/ZT0427/children/c99", null, 404, "no child c99 at site ZT0427"),
+                new Bad("POST", "/api/sites/ZT0427/children/c1/export", null, 405,
+                        "method POST is not allowed on /api/sites/ZT0427/children/c1/export; use GET"),
+                new Bad("GET", "/api/audit?limit=0", null, 400, "limit must be between 1 and 500"),
+                new Bad("DELETE", "/api/sites/ZT9999", null, 404, "no site with code ZT9999; create it first with PUT /api/sites/ZT9999"))) {
+            HttpResponse<String> answer = gw.admin(bad.method(), bad.path(), bad.body());
+            assertEquals(bad.status(), answer.statusCode(), bad + ": " + answer.body());
+            assertEquals(bad.error(), json.readTree(answer.body()).get("error").asText(), bad.toString());
+        }
+    }
+
     /** Every key, and every value of every key, that names the child c1, its name or its guardians' numbers. */
     private List<String> naming() {
         Pattern child = Pattern.compile("(?<![0-9A-Za-z])c1(?![0-9])|王小明|" + Pattern.quote(WANG_GRANDMA) + "|" + Pattern.quote(WANG_FATHER)

@@ -89,6 +89,8 @@ public final class Gateway implements AutoCloseable {
     private final RedisSafetyStore safetyStore;
     private final SafetyService safety;
     private final SafetySweep sweep;
+    private final org.shouhu.gateway.store.redis.CacheInvalidation invalidation;
+    private final org.shouhu.gateway.schedule.RetentionSweep retention;
     /** The threads due sites fire on ({@code SHOUHU_SWEEP_THREADS}); none when it is 1. */
     private final ExecutorService firing;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -107,6 +109,7 @@ public final class Gateway implements AutoCloseable {
         this.day = new CareDay(clock, config.zone());
         this.messages = new RedisMessages(redis, clock);
         this.care = new RedisCareStore(redis, clock, messages);
+        this.invalidation = care.listenForInvalidations(); // a removed person is neither obeyed nor told on any node
         RedisCounters counters = new RedisCounters(redis, clock);
         this.safetyStore = new RedisSafetyStore(redis, messages);
         safetyStore.adoptOpenLaddersKeptPerChild(); // before anything reads a site day's open ladders
@@ -135,7 +138,8 @@ public final class Gateway implements AutoCloseable {
         camel.addRoutes(new ShouhuRoutes(new ShouhuRoutes.Beans(
                 new InboundOnce(new RedisInboundClaims(redis, messages), clock,
                         java.util.Map.of(WechatEndpoint.CHANNEL, WECHAT_PATIENCE)), care, new CommandParser(),
-                new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature())),
+                new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature()),
+                        new org.shouhu.gateway.store.redis.RedisBindAttempts(redis, clock)),
                 new ReplyCap(config.replyCapPerHour()), messages,
                 new Recipients(care, messages, messages, counters, day, config.safety(), safetyStore),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
@@ -158,7 +162,9 @@ public final class Gateway implements AutoCloseable {
                 .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
                         new SafetyAdmin(safetyStore, safety, alerts, new Lessons(care, safetyStore, day), messages,
                                 new ChatBinding(care, safetyStore, counters, counters), care, messages,
-                                clock instanceof SettableClock settable && config.simulatedClock() ? settable : null))
+                                clock instanceof SettableClock settable && config.simulatedClock() ? settable : null),
+                        new org.shouhu.gateway.admin.PrivacyAdmin(new org.shouhu.gateway.store.redis.RedisRemovals(redis, care),
+                                new org.shouhu.gateway.store.redis.RedisAuditLog(redis), care, clock))
                         .withDeadLetters(new DeadLetters(redis)::list))
                 .route(TelegramWebhookEndpoint.PATH, config.telegram()
                         .<HttpEndpoint>map(t -> new TelegramWebhookEndpoint(t, inbound, clock))
@@ -168,6 +174,7 @@ public final class Gateway implements AutoCloseable {
                         .orElse(call -> HttpReply.text(404, "the WeChat channel is not configured")))
                 .start(config.http().host(), config.httpPort());
         this.sweep = config.sweepSeconds() > 0 ? SafetySweep.start(safety, config.sweepSeconds(), config.nodeId()) : null;
+        this.retention = config.sweepSeconds() > 0 ? org.shouhu.gateway.schedule.RetentionSweep.start(retention(config), config.zone(), config.nodeId()) : null;
         LOG.info("gateway {} up: {}", config.nodeId(), config);
     }
 
@@ -208,6 +215,12 @@ public final class Gateway implements AutoCloseable {
         return day;
     }
 
+    /** What the daily retention job runs (SHOUHU_RETENTION_DAYS_AFTER_SEASON). */
+    public org.shouhu.gateway.store.redis.RedisRetention retention(Config config) {
+        return new org.shouhu.gateway.store.redis.RedisRetention(redis, safetyStore, day,
+                new org.shouhu.routes.care.Retention(config.retentionDaysAfterSeason()));
+    }
+
     /** Sends every message that is due now on the calling thread (tests and the demo). */
     public int drainOutbox() {
         return outbox.drain();
@@ -244,6 +257,10 @@ public final class Gateway implements AutoCloseable {
         if (sweep != null) {
             sweep.close();
         }
+        if (retention != null) {
+            retention.close();
+        }
+        invalidation.close();
         if (firing != null) {
             firing.shutdown();
         }

@@ -38,8 +38,9 @@ public final class AdminApi implements HttpEndpoint {
     private static final String PREFIX = "/api/";
     private static final String PATHS = "/api/sites/{code}, /api/sites/{code}/staff, /api/sites/{code}/children, "
             + "/api/sites/{code}/children/{childId}/guardians/{address}, /api/sites/{code}/children/{childId}/invite, /api/sites/{code}/schedule, /api/sites/{code}/lessons, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
-            + "/api/sites/{code}/today, /api/dead-letters and /api/messages?to={phone}";
-    private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes");
+            + "/api/sites/{code}/today, /api/dead-letters, /api/messages?to={phone}, DELETE /api/sites/{code}, DELETE /api/sites/{code}/staff/{phone}, "
+            + "DELETE /api/sites/{code}/children/{childId}, /api/sites/{code}/children/{childId}/export and /api/audit";
+    private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes", "volunteersMayApprove");
     private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
     private static final List<String> CHILD_FIELDS = List.of("name", "guardians");
     private static final List<String> GUARDIAN_FIELDS = List.of("phone", "relation");
@@ -50,6 +51,7 @@ public final class AdminApi implements HttpEndpoint {
     private final CareDay day;
     private final ObjectMapper json = new ObjectMapper();
     private final SafetyAdmin safety;
+    private final PrivacyAdmin privacy;
 
     /** An empty (or null) {@code adminToken} disables the API: every call gets 503. */
     public AdminApi(String adminToken, CareStore care, MessageStore messages, CareDay day) {
@@ -58,6 +60,13 @@ public final class AdminApi implements HttpEndpoint {
 
     /** With the safety calls (schedules, coordinators, alerts, clock); {@code safety} null leaves them out. */
     public AdminApi(String adminToken, CareStore care, MessageStore messages, CareDay day, SafetyAdmin safety) {
+        this(adminToken, care, messages, day, safety, null);
+    }
+
+    /** With removal, erasure, export and the audit log; {@code privacy} null leaves them out (and changes unaudited). */
+    public AdminApi(String adminToken, CareStore care, MessageStore messages, CareDay day, SafetyAdmin safety,
+                    PrivacyAdmin privacy) {
+        this.privacy = privacy;
         this.token = new BearerToken(adminToken);
         this.care = care;
         this.messages = messages;
@@ -95,7 +104,11 @@ public final class AdminApi implements HttpEndpoint {
             return error(401, "wrong admin token");
         }
         try {
-            return route(call);
+            HttpReply reply = route(call);
+            if (privacy != null) {
+                privacy.audited(call.method(), call.path(), reply.status());
+            }
+            return reply;
         } catch (InvalidInput e) {
             LOG.debug("admin call {} {} refused: 400", call.method(), call.path());
             return error(400, e.getMessage());
@@ -108,6 +121,10 @@ public final class AdminApi implements HttpEndpoint {
     private HttpReply route(HttpCall call) {
         List<String> parts = segments(call.path());
         AdminIds.checkPath(parts);
+        HttpReply removal = routeRemovals(call, parts);
+        if (removal != null) {
+            return removal;
+        }
         if (parts.equals(List.of("clock"))) {
             allow(call, "POST");
             return reply(200, safety().setClock(JsonBody.parse(call.body(), SafetyAdmin.CLOCK_FIELDS)));
@@ -180,6 +197,42 @@ public final class AdminApi implements HttpEndpoint {
         throw new ApiRefusal(404, "no such path " + call.path() + "; the admin API has " + PATHS);
     }
 
+    /**
+     * Removal, erasure, export and the audit log (see {@link PrivacyAdmin}); null when the path is
+     * not one of them. DELETE on a site, a staff phone or a child; GET of an export or the log.
+     */
+    private HttpReply routeRemovals(HttpCall call, List<String> parts) {
+        boolean delete = "DELETE".equals(call.method());
+        boolean site = parts.size() >= 2 && parts.get(0).equals("sites") && !parts.get(1).isEmpty();
+        if (parts.equals(List.of("audit"))) {
+            allow(call, "GET");
+            return reply(200, privacy().auditLog(call.queryParam("limit")));
+        }
+        if (site && parts.size() == 2 && delete) {
+            return reply(200, privacy().removeSite(existingSite(parts.get(1))));
+        }
+        if (site && parts.size() == 4 && parts.get(2).equals("staff")) {
+            allow(call, "DELETE");
+            return reply(200, privacy().removeStaff(existingSite(parts.get(1)), parts.get(3)));
+        }
+        if (site && parts.size() == 4 && parts.get(2).equals("children")) {
+            allow(call, "DELETE");
+            return reply(200, privacy().eraseChild(existingSite(parts.get(1)), parts.get(3)));
+        }
+        if (site && parts.size() == 5 && parts.get(2).equals("children") && parts.get(4).equals("export")) {
+            allow(call, "GET");
+            return reply(200, privacy().exportChild(existingSite(parts.get(1)), parts.get(3)));
+        }
+        return null;
+    }
+
+    private PrivacyAdmin privacy() {
+        if (privacy == null) {
+            throw new ApiRefusal(404, "removal, export and the audit log are not enabled on this node");
+        }
+        return privacy;
+    }
+
     /** The path after {@code /api/}, split at {@code /}; a trailing slash is ignored. */
     private static List<String> segments(String path) {
         if (path == null || !path.startsWith(PREFIX)) {
@@ -206,9 +259,16 @@ public final class AdminApi implements HttpEndpoint {
 
     // --- the calls
 
-    /** {@code PUT /api/sites/{code}}: creates or replaces a site. */
+    /**
+     * {@code PUT /api/sites/{code}}: creates or replaces a site; {@code volunteersMayApprove} alone
+     * changes only that setting of an existing site.
+     */
     private HttpReply putSite(String code, byte[] bodyBytes) {
         JsonBody body = JsonBody.parse(bodyBytes, SITE_FIELDS);
+        Boolean volunteersMayApprove = body.flag("volunteersMayApprove");
+        if (volunteersMayApprove != null) {
+            return putVolunteersMayApprove(code, body, volunteersMayApprove);
+        }
         SiteInput input = SiteInput.parse(code, body.text("name"), body.text("county"), body.text("opens"),
                 body.text("closes"));
         String bodyCode = body.text("code");
@@ -219,6 +279,23 @@ public final class AdminApi implements HttpEndpoint {
         care.putSite(site);
         LOG.info("site {} saved", site.code());
         return reply(200, SiteView.of(site));
+    }
+
+    /** {@code PUT /api/sites/{code}} with {@code volunteersMayApprove}: the setting, and the site too when the body has it. */
+    private HttpReply putVolunteersMayApprove(String code, JsonBody body, boolean may) {
+        boolean siteGiven = body.text("name") != null || body.text("county") != null || body.text("opens") != null
+                || body.text("closes") != null;
+        Site site;
+        if (siteGiven) {
+            site = SiteInput.parse(code, body.text("name"), body.text("county"), body.text("opens"), body.text("closes")).toSite();
+            care.putSite(site);
+        } else {
+            site = existingSite(code);
+        }
+        privacy().setVolunteersMayApprove(site, may);
+        Map<String, Object> view = new java.util.LinkedHashMap<>(json.convertValue(SiteView.of(site), Map.class));
+        view.put("volunteersMayApprove", may);
+        return reply(200, view);
     }
 
     /** {@code POST /api/sites/{code}/staff}: adds a staff member (201), or updates one already at this site (200). */

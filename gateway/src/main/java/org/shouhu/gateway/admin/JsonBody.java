@@ -71,6 +71,18 @@ final class JsonBody {
         return value.textValue();
     }
 
+    /** A true/false field; null when absent or null. */
+    Boolean flag(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw new InvalidInput(path + field, "must be true or false (without quotes)");
+        }
+        return value.booleanValue();
+    }
+
     /** A whole-number field given as a number or as text; null when absent or null. */
     String number(String field) {
         JsonNode value = node.get(field);

@@ -36,7 +36,8 @@ public record Config(
         Optional<TelegramSettings> telegram,
         Optional<WechatSettings> wechat,
         HttpFront http,
-        String redisMaxMemory) {
+        String redisMaxMemory,
+        int retentionDaysAfterSeason) {
 
     /**
      * Where the HTTP front listens and what it takes on before it refuses (see {@code HttpLimits}).
@@ -90,13 +91,14 @@ public record Config(
                         positive(env, "SHOUHU_HTTP_QUEUE", 256),
                         positive(env, "SHOUHU_HTTP_MAX_CONNECTIONS", 10_000),
                         Duration.ofSeconds(positive(env, "SHOUHU_HTTP_IDLE_SECONDS", 30))),
-                memory(env, "SHOUHU_REDIS_MAXMEMORY", "4gb"));
+                memory(env, "SHOUHU_REDIS_MAXMEMORY", "4gb"),
+                integer(env, "SHOUHU_RETENTION_DAYS_AFTER_SEASON", 90));
     }
 
     public Config withHttpPort(int port) {
         return new Config(port, publicUrl, redisUrl, redisDir, adminToken, smsSignature, zone, replyCapPerHour,
                 outboxWorkers, httpWorkers, nodeId, simulatedClock, sweepSeconds, sweepThreads, safety, twilio, telegram, wechat,
-                http, redisMaxMemory);
+                http, redisMaxMemory, retentionDaysAfterSeason);
     }
 
     private static String text(Map<String, String> env, String name, String fallback) {

@@ -1,6 +1,7 @@
 package org.shouhu.gateway.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.shouhu.gateway.testing.GatewayUnderTest.to;
 
 import java.net.URI;
@@ -59,8 +60,40 @@ class SmsLoopTest {
         assertEquals(List.of(SIG + "赵小丽已在永丰小学托管点登记好。每天到达和接走会短信告诉你。回1收到 回2请假 回3护送回家 回4查询 回0帮助 回TD退订"),
                 to(sent, zhaoGrandma));
 
+        gw.text(CAPTAIN, "批 1");
+        assertEquals(List.of(SIG + "没有待批准的登记1。回 批 编号，编号在登记申请短信里。"), to(gw.sent(), CAPTAIN));
+    }
+
+    @Test
+    void onlyTheCaptainApprovesAndMakesInviteCodesUnlessTheSiteLetsVolunteers() throws Exception {
+        gw.text("+8613912340005", "DJ 赵小丽 ZT0427");
+        gw.text("+8613912340006", "DJ 钱小军 ZT0427");
+        gw.sent();
+        String captainOnly = SIG + "批准登记和发邀请码只有托管点队长能做，请转给队长。";
+
+        gw.text(VOLUNTEER, "批 2");
+        List<Sms> sent = gw.sent();
+        assertEquals(List.of(captainOnly), to(sent, VOLUNTEER));
+        assertEquals(List.of(), to(sent, "+8613912340006"), "a volunteer cannot let a stranger follow a child");
+        gw.text(VOLUNTEER, "邀请 1");
+        assertEquals(List.of(captainOnly), to(gw.sent(), VOLUNTEER), "nor make an invite code");
+
+        gw.text(CAPTAIN, "批 2");
+        sent = gw.sent();
+        assertEquals(List.of(SIG + "已批准登记2：钱小军，名单4号。"), to(sent, CAPTAIN));
+        assertEquals(1, to(sent, "+8613912340006").size());
+
+        assertEquals(200, gw.admin("PUT", "/api/sites/ZT0427", "{\"volunteersMayApprove\":true}").statusCode());
         gw.text(VOLUNTEER, "批 1");
-        assertEquals(List.of(SIG + "没有待批准的登记1。回 批 编号，编号在登记申请短信里。"), to(gw.sent(), VOLUNTEER));
+        sent = gw.sent();
+        assertEquals(List.of(SIG + "已批准登记1：赵小丽，名单5号。"), to(sent, VOLUNTEER), "the site allows it now");
+        assertEquals(1, to(sent, "+8613912340005").size());
+        gw.text(VOLUNTEER, "邀请 1");
+        assertTrue(to(gw.sent(), VOLUNTEER).get(0).startsWith(SIG + "邀请码"));
+
+        assertEquals(200, gw.admin("PUT", "/api/sites/ZT0427", "{\"volunteersMayApprove\":false}").statusCode());
+        gw.text(VOLUNTEER, "邀请 1");
+        assertEquals(List.of(captainOnly), to(gw.sent(), VOLUNTEER), "and can take it back");
     }
 
     @Test

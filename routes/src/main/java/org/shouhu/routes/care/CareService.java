@@ -5,6 +5,7 @@ import java.util.List;
 import org.shouhu.routes.command.Command;
 import org.shouhu.routes.command.Verb;
 import org.shouhu.routes.model.OutboundMessage;
+import org.shouhu.routes.port.BindAttempts;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.Once;
 import org.shouhu.routes.port.RateLimiter;
@@ -25,10 +26,16 @@ public final class CareService {
     private final StaffActions staff;
     private final ChatBinding binding;
 
+    /** With invite-code tries counted over {@code once} and {@code limiter} (not atomic: nodes pass a {@link BindAttempts}). */
     public CareService(CareStore store, SafetyStore safety, EscalationLadders ladders, Once once, RateLimiter limiter,
                        CareDay day, TextBudget budget) {
+        this(store, safety, ladders, once, limiter, day, budget, new CountedBindAttempts(once, limiter));
+    }
+
+    public CareService(CareStore store, SafetyStore safety, EscalationLadders ladders, Once once, RateLimiter limiter,
+                       CareDay day, TextBudget budget, BindAttempts attempts) {
         this.store = store;
-        this.binding = new ChatBinding(store, safety, limiter, once);
+        this.binding = new ChatBinding(store, safety, attempts);
         this.once = once;
         this.day = day;
         this.guardians = new GuardianActions(store, safety, ladders, once, limiter, day);

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.Phone;
+import org.shouhu.routes.port.BindAttempts;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.Once;
 import org.shouhu.routes.port.RateLimiter;
@@ -24,9 +25,12 @@ import org.slf4j.LoggerFactory;
  * WeChat or {@code /start 12345678} on Telegram and becomes a guardian (parent) of the same
  * children. The children's other guardians are told that an account was bound, so that a code
  * guessed or passed to a stranger does not go unnoticed (staff remove a guardian in the console).
- * Five wrong codes lock the account for an hour; a hundred wrong codes in an hour from all
- * accounts together pause binding for everyone for an hour, and every county coordinator is told
- * (parents will ask them why). {@code 解绑} or {@code /stop} undoes it.
+ * Five wrong codes lock the account for an hour (each try is taken and counted in one atomic step
+ * before the code is looked up, so guesses sent at once cannot pass the lock); a hundred wrong codes
+ * in an hour from all accounts together pause binding for everyone for an hour, and every county
+ * coordinator is told once per pause (parents will ask them why). The other guardians' notice of a
+ * bind goes at any hour. Staff invite codes come from captains, or from volunteers where the site
+ * allows it. {@code 解绑} or {@code /stop} undoes it.
  */
 public final class ChatBinding {
 
@@ -42,20 +46,22 @@ public final class ChatBinding {
      * codes each would find children; parents' typos are a few dozen an hour at the busiest.
      */
     static final int CITY_WRONG_PER_HOUR = 100;
-    private static final String PAUSED = "bind-paused";
     private static final Logger LOG = LoggerFactory.getLogger(ChatBinding.class);
 
     private final CareStore store;
     private final SafetyStore safety;
-    private final RateLimiter limiter;
-    private final Once once;
+    private final BindAttempts attempts;
     private final SecureRandom random = new SecureRandom();
 
+    /** With tries counted over the generic ports (not atomic: see {@link CountedBindAttempts}). */
     public ChatBinding(CareStore store, SafetyStore safety, RateLimiter limiter, Once once) {
+        this(store, safety, new CountedBindAttempts(once, limiter));
+    }
+
+    public ChatBinding(CareStore store, SafetyStore safety, BindAttempts attempts) {
         this.store = store;
         this.safety = safety;
-        this.limiter = limiter;
-        this.once = once;
+        this.attempts = attempts;
     }
 
     /** A guardian's {@code YQ [小明]}: a code for all their children, or the one named. */
@@ -71,8 +77,12 @@ public final class ChatBinding {
         issue(children, out);
     }
 
-    /** Staff {@code 邀请 3}: a code for child 3 of their site. */
+    /** Staff {@code 邀请 3}: a code for child 3 of their site, from a captain (or a volunteer where the site allows it). */
     void inviteByStaff(StaffMember member, String rosterNo, Outgoing out) {
+        if (!StaffActions.mayApprove(store, member)) {
+            out.reply(TemplateKey.CAPTAIN_ONLY);
+            return;
+        }
         Optional<Child> child = rosterNo == null ? Optional.empty() : store.roster(member.siteCode()).stream()
                 .filter(c -> String.valueOf(c.rosterNo()).equals(rosterNo.strip())).findFirst();
         if (child.isEmpty()) {
@@ -107,12 +117,12 @@ public final class ChatBinding {
             out.reply(TemplateKey.BIND_IN_CHAT);
             return;
         }
-        String lock = "bind-lock:" + account.value();
-        if (once.seen(lock)) {
+        BindAttempts.Try attempt = attempts.take(account.value(), ATTEMPTS, LOCK);
+        if (attempt.verdict() == BindAttempts.Verdict.LOCKED) {
             out.reply(TemplateKey.BIND_LOCKED);
             return;
         }
-        if (once.seen(PAUSED)) {
+        if (attempt.verdict() == BindAttempts.Verdict.PAUSED) {
             out.reply(TemplateKey.BIND_PAUSED);
             return;
         }
@@ -121,9 +131,10 @@ public final class ChatBinding {
             store.child(id).ifPresent(children::add);
         }
         if (children.isEmpty()) {
-            wrongCode(account, lock, out);
+            wrongCode(account, attempt.used(), out);
             return;
         }
+        attempts.giveBack(account.value(), LOCK);
         for (Child child : children) {
             store.linkGuardian(child.id(), new Guardian(account, PARENT));
         }
@@ -145,7 +156,8 @@ public final class ChatBinding {
             }
         }
         String app = appName(account.channel());
-        shared.forEach((to, theirs) -> out.notify(to, TemplateKey.BIND_NOTICE, Map.of("children", names(theirs), "app", app)));
+        // SAFETY, not ROUTINE: quiet hours must not hold overnight the news that a stranger may follow the child
+        shared.forEach((to, theirs) -> out.safety(to, TemplateKey.BIND_NOTICE, Map.of("children", names(theirs), "app", app)));
     }
 
     private static String appName(String channel) {
@@ -157,26 +169,29 @@ public final class ChatBinding {
         };
     }
 
-    private void wrongCode(Address account, String lock, Outgoing out) {
-        long cityWide = limiter.increment("bind-fail:all", LOCK);
-        if (cityWide >= CITY_WRONG_PER_HOUR && once.first(PAUSED, LOCK)) {
-            LOG.warn("{} wrong invite codes this hour from all chat accounts: binding paused for an hour", cityWide);
+    private void wrongCode(Address account, long used, Outgoing out) {
+        if (attempts.wrong(account.value(), used, ATTEMPTS, CITY_WRONG_PER_HOUR, LOCK)) {
+            LOG.warn("{} wrong invite codes this hour from all chat accounts: binding paused for an hour", CITY_WRONG_PER_HOUR);
             tellTheCoordinators(out);
         }
-        long left = ATTEMPTS - limiter.increment("bind-fail:" + account.value(), LOCK);
+        long left = ATTEMPTS - used;
         if (left <= 0) {
-            once.first(lock, LOCK);
             out.reply(TemplateKey.BIND_LOCKED);
         } else {
             out.reply(TemplateKey.BIND_FAILED, Map.of("left", String.valueOf(left)));
         }
     }
 
-    /** Every county coordinator hears that binding paused, once per pause (the node that started it tells them). */
+    /**
+     * Every county coordinator hears that binding paused, one SMS per phone per pause across nodes
+     * (a coordinator of several counties is told once; a node that also saw the pause start tells no one again).
+     */
     private void tellTheCoordinators(Outgoing out) {
         store.sites().stream().map(Site::county).distinct().sorted()
-                .forEach(county -> safety.coordinator(county).ifPresent(c ->
-                        out.safety(Address.of(c.phone()), TemplateKey.BIND_PAUSED_TO_COORDINATOR, Map.of())));
+                .map(safety::coordinator).flatMap(Optional::stream)
+                .map(c -> Address.of(c.phone())).distinct()
+                .filter(to -> attempts.firstPauseNotice(to.value(), LOCK))
+                .forEach(to -> out.safety(to, TemplateKey.BIND_PAUSED_TO_COORDINATOR, Map.of()));
     }
 
     /** {@code 解绑} / {@code /stop}: the chat account stops following every child. */

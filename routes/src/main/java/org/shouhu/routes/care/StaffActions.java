@@ -155,12 +155,24 @@ final class StaffActions {
     }
 
     /**
+     * Whether this staff member may approve registrations and make invite codes, both of which let
+     * someone follow a child: captains always, volunteers only where the site allows it.
+     */
+    static boolean mayApprove(CareStore store, StaffMember member) {
+        return member.role() == StaffRole.CAPTAIN || store.volunteersMayApprove(member.siteCode());
+    }
+
+    /**
      * {@code 批 12}: the guardian is linked to the child (put on the roster when new) and welcomed.
      * A {@code retry} of the same provider message that finds the registration approved (by its
      * earlier try, which failed before its replies were queued) finishes the work — adding and
      * linking are idempotent — and answers again.
      */
     void approve(StaffMember member, int requestNo, boolean retry, Outgoing out) {
+        if (!mayApprove(store, member)) {
+            out.reply(TemplateKey.CAPTAIN_ONLY);
+            return;
+        }
         String no = String.valueOf(requestNo);
         Optional<Registration> found = store.registration(member.siteCode(), requestNo);
         boolean approvedNow = found.isPresent() && !found.get().approved()

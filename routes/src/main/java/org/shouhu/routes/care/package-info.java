@@ -11,7 +11,9 @@
  * fired on a pool of threads),
  * {@link org.shouhu.routes.care.EscalationLadders} (no-show and overdue ladders) and
  * {@link org.shouhu.routes.care.Alerts} (drowning alerts, each queued once per id) — and {@link org.shouhu.routes.care.ChatBinding}
- * (parents' chat accounts) live here too. {@link org.shouhu.routes.care.TextBudget} keeps lists and
- * notices inside their SMS segment budget.
+ * (parents' chat accounts; invite codes and approvals are the captain's unless the site lets
+ * volunteers) live here too. {@link org.shouhu.routes.care.TextBudget} keeps lists and
+ * notices inside their SMS segment budget; {@link org.shouhu.routes.care.Retention} says when a
+ * date's data is past its season's end plus the retention days.
  */
 package org.shouhu.routes.care;

@@ -6,6 +6,9 @@ public enum MessageClass {
     REPLY,
     /** Confirmations, notices, reminders: suppressed after opt-out, held in quiet hours. */
     ROUTINE,
-    /** Safety alerts (no-show, overdue, drowning): sent at any hour; still suppressed after opt-out. */
+    /**
+     * Safety alerts (no-show, overdue, drowning) and the notice that a chat account now follows the
+     * recipient's child: sent at any hour; still suppressed after opt-out.
+     */
     SAFETY
 }

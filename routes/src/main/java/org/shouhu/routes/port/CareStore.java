@@ -39,6 +39,16 @@ public interface CareStore {
 
     List<StaffMember> staffOf(String siteCode);
 
+    /** Whether the site lets volunteers (not only its captain) approve registrations and make invite codes; false unless set. */
+    default boolean volunteersMayApprove(String siteCode) {
+        return false;
+    }
+
+    /** Sets {@link #volunteersMayApprove} for a site. */
+    default void setVolunteersMayApprove(String siteCode, boolean may) {
+        throw new UnsupportedOperationException("this store keeps no site settings");
+    }
+
     // --- children and guardians
 
     /** Puts a child on the site's roster with the next roster number and links its guardians. */

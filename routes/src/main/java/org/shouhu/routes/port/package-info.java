@@ -8,5 +8,8 @@
  * provider), and what channels call in with: {@link org.shouhu.routes.port.InboundSink} (which throws
  * {@link org.shouhu.routes.port.InboundInProgressException} while another try holds a message) and
  * {@link org.shouhu.routes.port.DeliveryReports}.
+ * Access and PIPL: {@link org.shouhu.routes.port.BindAttempts} (invite-code tries, atomic),
+ * {@link org.shouhu.routes.port.Removals} (removal, erasure, export) and
+ * {@link org.shouhu.routes.port.AuditLog} (admin changes, append-only).
  */
 package org.shouhu.routes.port;

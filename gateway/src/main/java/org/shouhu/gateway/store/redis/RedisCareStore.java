@@ -37,8 +37,9 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * The care domain in Redis (hashes and sets, see {@link Keys}). Hot look-ups (who an address is,
- * a site's roster, a child's guardians) are cached with Caffeine, dropped on every local write and
- * after a few seconds anyway, so other gateway nodes see changes quickly.
+ * a site's roster, a child's guardians) are cached with Caffeine; every write names the entries it
+ * made stale on {@link CacheInvalidation}'s channel, so every listening node drops them at once
+ * (and all of them expire after a few seconds anyway).
  */
 public final class RedisCareStore implements CareStore {
 
@@ -82,6 +83,55 @@ public final class RedisCareStore implements CareStore {
         this.ids = new RedisIds(redis);
     }
 
+    /**
+     * Starts dropping the entries other nodes' writes (and this one's) name on the invalidation
+     * channel; close the answer to stop. Without it, this node sees others' writes within {@code CACHE_TTL}.
+     */
+    public CacheInvalidation listenForInvalidations() {
+        return CacheInvalidation.listen(redis, this::drop);
+    }
+
+    /**
+     * Drops entries locally and tells every node to drop them: {@code sender:{address}},
+     * {@code roster:{site}}, {@code guardians:{child}}, {@code site:{code}} or {@code *}.
+     */
+    void forget(Collection<String> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        entries.forEach(this::drop);
+        CacheInvalidation.publish(redis, String.join("\n", entries));
+    }
+
+    private void forget(String... entries) {
+        forget(List.of(entries));
+    }
+
+    /** Drops named entries from this node's caches (one per line). */
+    private void drop(String message) {
+        for (String entry : message.split("\n")) {
+            int colon = entry.indexOf(':');
+            String kind = colon < 0 ? entry : entry.substring(0, colon);
+            String key = colon < 0 ? "" : entry.substring(colon + 1);
+            switch (kind) {
+                case "sender" -> senders.invalidate(key);
+                case "roster" -> rosters.invalidate(key);
+                case "guardians" -> guardians.invalidate(key);
+                case "site" -> {
+                    sites.invalidate(key);
+                    allSites.invalidateAll();
+                }
+                default -> {
+                    senders.invalidateAll();
+                    rosters.invalidateAll();
+                    guardians.invalidateAll();
+                    sites.invalidateAll();
+                    allSites.invalidateAll();
+                }
+            }
+        }
+    }
+
     private static <V> Cache<String, V> cache(int size) {
         return Caffeine.newBuilder().maximumSize(size).expireAfterWrite(CACHE_TTL).build();
     }
@@ -94,8 +144,7 @@ public final class RedisCareStore implements CareStore {
             writeSite(tx, site);
             tx.exec();
         }
-        sites.invalidate(site.code());
-        allSites.invalidateAll();
+        forget("site:" + site.code());
     }
 
     private static void writeSite(PipeliningBase tx, Site site) {
@@ -142,7 +191,7 @@ public final class RedisCareStore implements CareStore {
         if (other != null) {
             throw new IllegalStateException("this phone is already staff at site " + other);
         }
-        senders.invalidate(phone);
+        forget("sender:" + phone);
     }
 
     private static void writeStaff(PipeliningBase tx, StaffMember staff) {
@@ -157,6 +206,16 @@ public final class RedisCareStore implements CareStore {
         redis.hgetAll(Keys.siteStaff(siteCode)).forEach((phone, value) -> staff.add(staffMember(siteCode, phone, value)));
         staff.sort(Comparator.comparing((StaffMember s) -> s.role()).thenComparing(s -> s.phone().e164()));
         return staff;
+    }
+
+    @Override
+    public boolean volunteersMayApprove(String siteCode) {
+        return "1".equals(redis.hget(Keys.site(siteCode), "volunteersMayApprove"));
+    }
+
+    @Override
+    public void setVolunteersMayApprove(String siteCode, boolean may) {
+        redis.hset(Keys.site(siteCode), "volunteersMayApprove", may ? "1" : "0");
     }
 
     private static StaffMember staffMember(String siteCode, String phone, String value) {
@@ -190,9 +249,9 @@ public final class RedisCareStore implements CareStore {
     }
 
     private void forgetChild(Child child, List<Guardian> childGuardians) {
-        rosters.invalidate(child.siteCode());
-        guardians.invalidate(child.id());
-        childGuardians.forEach(g -> senders.invalidate(g.address().value()));
+        List<String> entries = new ArrayList<>(List.of("roster:" + child.siteCode(), "guardians:" + child.id()));
+        childGuardians.forEach(g -> entries.add("sender:" + g.address().value()));
+        forget(entries);
     }
 
     @Override
@@ -216,11 +275,7 @@ public final class RedisCareStore implements CareStore {
             }
             tx.exec();
         }
-        senders.invalidateAll();
-        rosters.invalidateAll();
-        guardians.invalidateAll();
-        sites.invalidateAll();
-        allSites.invalidateAll();
+        forget(CacheInvalidation.ALL);
         return created;
     }
 
@@ -290,8 +345,7 @@ public final class RedisCareStore implements CareStore {
             tx.sadd(Keys.wards(guardian.address().value()), childId);
             tx.exec();
         }
-        guardians.invalidate(childId);
-        senders.invalidate(guardian.address().value());
+        forget("guardians:" + childId, "sender:" + guardian.address().value());
     }
 
     @Override
@@ -301,8 +355,7 @@ public final class RedisCareStore implements CareStore {
             tx.srem(Keys.wards(address.value()), childId);
             tx.exec();
         }
-        guardians.invalidate(childId);
-        senders.invalidate(address.value());
+        forget("guardians:" + childId, "sender:" + address.value());
     }
 
     /**

@@ -10,7 +10,11 @@
  * dead-letters entries that fail every delivery into {@link org.shouhu.gateway.store.redis.DeadLetters}),
  * with {@link org.shouhu.gateway.store.redis.RedisSafetyStore} (schedules, ladders,
  * alerts) and {@link org.shouhu.gateway.store.redis.RedisSafetyEvents} (leases and done marks of the
- * timed events). {@code Keys} holds the key layout; {@code Pipelined} sends one command for many keys in a
+ * timed events). {@link org.shouhu.gateway.store.redis.CacheInvalidation} tells every node which cached
+ * entries a write made stale (pub/sub); {@link org.shouhu.gateway.store.redis.RedisBindAttempts},
+ * {@link org.shouhu.gateway.store.redis.RedisRemovals}, {@link org.shouhu.gateway.store.redis.RedisAuditLog}
+ * and {@link org.shouhu.gateway.store.redis.RedisRetention} are bind limits, removal and erasure, the
+ * audit log and retention; {@code KeyScan} walks keys with SCAN. {@code Keys} holds the key layout; {@code Pipelined} sends one command for many keys in a
  * single round trip, which is how batch reads and leases reach Redis; a batch of messages is
  * queued, and its receipts written, with one script call each.
  */

@@ -99,7 +99,7 @@ class AccessTest {
         a.withSite();
         b.at("08:05");
         assertEquals(3, b.gateway.care().roster("ZT0427").size()); // cached on node b
-        assertEquals(200, a.admin("DELETE", "/api/sites/ZT0427/children/c1", null).statusCode());
+        assertEquals(200, a.admin("DELETE", "/api/sites/ZT0427/children/" + a.childId(1), null).statusCode());
         long erasedAt = System.nanoTime();
         while (b.gateway.care().roster("ZT0427").size() != 2) {
             assertTrue(System.nanoTime() - erasedAt < 1_000_000_000L, "node b still has the erased child after 1 s");

@@ -41,8 +41,12 @@ class PrivacyTest {
         gw.close();
     }
 
+    /** The child 1王小明's id (ids are sparse: they never repeat). */
+    private String wang;
+
     /** A day of the child 1王小明: in and out, an invite code, a stranger's registration for it, an opt-out. */
     private void aDayOfWangXiaoming() throws Exception {
+        wang = gw.childId(1);
         gw.at("08:05");
         gw.text(CAPTAIN, "到 1 2");
         gw.text(WANG_GRANDMA, "YQ");
@@ -56,7 +60,7 @@ class PrivacyTest {
     @Test
     void theExportHoldsTheChildsGuardiansDayRecordsAndMessages() throws Exception {
         aDayOfWangXiaoming();
-        HttpResponse<String> export = gw.admin("GET", "/api/sites/ZT0427/children/c1/export", null);
+        HttpResponse<String> export = gw.admin("GET", "/api/sites/ZT0427/children/" + gw.childId(1) + "/export", null);
         assertEquals(200, export.statusCode(), export.body());
         JsonNode e = json.readTree(export.body());
         assertEquals("王小明", e.get("child").get("name").asText());
@@ -83,9 +87,9 @@ class PrivacyTest {
         aDayOfWangXiaoming();
         assertTrue(naming().size() > 10, "the day left the child's traces: " + naming());
 
-        assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/c1", null).statusCode());
+        assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/" + wang, null).statusCode());
         assertEquals(List.of(), naming());
-        assertEquals(404, gw.admin("DELETE", "/api/sites/ZT0427/children/c1", null).statusCode());
+        assertEquals(404, gw.admin("DELETE", "/api/sites/ZT0427/children/" + wang, null).statusCode());
 
         HttpResponse<String> today = gw.admin("GET", "/api/sites/ZT0427/today", null);
         assertTrue(today.body().contains("李小红") && today.body().contains("08:05"), "the other children keep their day: " + today.body());
@@ -99,12 +103,12 @@ class PrivacyTest {
         aDayOfWangXiaoming();
         org.shouhu.routes.fault.Failpoints.configure("erase.child.before-last=throw@1");
         try {
-            assertEquals(500, gw.admin("DELETE", "/api/sites/ZT0427/children/c1", null).statusCode());
+            assertEquals(500, gw.admin("DELETE", "/api/sites/ZT0427/children/" + wang, null).statusCode());
         } finally {
             org.shouhu.routes.fault.Failpoints.configure("");
         }
-        assertTrue(gw.redis().exists("sh:child:c1"), "the child is still findable, so the erasure can be asked again");
-        assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/c1", null).statusCode());
+        assertTrue(gw.redis().exists("sh:child:" + wang), "the child is still findable, so the erasure can be asked again");
+        assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/" + wang, null).statusCode());
         assertEquals(List.of(), naming());
     }
 
@@ -128,14 +132,15 @@ class PrivacyTest {
     void everyAdminChangeIsInTheAuditLog() throws Exception {
         assertEquals(200, gw.admin("PUT", "/api/sites/ZT0427", "{\"volunteersMayApprove\":true}").statusCode());
         assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/staff/%2B8613800000002", null).statusCode());
-        assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/c3", null).statusCode());
-        assertEquals(404, gw.admin("DELETE", "/api/sites/ZT0427/children/c3", null).statusCode());
+        String zhang = gw.childId(3);
+        assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/" + zhang, null).statusCode());
+        assertEquals(404, gw.admin("DELETE", "/api/sites/ZT0427/children/" + zhang, null).statusCode());
         HttpResponse<String> audit = gw.admin("GET", "/api/audit", null);
         assertEquals(200, audit.statusCode());
         List<String> entries = new ArrayList<>();
         json.readTree(audit.body()).forEach(a -> entries.add(a.get("who").asText() + " " + a.get("what").asText() + " " + a.get("status").asInt()));
         assertEquals(List.of(
-                "admin DELETE /api/sites/ZT0427/children/c3 200",
+                "admin DELETE /api/sites/ZT0427/children/" + zhang + " 200",
                 "admin DELETE /api/sites/ZT0427/staff/138****0002 200",
                 "admin PUT /api/sites/ZT0427 200",
                 "admin POST /api/sites/ZT0427/children 201",
@@ -157,11 +162,11 @@ class PrivacyTest {
                         "volunteersMayApprove must be true or false (without quotes)"),
                 new Bad("PUT", "/api/sites/ZT9999", "{\"volunteersMayApprove\":true}", 404,
                         "no site with code ZT9999; create it first with PUT /api/sites/ZT9999"),
-                new Bad("DELETE", "/api/sites/ZT0427/staff/abc", null, 400, "phone \"abc\" in the path is not a phone number"),
+                new Bad("DELETE", "/api/sites/ZT0427/staff/abc", null, 400, "phone \"abc\" is not a phone number"),
                 new Bad("DELETE", "/api/sites/ZT0427/staff/%2B8613912345678", null, 404, "this phone is not staff at site ZT0427"),
                 new Bad("DELETE", "/api/sites/ZT0427/children/c99", null, 404, "no child c99 at site ZT0427"),
-                new Bad("POST", "/api/sites/ZT0427/children/c1/export", null, 405,
-                        "method POST is not allowed on /api/sites/ZT0427/children/c1/export; use GET"),
+                new Bad("POST", "/api/sites/ZT0427/children/" + gw.childId(1) + "/export", null, 405,
+                        "method POST is not allowed on /api/sites/ZT0427/children/" + gw.childId(1) + "/export; use GET"),
                 new Bad("GET", "/api/audit?limit=0", null, 400, "limit must be between 1 and 500"),
                 new Bad("DELETE", "/api/sites/ZT9999", null, 404, "no site with code ZT9999; create it first with PUT /api/sites/ZT9999"))) {
             HttpResponse<String> answer = gw.admin(bad.method(), bad.path(), bad.body());
@@ -170,9 +175,9 @@ class PrivacyTest {
         }
     }
 
-    /** Every key, and every value of every key, that names the child c1, its name or its guardians' numbers. */
+    /** Every key, and every value of every key, that names the child 1王小明 (its id), its name or its guardians' numbers. */
     private List<String> naming() {
-        Pattern child = Pattern.compile("(?<![0-9A-Za-z])c1(?![0-9])|王小明|" + Pattern.quote(WANG_GRANDMA) + "|" + Pattern.quote(WANG_FATHER)
+        Pattern child = Pattern.compile("(?<![0-9A-Za-z])" + Pattern.quote(wang) + "(?![0-9])|王小明|" + Pattern.quote(WANG_GRANDMA) + "|" + Pattern.quote(WANG_FATHER)
                 + "|" + Pattern.quote(WANG_GRANDMA.substring(3)) + "|" + Pattern.quote(WANG_FATHER.substring(3)));
         UnifiedJedis redis = gw.redis();
         List<String> found = new ArrayList<>();

@@ -31,7 +31,7 @@ class CacheInvalidationTest {
             within(() -> la.isListening() && lb.isListening());
             a.putSite(new Site(SITE, "永丰小学托管点", "昭阳区", LocalTime.of(8, 0), LocalTime.of(17, 30)));
             a.putStaff(new StaffMember(VOLUNTEER, SITE, "李志愿者", StaffRole.VOLUNTEER));
-            a.addChild(SITE, "王小明", List.of(new Guardian(new Address("+8613912345678"), "奶奶")));
+            String wang = a.addChild(SITE, "王小明", List.of(new Guardian(new Address("+8613912345678"), "奶奶"))).id();
             Address volunteer = Address.of(VOLUNTEER);
             assertTrue(b.identify(volunteer).isStaff());
             assertEquals(1, b.roster(SITE).size());
@@ -40,7 +40,7 @@ class CacheInvalidationTest {
             within(() -> !b.identify(volunteer).isStaff());
             a.addChild(SITE, "李小红", List.of());
             within(() -> b.roster(SITE).size() == 2);
-            new RedisRemovals(redis, a).eraseChild("c1");
+            new RedisRemovals(redis, a).eraseChild(wang);
             within(() -> b.roster(SITE).size() == 1 && !b.identify(new Address("+8613912345678")).isGuardian());
         }
     }

@@ -72,7 +72,8 @@ public record Phone(String e164) {
         return prefix + n.substring(0, keepHead) + "****" + n.substring(n.length() - 4);
     }
 
-    private static final Pattern NUMBER = Pattern.compile("\\+?\\d{7,15}");
+    /** A run of 7-15 digits that is not part of a longer word: ids such as {@code c1796…} and {@code m1796…} are not phones. */
+    private static final Pattern NUMBER = Pattern.compile("(?<![a-z0-9])\\+?\\d{7,15}(?![0-9])");
 
     /** Masks every phone-like number inside a text (a URL path, an error message) for logs. */
     public static String maskNumbers(String text) {

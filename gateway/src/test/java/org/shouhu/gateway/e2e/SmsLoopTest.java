@@ -48,7 +48,7 @@ class SmsLoopTest {
         assertEquals(List.of(SIG + "已收到赵小丽的登记（永丰小学托管点），编号1。工作人员批准后会短信通知你。"), to(sent, zhaoGrandma));
         String toStaff = SIG + "登记申请1：+8613912340005（家人）要登记赵小丽到永丰小学托管点。同意请回 批1";
         assertEquals(List.of(toStaff), to(sent, CAPTAIN));
-        assertEquals(List.of(toStaff), to(sent, VOLUNTEER));
+        assertEquals(List.of(), to(sent, VOLUNTEER), "a volunteer who may not answer 批 is not asked to");
 
         gw.text(zhaoGrandma, "4");
         assertEquals(List.of(SIG + "你还没有登记的孩子。登记请发：DJ 孩子姓名 托管点代码，如 DJ 王小明 ZT0427。工作人员批准后会通知你。"),
@@ -90,6 +90,9 @@ class SmsLoopTest {
         assertEquals(1, to(sent, "+8613912340005").size());
         gw.text(VOLUNTEER, "邀请 1");
         assertTrue(to(gw.sent(), VOLUNTEER).get(0).startsWith(SIG + "邀请码"));
+        gw.text("+8613912340007", "DJ 孙小花 ZT0427");
+        assertEquals(List.of(SIG + "登记申请3：+8613912340007（家人）要登记孙小花到永丰小学托管点。同意请回 批3"),
+                to(gw.sent(), VOLUNTEER), "a volunteer who may approve is asked to");
 
         assertEquals(200, gw.admin("PUT", "/api/sites/ZT0427", "{\"volunteersMayApprove\":false}").statusCode());
         gw.text(VOLUNTEER, "邀请 1");

@@ -111,7 +111,9 @@ final class GuardianActions {
             values.put("guardianCount", String.valueOf(store.guardiansOf(c.id()).size()));
         });
         for (StaffMember member : store.staffOf(site.get().code())) {
-            out.notify(Address.of(member.phone()), TemplateKey.REGISTER_TO_STAFF, values);
+            if (StaffActions.mayApprove(store, member)) { // a volunteer who may not answer 批 is not asked to
+                out.notify(Address.of(member.phone()), TemplateKey.REGISTER_TO_STAFF, values);
+            }
         }
     }
 

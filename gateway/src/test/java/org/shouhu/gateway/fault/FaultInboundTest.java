@@ -97,7 +97,7 @@ class FaultInboundTest {
                 .check(notAccepted == 0, notAccepted + " re-posted check-ins never answered 200")
                 .check(arrivals.lost == 0, arrivals.lost + " guardians got no arrival SMS")
                 .check(arrivals.duplicated == 0, arrivals.duplicated + " duplicate arrival SMS")
-                .check(notArrived == 0, notArrived + " children not ARRIVED in /today: " + today)
+                .check(notArrived == 0, notArrived + " children not ARRIVED in /today: " + notArrivedOf(today))
                 .finish();
     }
 
@@ -140,6 +140,12 @@ class FaultInboundTest {
                 .check(arrivals.duplicated == 0, arrivals.duplicated + " duplicate arrival SMS")
                 .check(notArrived == 0, notArrived + " children not ARRIVED")
                 .finish();
+    }
+
+    private static Map<Integer, String> notArrivedOf(Map<Integer, String> today) {
+        Map<Integer, String> not = new java.util.TreeMap<>(today);
+        not.values().removeIf("arrived"::equals);
+        return not;
     }
 
     private record Arrivals(long delivered, long lost, long duplicated) {

@@ -131,8 +131,9 @@ final class NodeProcess implements AutoCloseable {
 
     /** Heap in use after a full GC, in MB, as {@code jcmd GC.heap_info} reports it. */
     long heapUsedMb() throws IOException {
-        Processes.run(List.of("jcmd", String.valueOf(pid()), "GC.run"), 30);
-        String info = Processes.run(List.of("jcmd", String.valueOf(pid()), "GC.heap_info"), 30);
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        Processes.run(List.of(jcmd, String.valueOf(pid()), "GC.run"), 30);
+        String info = Processes.run(List.of(jcmd, String.valueOf(pid()), "GC.heap_info"), 30);
         long kb = 0;
         for (String line : info.split("\n")) { // serial GC: a line per generation, then Metaspace (not heap)
             Matcher m = HEAP_USED.matcher(line);

@@ -72,7 +72,7 @@ class FaultHttpTest {
         roster.children("FH01", 20, 60_001);
         cluster.load(roster);
         NodeProcess node = cluster.node("n1", Map.of("SHOUHU_HTTP_IDLE_SECONDS", String.valueOf(IDLE_SECONDS)));
-        cluster.clock("10:00");
+        cluster.clock("07:30"); // before the sites open: no safety event mixes in
         for (int i = 0; i < 5; i++) {
             cluster.sms(node, Cluster.Roster.guardian(60_001 + i), "4", cluster.sid());
         }

@@ -68,7 +68,7 @@ class FaultSafetyTest {
         site(roster, "FS01", "08:00", n, 1, 1);
         cluster.load(roster);
         NodeProcess a = cluster.node("a", Map.of("SHOUHU_FAILPOINTS", "safety.after-open=halt@150"));
-        NodeProcess b = cluster.node("b", Map.of());
+        NodeProcess b = cluster.node("b", Map.of("SHOUHU_SWEEP_SECONDS", "15")); // its own sweeps too, on wall time
         cluster.coordinator(b, "安全县", COORDINATOR);
         cluster.clock("08:29");
         cluster.provider.clear();
@@ -83,7 +83,7 @@ class FaultSafetyTest {
         for (int sweep = 1; sweep <= 2; sweep++) { // the other node's next two sweeps (15 s apart)
             sweeps = sweep;
             cluster.setClock(b, deadline.plusSeconds(15L * sweep));
-            if (Cluster.await(Duration.ofSeconds(10), () -> tally(1, n, NO_SHOW)[1] == 0)) {
+            if (Cluster.await(Duration.ofSeconds(15), () -> tally(1, n, NO_SHOW)[1] == 0)) {
                 break;
             }
         }
@@ -111,7 +111,7 @@ class FaultSafetyTest {
         Site site = site(roster, "FS02", "08:00", n, 1001, 1);
         cluster.load(roster);
         NodeProcess a = cluster.node("a", Map.of("SHOUHU_FAILPOINTS", "safety.mid-step=halt@25"));
-        NodeProcess b = cluster.node("b", Map.of());
+        NodeProcess b = cluster.node("b", Map.of("SHOUHU_SWEEP_SECONDS", "15"));
         cluster.coordinator(b, "安全县", COORDINATOR);
         cluster.clock("08:29");
         cluster.provider.clear();
@@ -149,11 +149,15 @@ class FaultSafetyTest {
                 .finish();
     }
 
-    /** Moves node {@code b} to {@code at}, then sweep by sweep (15 s) until {@code done}, two sweeps at most; returns the sweeps. */
+    /**
+     * Moves node {@code b} to {@code at}, then sweep by sweep (15 s of its clock, and up to 15 s of
+     * wall time for a lease that runs out in real time) until {@code done}, two sweeps at most;
+     * returns the sweeps (-1: never).
+     */
     private int sweepsUntil(NodeProcess b, Instant at, java.util.function.BooleanSupplier done) throws Exception {
         for (int sweep = 0; sweep <= 2; sweep++) {
             cluster.setClock(b, at.plusSeconds(15L * sweep));
-            if (Cluster.await(Duration.ofSeconds(8), done)) {
+            if (Cluster.await(Duration.ofSeconds(15), done)) {
                 return sweep;
             }
         }

@@ -59,15 +59,21 @@ final class Cluster implements AutoCloseable {
     private final AtomicLong sids = new AtomicLong();
     private volatile Instant now = at("07:00");
 
+    /** Kills what this cluster started should the test JVM itself be stopped (surefire's timeout, Ctrl-C). */
+    private final Thread onExit = new Thread(this::close, "fault-cluster-stop");
+    private boolean closed;
+
     Cluster() throws IOException {
         dir = Files.createTempDirectory("shouhu-fault-");
         provider = new FakeProvider();
         provider.simulatedClock(() -> now);
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /** A redis-server of the cluster's own, which the nodes reach by REDIS_URL. */
     Cluster withRedis() throws IOException {
-        redis = new RedisProcess(dir.resolve("redis")).start();
+        redis = new RedisProcess(dir.resolve("redis"));
+        redis.start();
         return this;
     }
 
@@ -356,7 +362,18 @@ final class Cluster implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (Thread.currentThread() != onExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException e) {
+                // the JVM is stopping: the hook runs this anyway
+            }
+        }
         for (NodeProcess node : nodes) {
             node.close();
         }

@@ -66,7 +66,8 @@ class FaultHttpTest {
 
     @Test
     void idleSocketsAndAnUnsignedFloodWhileRedisIsPausedLeaveTheNodeAnsweringWithAFlatHeap() throws Exception {
-        cluster = new Cluster().withRedis();
+        cluster = new Cluster(); // assigned first: @AfterEach cleans up even when a start below fails
+        cluster.withRedis();
         Cluster.Roster roster = new Cluster.Roster().site("FH01", "洪县", "08:00", "17:30");
         roster.staff("FH01", "captain");
         roster.children("FH01", 20, 60_001);

@@ -43,7 +43,8 @@ class FaultInboundTest {
 
     @Test
     void killNineDuringFortyCheckInsLosesNoneAndSendsEachArrivalOnce() throws Exception {
-        cluster = new Cluster().withRedis();
+        cluster = new Cluster(); // assigned first: @AfterEach cleans up even when a start below fails
+        cluster.withRedis();
         List<String> volunteers = site();
         NodeProcess node = cluster.node("n1", Map.of());
         cluster.clock("08:05");
@@ -103,7 +104,8 @@ class FaultInboundTest {
 
     @Test
     void anEnqueueThatFailsAfterTheEffectIsRepeatedByTheProviderAndEachGuardianHearsOnce() throws Exception {
-        cluster = new Cluster().withRedis();
+        cluster = new Cluster(); // assigned first: @AfterEach cleans up even when a start below fails
+        cluster.withRedis();
         List<String> volunteers = site();
         NodeProcess node = cluster.node("n1", Map.of("SHOUHU_FAILPOINTS", "inbound.after-effect=throw@3"));
         cluster.clock("08:05");

@@ -52,7 +52,8 @@ class FaultOutboxTest {
     @Test
     void aTooManyRequestsStormDuringAnAlertToFiveHundredDeliversAllAndFailsNone() throws Exception {
         int n = 500;
-        cluster = new Cluster().withRedis();
+        cluster = new Cluster(); // assigned first: @AfterEach cleans up even when a start below fails
+        cluster.withRedis();
         Cluster.Roster roster = new Cluster.Roster().site("FO01", "出站县", "08:00", "17:30");
         roster.staff("FO01", "captain");
         roster.children("FO01", n, 20_001);
@@ -148,7 +149,8 @@ class FaultOutboxTest {
     @Test
     void aProviderTricklingOneNumbersAnswerDelaysNoOtherNumber() throws Exception {
         int n = 200;
-        cluster = new Cluster().withRedis();
+        cluster = new Cluster(); // assigned first: @AfterEach cleans up even when a start below fails
+        cluster.withRedis();
         Cluster.Roster roster = new Cluster.Roster().site("FO02", "出站县", "08:00", "17:30");
         roster.staff("FO02", "captain");
         roster.children("FO02", n, 30_001);

@@ -41,7 +41,8 @@ class FaultRedisTest {
         int perSecond = 20;
         int seconds = 17;
         int n = perSecond * seconds;
-        cluster = new Cluster().withRedis();
+        cluster = new Cluster(); // assigned first: @AfterEach cleans up even when a start below fails
+        cluster.withRedis();
         Cluster.Roster roster = new Cluster.Roster().site("FK01", "红县", "08:00", "17:30");
         roster.staff("FK01", "captain");
         roster.children("FK01", n, 50_001);

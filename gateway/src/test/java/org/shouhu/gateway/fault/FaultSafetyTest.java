@@ -63,7 +63,8 @@ class FaultSafetyTest {
     @Test
     void aNodeKilledRightAfterTheNoShowDeadlineFiredLeavesTheOtherToAlertEachGuardianOnce() throws Exception {
         int n = 300;
-        cluster = new Cluster().withRedis();
+        cluster = new Cluster(); // assigned first: @AfterEach cleans up even when a start below fails
+        cluster.withRedis();
         Cluster.Roster roster = new Cluster.Roster();
         site(roster, "FS01", "08:00", n, 1, 1);
         cluster.load(roster);
@@ -106,7 +107,8 @@ class FaultSafetyTest {
     @Test
     void aNodeKilledWhileSteppingFiftyLaddersLeavesEachStepToTheOtherOnce() throws Exception {
         int n = 50;
-        cluster = new Cluster().withRedis();
+        cluster = new Cluster(); // assigned first: @AfterEach cleans up even when a start below fails
+        cluster.withRedis();
         Cluster.Roster roster = new Cluster.Roster();
         Site site = site(roster, "FS02", "08:00", n, 1001, 1);
         cluster.load(roster);
@@ -168,7 +170,8 @@ class FaultSafetyTest {
     void checkInsRacingTheNoShowCheckRaiseNoFalseEscalation() throws Exception {
         int rounds = 20;
         int n = 200;
-        cluster = new Cluster().withRedis();
+        cluster = new Cluster(); // assigned first: @AfterEach cleans up even when a start below fails
+        cluster.withRedis();
         Cluster.Roster roster = new Cluster.Roster();
         List<Site> sites = new ArrayList<>();
         List<Instant> checks = new ArrayList<>();

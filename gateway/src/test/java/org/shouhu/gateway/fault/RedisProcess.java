@@ -56,6 +56,7 @@ final class RedisProcess implements AutoCloseable {
             }
             Processes.pause(50);
         }
+        Processes.kill9(process);
         throw new IOException("redis-server did not answer within 20 s");
     }
 

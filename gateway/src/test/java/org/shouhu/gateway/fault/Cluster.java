@@ -58,6 +58,8 @@ final class Cluster implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong sids = new AtomicLong();
     private volatile Instant now = at("07:00");
+    /** The time every live node has been told (now may be ahead while a move is under way). */
+    private volatile Instant reached = at("07:00");
 
     /** Kills what this cluster started should the test JVM itself be stopped (surefire's timeout, Ctrl-C). */
     private final Thread onExit = new Thread(this::close, "fault-cluster-stop");
@@ -66,7 +68,7 @@ final class Cluster implements AutoCloseable {
     Cluster() throws IOException {
         dir = Files.createTempDirectory("shouhu-fault-");
         provider = new FakeProvider();
-        provider.simulatedClock(() -> now);
+        provider.simulatedClock(() -> now, () -> reached);
         Runtime.getRuntime().addShutdownHook(onExit);
     }
 
@@ -144,6 +146,7 @@ final class Cluster implements AutoCloseable {
                 setClock(node, to);
             }
         }
+        reached = to;
     }
 
     void clock(String time) throws IOException, InterruptedException {

@@ -33,8 +33,13 @@ final class FakeProvider implements AutoCloseable {
     record Sms(String to, String body, String messageId, long wallMillis, Instant simulated) {
     }
 
-    /** One call to the create API, whatever it was answered. */
-    record Attempt(String to, String body, String messageId, int status, long wallMillis, Instant simulated) {
+    /**
+     * One call to the create API, whatever it was answered. The nodes' time at the call lies
+     * between {@code simulatedLow} (every node had reached it) and {@code simulated} (the time
+     * being set): a call made while the clock moves cannot be told to the millisecond.
+     */
+    record Attempt(String to, String body, String messageId, int status, long wallMillis, Instant simulated,
+                   Instant simulatedLow) {
     }
 
     private final HttpServer server;
@@ -46,6 +51,7 @@ final class FakeProvider implements AutoCloseable {
     private final Set<String> trickled = ConcurrentHashMap.newKeySet();
     private volatile long latencyMillis;
     private volatile Supplier<Instant> simulatedNow = () -> Instant.EPOCH;
+    private volatile Supplier<Instant> simulatedLow = () -> Instant.EPOCH;
     private volatile boolean closed;
 
     FakeProvider() throws IOException {
@@ -65,9 +71,10 @@ final class FakeProvider implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** What "now" is for the nodes (their simulated clock), stamped on every attempt. */
-    void simulatedClock(Supplier<Instant> now) {
+    /** What "now" is for the nodes (their simulated clock, as being set, and as every node has it), stamped on every attempt. */
+    void simulatedClock(Supplier<Instant> now, Supplier<Instant> low) {
         this.simulatedNow = now;
+        this.simulatedLow = low;
     }
 
     /** Answers 429 with {@code Retry-After: 1} while the nodes' simulated time is before {@code until}. */
@@ -94,12 +101,13 @@ final class FakeProvider implements AutoCloseable {
             int m = callback.indexOf("?m=");
             String messageId = m < 0 ? null : callback.substring(m + 3);
             long wall = System.currentTimeMillis();
+            Instant low = simulatedLow.get();
             Instant sim = simulatedNow.get();
             if (latencyMillis > 0) {
                 sleep(latencyMillis);
             }
             if (sim.isBefore(throttleUntil.get())) {
-                record(new Attempt(to, body, messageId, 429, wall, sim), null);
+                record(new Attempt(to, body, messageId, 429, wall, sim, low), null);
                 exchange.getResponseHeaders().set("Retry-After", "1");
                 reply(exchange, 429, "{\"code\":20429,\"message\":\"Too Many Requests\",\"status\":429}");
                 return;
@@ -108,11 +116,11 @@ final class FakeProvider implements AutoCloseable {
             String json = "{\"sid\":\"" + sid + "\",\"status\":\"queued\",\"to\":\"" + to
                     + "\",\"num_segments\":\"1\",\"direction\":\"outbound-api\",\"api_version\":\"2010-04-01\"}";
             if (trickled.contains(to)) {
-                record(new Attempt(to, body, messageId, 201, wall, sim), null);
+                record(new Attempt(to, body, messageId, 201, wall, sim, low), null);
                 trickle(exchange, json.getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            record(new Attempt(to, body, messageId, 201, wall, sim), new Sms(to, body, messageId, wall, sim));
+            record(new Attempt(to, body, messageId, 201, wall, sim, low), new Sms(to, body, messageId, wall, sim));
             reply(exchange, 201, json);
         }
     }

@@ -58,7 +58,8 @@ class FaultInboundTest {
             sids[i] = cluster.sid();
             answers.add(cluster.smsAsync(node, volunteers.get(i - 1), "到 " + i, sids[i], Duration.ofSeconds(10)));
             if (i == CHILDREN / 2) {
-                node.kill9(); // in the middle: some answered, some in flight, the rest find no node
+                Processes.pause(5); // this check-in is on its way through the node …
+                node.kill9(); // … when it dies: some answered, one in flight, the rest find no node
                 killedAt = System.nanoTime();
             }
             Processes.pause(Math.max(0, (start + i * 50_000_000L - System.nanoTime()) / 1_000_000));

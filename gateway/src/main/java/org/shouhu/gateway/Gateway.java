@@ -12,6 +12,7 @@ import org.shouhu.gateway.admin.AdminApi;
 import org.shouhu.gateway.admin.SafetyAdmin;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.schedule.SafetySweep;
+import org.shouhu.gateway.store.redis.RedisSafetyEvents;
 import org.shouhu.gateway.store.redis.RedisSafetyStore;
 import org.shouhu.routes.care.Alerts;
 import org.shouhu.routes.care.ChatBinding;
@@ -36,6 +37,7 @@ import org.shouhu.gateway.redis.RedisPools;
 import org.shouhu.gateway.store.redis.OutboxWorker;
 import org.shouhu.gateway.store.redis.RedisCareStore;
 import org.shouhu.gateway.store.redis.RedisCounters;
+import org.shouhu.gateway.store.redis.RedisInboundClaims;
 import org.shouhu.gateway.store.redis.RedisMessages;
 import org.shouhu.routes.care.CareDay;
 import org.shouhu.routes.care.CareService;
@@ -63,6 +65,11 @@ import redis.clients.jedis.UnifiedJedis;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /**
+     * How long a WeChat message's retry waits for another try that holds it: past WeChat's 5 s,
+     * since WeChat retries only a call it got no answer to in time, never an error status.
+     */
+    private static final java.time.Duration WECHAT_PATIENCE = java.time.Duration.ofSeconds(6);
 
     private final PrivateRedis privateRedis;
     private final UnifiedJedis redis;
@@ -81,14 +88,15 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService firing;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Gateway(Config config, Clock clock, List<ChannelSender> replacements, TwilioSettings twilio,
+    private Gateway(Config config, Clock nodeClock, List<ChannelSender> replacements, TwilioSettings twilio,
                     PrivateRedis privateRedis) throws Exception {
         this.privateRedis = privateRedis;
         int connections = config.outboxWorkers() + config.httpWorkers() + 8;
         this.redis = privateRedis != null ? privateRedis.connect(connections) : RedisPools.tcp(config.redisUrl(), connections);
+        Clock clock = org.shouhu.gateway.clock.RedisTimeClock.following(nodeClock, redis); // the system clock: fire by Redis's TIME, as every node does
         this.day = new CareDay(clock, config.zone());
-        this.care = new RedisCareStore(redis);
         this.messages = new RedisMessages(redis, clock);
+        this.care = new RedisCareStore(redis, clock, messages);
         RedisCounters counters = new RedisCounters(redis, clock);
         this.safetyStore = new RedisSafetyStore(redis, messages);
         safetyStore.adoptOpenLaddersKeptPerChild(); // before anything reads a site day's open ladders
@@ -100,7 +108,8 @@ public final class Gateway implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }) : null;
-        this.safety = new SafetyService(care, safetyStore, messages, counters, day, config.safety(), ladders, alerts, firing);
+        this.safety = new SafetyService(care, safetyStore, new RedisSafetyEvents(redis, messages), day, config.safety(),
+                ladders, alerts, firing);
 
 
         this.twilioApi = new TwilioApiClient(twilio.apiUrl());
@@ -114,7 +123,8 @@ public final class Gateway implements AutoCloseable {
         this.camel = new DefaultCamelContext();
         camel.setStreamCaching(false); // bodies are our own objects, never streams to read twice
         camel.addRoutes(new ShouhuRoutes(new ShouhuRoutes.Beans(
-                new InboundOnce(counters), care, new CommandParser(),
+                new InboundOnce(new RedisInboundClaims(redis, messages), clock,
+                        java.util.Map.of(WechatEndpoint.CHANNEL, WECHAT_PATIENCE)), care, new CommandParser(),
                 new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature())),
                 new ReplyCap(config.replyCapPerHour()), messages,
                 new Recipients(care, messages, messages, counters, day, config.safety()),

@@ -98,6 +98,7 @@ public final class AdminApi implements HttpEndpoint {
 
     private HttpReply route(HttpCall call) {
         List<String> parts = segments(call.path());
+        AdminIds.checkPath(parts);
         if (parts.equals(List.of("clock"))) {
             allow(call, "POST");
             return reply(200, safety().setClock(JsonBody.parse(call.body(), SafetyAdmin.CLOCK_FIELDS)));

@@ -145,10 +145,7 @@ public final class SafetyAdmin {
         if (requestId != null && !REQUEST_ID.matcher(requestId).matches()) {
             throw new InvalidInput("requestId", "must be 8 to 64 letters, digits, - or _");
         }
-        String scope = Typed.of("scope", body.text("scope")).required().text();
-        if (!(scope.equals("city") || scope.startsWith("county:") || scope.startsWith("site:"))) {
-            throw new InvalidInput("scope", "\"" + scope + "\" is not city, county:<name> or site:<code>");
-        }
+        String scope = AdminIds.scope(body.text("scope"));
         if (alerts.isEmptyScope(scope)) {
             throw new ApiRefusal(404, "no site is in scope " + scope);
         }

@@ -14,6 +14,9 @@
  *       trimmed) and throws {@link org.shouhu.gateway.admin.InvalidInput} naming the field and the
  *       reason. The limits come from SMS: a site name fits one segment, a child's name is what
  *       guardians type and holds no digits (digits are roster numbers).</li>
+ *   <li>{@link org.shouhu.gateway.admin.AdminIds} checks every id a call names (site code, child id,
+ *       guardian address, county, alert id) before any store sees it, by its position in the path:
+ *       a malformed one is a 400 with the reason, never a Redis key of another kind.</li>
  *   <li>{@link org.shouhu.gateway.admin.JsonBody} reads a request body strictly (one object, known
  *       fields, text where text is due), so a typo is a 400 rather than a silently missing value.</li>
  *   <li>{@link org.shouhu.gateway.admin.SiteView}, {@link org.shouhu.gateway.admin.StaffView},

@@ -1,5 +1,6 @@
 /**
  * Time as a parameter: every component takes a {@link java.time.Clock}; production passes the
- * system clock, the demo and tests a {@link org.shouhu.gateway.clock.SettableClock} they move.
+ * system clock corrected to Redis's {@code TIME} ({@link org.shouhu.gateway.clock.RedisTimeClock}, so
+ * all nodes fire by one time), the demo and tests a {@link org.shouhu.gateway.clock.SettableClock} they move.
  */
 package org.shouhu.gateway.clock;

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@link SafetyService#runDue()} to take whatever is due by the gateway's clock (so it follows a
  * simulated clock too). The job carries no data and calls no provider; what is due is derived
  * from Redis each time, so RAMJobStore loses nothing on restart, a misfire fires once, late, and
- * Redis leases make each event fire once across nodes.
+ * Redis leases (which run out by the gateway's clock) and done marks make each event and ladder
+ * step happen exactly once across nodes, a sweep that died half-way finished by a later one.
  */
 public final class SafetySweep implements AutoCloseable {
 

@@ -122,8 +122,12 @@ class SafetyLoopTest {
         String id = Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, "c1");
         gw.text(WANG_FATHER, "1"); // closes the ladder …
         // … just after the sweep read it as open and composed the captain's SMS
-        assertFalse(gw.gateway.safetyStore().stepLadder(id, 1, "captain@2026-07-15T00:45:00Z",
-                GatewayUnderTest.at("2026-07-15", "09:00")));
+        assertEquals(java.util.Optional.empty(), gw.gateway.safetyStore().stepLadder(id, 1,
+                GatewayUnderTest.at("2026-07-15", "08:45"), "captain@2026-07-15T00:45:00Z",
+                GatewayUnderTest.at("2026-07-15", "09:00"), List.of(org.shouhu.routes.model.OutboundMessage.of(
+                        new org.shouhu.routes.model.Address(CAPTAIN), org.shouhu.templates.TemplateKey.NO_SHOW_TO_CAPTAIN,
+                        Map.of(), org.shouhu.routes.model.MessageClass.SAFETY))));
+        assertEquals(0, gw.redis().xlen("sh:outbox"), "nothing queued for the captain");
         Ladder ladder = ladder(LadderKind.NO_SHOW, "c1");
         assertTrue(ladder.closed());
         assertEquals(0, ladder.step());

@@ -37,6 +37,15 @@ public final class CareService {
 
     /** The messages that answer {@code command} from {@code sender}, after its effects are stored. */
     public List<OutboundMessage> handle(Sender sender, Command command) {
+        return handle(sender, command, false);
+    }
+
+    /**
+     * {@link #handle(Sender, Command)} for a provider message an earlier try may have acted on
+     * ({@code retry}) before it failed: effects it finds already stored by that try (an approval, a
+     * registration's daily mark) are finished and answered again, not refused as repeats.
+     */
+    public List<OutboundMessage> handle(Sender sender, Command command, boolean retry) {
         Outgoing out = new Outgoing(sender.address());
         boolean chat = !sender.address().isSms();
         if (chat && store.isUnreachable(sender.address())) {
@@ -61,17 +70,17 @@ public final class CareService {
             store.setOptedOut(sender.address(), false);
             out.reply(TemplateKey.OPTED_IN);
         } else if (command instanceof Command.Register r) {
-            guardians.register(sender, r, out);
+            guardians.register(sender, r, retry, out);
         } else if (command instanceof Command.Malformed m && m.verb() == Verb.REGISTER) {
             out.reply(TemplateKey.USAGE_REGISTER);
         } else if (command instanceof Command.Help) {
             help(sender, out);
         } else if (isStaffCommand(command)) {
-            staffCommand(sender, command, out);
+            staffCommand(sender, command, retry, out);
         } else if (sender.isStranger()) {
             stranger(sender, command, out);
         } else {
-            guardianCommand(sender, command, out);
+            guardianCommand(sender, command, retry, out);
         }
         return out.messages();
     }
@@ -100,7 +109,7 @@ public final class CareService {
         };
     }
 
-    private void staffCommand(Sender sender, Command command, Outgoing out) {
+    private void staffCommand(Sender sender, Command command, boolean retry, Outgoing out) {
         if (!sender.isStaff() && sender.isGuardian() && command instanceof Command.Broadcast) {
             guardians.status(sender, out); // "通知收到": a grandparent saying the notice arrived
             return;
@@ -119,7 +128,7 @@ public final class CareService {
         } else if (command instanceof Command.ListRoster) {
             staff.rosterSummary(member, out);
         } else if (command instanceof Command.Approve a) {
-            staff.approve(member, a.requestNo(), out);
+            staff.approve(member, a.requestNo(), retry, out);
         } else if (command instanceof Command.Broadcast b) {
             staff.broadcast(member, b.text(), out);
         } else if (command instanceof Command.RecordLesson l) {
@@ -129,7 +138,7 @@ public final class CareService {
         }
     }
 
-    private void guardianCommand(Sender sender, Command command, Outgoing out) {
+    private void guardianCommand(Sender sender, Command command, boolean retry, Outgoing out) {
         if (!sender.isGuardian()) {
             staffAsksGuardianThing(sender, command, out);
             return;
@@ -137,9 +146,9 @@ public final class CareService {
         if (command instanceof Command.QueryStatus) {
             guardians.status(sender, out);
         } else if (command instanceof Command.Acknowledge) {
-            guardians.acknowledge(sender, out);
+            guardians.acknowledge(sender, retry, out);
         } else if (command instanceof Command.ReportAbsent a) {
-            guardians.reportAbsent(sender, a.childName(), out);
+            guardians.reportAbsent(sender, a.childName(), retry, out);
         } else if (command instanceof Command.RequestEscort e) {
             guardians.requestEscort(sender, e.childName(), out);
         } else if (command instanceof Command.Malformed m) {

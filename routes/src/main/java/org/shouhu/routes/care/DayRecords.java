@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.CareStore.DayChange;
 
@@ -16,7 +17,7 @@ import org.shouhu.routes.port.CareStore.DayChange;
  * is computed from the record as read and stored only if nobody changed it meanwhile; a child
  * whose record moved is read again and its change recomputed (a check-in that raced a guardian's
  * absence report still checks the child in, and two staff sending {@code 到 3} together notify
- * the guardians once).
+ * the guardians once). The messages a change causes are queued with it, in the same atomic step.
  */
 final class DayRecords {
 
@@ -36,6 +37,18 @@ final class DayRecords {
      */
     Map<String, DayRecord> update(String siteCode, LocalDate date, List<Child> children, Map<String, DayRecord> records,
                                   Function<DayRecord, Optional<DayRecord>> change) {
+        return update(siteCode, date, children, records, change, after -> List.of());
+    }
+
+    /**
+     * {@link #update} where each change causes messages ({@code causes}, given the record as the
+     * change leaves it): they are queued with the change, in the same atomic step, only if it is
+     * applied — so a crash or a failure after it can never leave the change without its messages,
+     * nor a retry send them again.
+     */
+    Map<String, DayRecord> update(String siteCode, LocalDate date, List<Child> children, Map<String, DayRecord> records,
+                                  Function<DayRecord, Optional<DayRecord>> change,
+                                  Function<DayRecord, List<OutboundMessage>> causes) {
         Map<String, DayRecord> written = new HashMap<>();
         List<String> pending = children.stream().map(Child::id).distinct().toList();
         for (int round = 0; round < ROUNDS && !pending.isEmpty(); round++) {
@@ -46,7 +59,7 @@ final class DayRecords {
             for (String id : pending) {
                 DayRecord before = records.get(id);
                 change.apply(before == null ? DayRecord.expected(id) : before)
-                        .ifPresent(after -> changes.add(new DayChange(before, after)));
+                        .ifPresent(after -> changes.add(new DayChange(before, after, causes.apply(after))));
             }
             Set<String> applied = changes.isEmpty() ? Set.of() : store.changeDayRecords(siteCode, date, changes);
             List<String> again = new ArrayList<>();

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens, climbs and closes escalation ladders: guardians first, then after one step's wait the
  * site captain with the guardians' numbers to call, then the county coordinator. Each step is
- * recorded with its time in the ladder.
+ * recorded with its time in the ladder, in the same write that queues its messages and re-reads
+ * the child's day, so a step is sent exactly once and never about a child who is there.
  */
 public final class EscalationLadders {
 
@@ -38,14 +39,15 @@ public final class EscalationLadders {
         this.day = day;
     }
 
-    /** Step 0: opens the ladder and returns the alerts to the child's guardians (none if it was open already). */
+    /**
+     * Step 0: opens the ladder and queues the alerts to the child's guardians, in one write, only
+     * while the child's day still calls for it; returns them (none if it was open already, or the
+     * child came meanwhile).
+     */
     public List<OutboundMessage> open(LadderKind kind, Site site, Child child, LocalDate date) {
         Instant now = day.clock().instant();
         Ladder ladder = new Ladder(site.code(), date, child.id(), kind, 0,
                 List.of(Ladder.entry(Ladder.stepName(0), now)), false);
-        if (!safety.openLadder(ladder, now.plus(settings.ladderStep()))) {
-            return List.of();
-        }
         TemplateKey key = kind == LadderKind.NO_SHOW ? TemplateKey.NO_SHOW_ALERT : TemplateKey.OVERDUE_ALERT;
         Map<String, String> values = Map.of("child", child.name(), "site", site.name(),
                 "closes", CareDay.format(site.closes()));
@@ -53,10 +55,13 @@ public final class EscalationLadders {
         for (Guardian g : care.guardiansOf(child.id())) {
             out.add(OutboundMessage.of(g.address(), key, values, MessageClass.SAFETY));
         }
-        return out;
+        return safety.openLadder(ladder, now.plus(settings.ladderStep()), out).orElse(List.of());
     }
 
-    /** Takes the next step of a claimed ladder, unless it closed meanwhile. */
+    /**
+     * Takes the next step of a claimed ladder and queues its messages, in one write, unless it closed
+     * meanwhile or the child's day no longer calls for it (then it closes, and no one is told).
+     */
     public List<OutboundMessage> step(String ladderId) {
         Optional<Ladder> found = safety.ladder(ladderId);
         if (found.isEmpty() || found.get().closed()) {
@@ -75,13 +80,11 @@ public final class EscalationLadders {
         List<OutboundMessage> out = step == 1 ? toCaptains(ladder, site.get(), child.get())
                 : toCoordinator(ladder, site.get(), child.get());
         String who = out.isEmpty() ? Ladder.stepName(step) + ":nobody" : Ladder.stepName(step);
-        if (!safety.stepLadder(ladderId, step, Ladder.entry(who, now), next)) {
-            return List.of(); // a guardian answered while the step was being prepared: no false alarm
-        }
-        if (out.isEmpty()) {
+        Optional<List<OutboundMessage>> queued = safety.stepLadder(ladderId, step, now, Ladder.entry(who, now), next, out);
+        if (queued.isPresent() && out.isEmpty()) {
             LOG.warn("ladder {} step {}: nobody to tell", ladderId, step);
         }
-        return out;
+        return queued.orElse(List.of()); // closed, taken before, or the child came: no false alarm
     }
 
     /** Closes the open ladders of this kind about a child today; returns the ones it closed. */

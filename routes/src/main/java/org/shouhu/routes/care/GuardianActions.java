@@ -42,13 +42,17 @@ final class GuardianActions {
 
     /**
      * {@code 1}: answers an open no-show or overdue alert ("on the way"), else acknowledges the last
-     * safety alert, else (nothing pending) today's status.
+     * safety alert, else (nothing pending) today's status. A {@code retry} of the same provider
+     * message answers a ladder its earlier try closed as if it closed it now.
      */
-    void acknowledge(Sender sender, Outgoing out) {
+    void acknowledge(Sender sender, boolean retry, Outgoing out) {
         boolean answered = false;
         for (Child child : sender.children()) {
             List<Ladder> closed = ladders.close(List.of(child),
                     Map.of(LadderKind.NO_SHOW, "on-the-way", LadderKind.OVERDUE, "coming"));
+            if (closed.isEmpty() && retry) {
+                closed = closedBy(child, Map.of(LadderKind.NO_SHOW, "on-the-way", LadderKind.OVERDUE, "coming"));
+            }
             if (!closed.isEmpty()) {
                 answered = true;
                 out.reply(TemplateKey.ON_THE_WAY, Map.of("child", child.name()));
@@ -70,8 +74,12 @@ final class GuardianActions {
         status(sender, out);
     }
 
-    /** {@code DJ 王小明 ZT0427}: a request the site's staff must approve before anything about the child is shared. */
-    void register(Sender sender, Command.Register command, Outgoing out) {
+    /**
+     * {@code DJ 王小明 ZT0427}: a request the site's staff must approve before anything about the
+     * child is shared. A {@code retry} of the same provider message is not taken for a repeat (its
+     * earlier try set the day's mark, then failed before the staff were asked).
+     */
+    void register(Sender sender, Command.Register command, boolean retry, Outgoing out) {
         Optional<Site> site = store.site(command.siteCode());
         if (site.isEmpty()) {
             out.reply(TemplateKey.REGISTER_UNKNOWN_SITE, Map.of("code", command.siteCode()));
@@ -87,7 +95,7 @@ final class GuardianActions {
         }
         String today = day.today().toString();
         if (!once.first("register:" + sender.address().value() + ":" + site.get().code() + ":" + name + ":" + today,
-                Duration.ofDays(1))
+                Duration.ofDays(1)) && !retry
                 || limiter.increment("registrations:" + sender.address().value(), Duration.ofDays(1)) > MAX_REGISTRATIONS_A_DAY) {
             out.reply(TemplateKey.REGISTER_RECEIVED_ALREADY, Map.of("child", name));
             return; // staff were asked already today: one SMS must not become a paid flood to every volunteer
@@ -117,8 +125,11 @@ final class GuardianActions {
         }
     }
 
-    /** {@code 2 [名字]}: the child is absent today; a child already checked in stays checked in. */
-    void reportAbsent(Sender sender, String childName, Outgoing out) {
+    /**
+     * {@code 2 [名字]}: the child is absent today; a child already checked in stays checked in. A
+     * {@code retry} of the same provider message tells the captain of a ladder its earlier try closed.
+     */
+    void reportAbsent(Sender sender, String childName, boolean retry, Outgoing out) {
         Optional<Child> child = pick(sender, childName, "2", out);
         if (child.isEmpty()) {
             return;
@@ -132,7 +143,11 @@ final class GuardianActions {
             out.reply(TemplateKey.STATUS, StatusValues.of(c, store.site(c.siteCode()).orElse(null), record));
             return;
         }
-        boolean captainWasTold = ladders.close(c, LadderKind.NO_SHOW, "absent").stream().anyMatch(l -> l.step() >= 1);
+        List<Ladder> closed = ladders.close(c, LadderKind.NO_SHOW, "absent");
+        if (closed.isEmpty() && retry) {
+            closed = closedBy(c, Map.of(LadderKind.NO_SHOW, "absent"));
+        }
+        boolean captainWasTold = closed.stream().anyMatch(l -> l.step() >= 1);
         out.reply(TemplateKey.ABSENCE_RECORDED, Map.of("child", c.name()));
         if (captainWasTold) {
             String relation = relationOf(sender, c);
@@ -160,6 +175,20 @@ final class GuardianActions {
                     Map.of("rosterNo", String.valueOf(c.rosterNo()), "child", c.name(),
                             "relation", relation, "phone", sender.address().id()));
         }
+    }
+
+    /**
+     * The child's ladders today whose last entry is a close for its kind's reason: what a retry
+     * finds when its earlier try closed them and failed before its messages were queued (the
+     * message is done only once they are, so that try's messages never went out).
+     */
+    private List<Ladder> closedBy(Child child, Map<LadderKind, String> reasons) {
+        List<Ladder> found = new java.util.ArrayList<>();
+        reasons.forEach((kind, reason) -> safety.ladder(Ladder.id(kind, child.siteCode(), day.today(), child.id()))
+                .filter(l -> l.closed() && !l.steps().isEmpty()
+                        && l.steps().get(l.steps().size() - 1).startsWith("closed:" + reason + "@"))
+                .ifPresent(found::add));
+        return found;
     }
 
     private String relationOf(Sender sender, Child child) {

@@ -9,16 +9,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import org.shouhu.routes.fault.Failpoints;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
-import org.shouhu.routes.port.Once;
-import org.shouhu.routes.port.Outbox;
+import org.shouhu.routes.port.SafetyEvents;
 import org.shouhu.routes.port.SafetyStore;
 import org.shouhu.templates.SafetyLessons;
 import org.shouhu.templates.TemplateKey;
@@ -27,41 +26,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything timed in the safety loop, derived from Redis each time it runs: for every site day,
- * the no-show check, the pick-up reminder, the overdue check and the drowning alert fire once
- * when due (a Redis lease per site, event and date makes that hold across nodes and restarts;
- * after downtime they fire once, late, while they still make sense), and due ladder steps are
- * claimed and taken. Puts messages in the outbox; never calls a provider. The sites whose events
- * are due fire on a pool of threads, a site's events in order on one of them, so that at 17:05,
- * when half the city's drowning alerts fall due at once, one site's wait for Redis is another's
- * turn to work.
+ * the no-show check, the pick-up reminder, the overdue check and the drowning alert fire exactly
+ * once when due (a lease per site, event and date that runs out after two minutes of the
+ * gateway's clock, and a done mark; every effect of an event is written once on its own, so a try
+ * that a crash or a Redis error cut short is finished by the next; after downtime they fire once,
+ * late, while they still make sense), and due ladder steps are claimed and taken. Puts messages
+ * in the outbox; never calls a provider. The sites whose events are due fire on a pool of threads,
+ * a site's events in order on one of them, so that at 17:05, when half the city's drowning alerts
+ * fall due at once, one site's wait for Redis is another's turn to work.
  */
 public final class SafetyService {
 
     private static final Logger LOG = LoggerFactory.getLogger(SafetyService.class);
-    private static final Duration LEASE = Duration.ofDays(3);
+    /** How long a node's lease on an event holds, by the gateway's clock: past it, a node that died is replaced. */
+    static final Duration LEASE = Duration.ofMinutes(2);
     /** Closed this many days in a row from tomorrow: the season is over, not a break. */
     private static final int SEASON_OVER_AFTER = 21;
 
     private final CareStore care;
     private final SafetyStore safety;
-    private final Outbox outbox;
-    private final Once once;
+    private final SafetyEvents events;
     private final CareDay day;
     private final SafetySettings settings;
     private final EscalationLadders ladders;
     private final Alerts alerts;
     /** Where due sites fire, several at once; {@code null}: one after the other on the sweep's thread. */
     private final ExecutorService firing;
-    /** What this node has fired or seen fired today, per site: the cheap check before the Redis lease. */
+    /** What this node has fired, or seen done, today, per site: the cheap check before the Redis lease. */
     private final Map<String, EnumSet<SiteEvent>> done = new HashMap<>();
     private volatile LocalDate doneDate;
 
-    public SafetyService(CareStore care, SafetyStore safety, Outbox outbox, Once once, CareDay day,
+    public SafetyService(CareStore care, SafetyStore safety, SafetyEvents events, CareDay day,
                          SafetySettings settings, EscalationLadders ladders, Alerts alerts, ExecutorService firing) {
         this.care = care;
         this.safety = safety;
-        this.outbox = outbox;
-        this.once = once;
+        this.events = events;
         this.day = day;
         this.settings = settings;
         this.ladders = ladders;
@@ -96,36 +95,43 @@ public final class SafetyService {
             for (SiteEvent event : SiteEvent.values()) {
                 if (!siteDone.contains(event) && isDue(event, site, schedule, now)) {
                     due.add(new Due(event, site, key(event, site.code(), today)));
-                    siteDone.add(event);
                 }
             }
         }
-        Set<String> ours;
-        try {
-            ours = once.firstOf(due.stream().map(Due::key).toList(), LEASE);
-        } catch (RuntimeException e) {
-            due.forEach(d -> done.get(d.site().code()).remove(d.event())); // asked again on the next sweep
-            throw e;
-        }
+        Map<String, SafetyEvents.Lease> leases = due.isEmpty() ? Map.of()
+                : events.lease(due.stream().map(Due::key).toList(), day.clock().instant(), LEASE);
         Map<String, List<Due>> bySite = new LinkedHashMap<>();
         for (Due d : due) {
-            if (ours.contains(d.key())) {
+            SafetyEvents.Lease lease = leases.get(d.key());
+            if (lease == SafetyEvents.Lease.OURS) {
                 bySite.computeIfAbsent(d.site().code(), k -> new ArrayList<>()).add(d);
+            } else if (lease == SafetyEvents.Lease.DONE) {
+                done.get(d.site().code()).add(d.event());
+            } // BUSY: another node is at it; asked again next sweep, in case that node dies
+        }
+        java.util.Set<Due> failed = new java.util.HashSet<>(fireAll(bySite.values(), today));
+        for (List<Due> siteDue : bySite.values()) {
+            for (Due d : siteDue) {
+                if (!failed.contains(d)) {
+                    done.get(d.site().code()).add(d.event());
+                    fired++;
+                }
             }
         }
-        List<Due> failed = fireAll(bySite.values(), today);
-        for (Due d : failed) {
-            done.get(d.site().code()).remove(d.event()); // fired again on the next sweep
-        }
-        fired += bySite.values().stream().mapToInt(List::size).sum() - failed.size();
         for (String ladderId : safety.claimDueLadders(day.clock().instant(), 1000)) {
             try {
-                outbox.enqueue(ladders.step(ladderId));
-                fired++;
+                if (!ladders.step(ladderId).isEmpty()) {
+                    fired++;
+                }
             } catch (RuntimeException e) {
                 LOG.error("ladder {} step failed, tried again in 30 s: {}", ladderId, e.toString());
-                safety.retryLadder(ladderId, day.clock().instant().plusSeconds(30));
+                try {
+                    safety.retryLadder(ladderId, day.clock().instant().plusSeconds(30));
+                } catch (RuntimeException again) { // its claim runs out: taken again in two minutes
+                    LOG.error("ladder {}: tried again when its claim runs out: {}", ladderId, again.toString());
+                }
             }
+            Failpoints.hit("safety.mid-step"); // between two ladders of a batch: the rest are claimed, not stepped
         }
         return fired;
     }
@@ -133,7 +139,8 @@ public final class SafetyService {
     /**
      * Fires each site's due events in order, the sites at once on the pool; returns the events that
      * failed or whose outcome is unknown. Counting one as failed only makes the next sweep ask Redis
-     * for its lease again, which is safe: a fired event's lease is held, a failed one's was given back.
+     * for its lease again, which is safe: a fired event is done, a failed one's lease was given back
+     * or runs out, and firing it again redoes only what it had not done.
      */
     private List<Due> fireAll(java.util.Collection<List<Due>> sites, LocalDate date) {
         List<Due> failed = new ArrayList<>();
@@ -157,7 +164,7 @@ public final class SafetyService {
                 interrupted = true;
                 failed.addAll(site.getKey());
             } catch (ExecutionException e) { // fireOrRelease catches what Redis throws; this is an Error or a bug of ours
-                LOG.error("site {}: firing its events broke; those not fired wait for their leases to expire",
+                LOG.error("site {}: firing its events broke; those not fired are fired again when their leases run out",
                         site.getKey().get(0).site().code(), e.getCause());
                 failed.addAll(site.getKey());
             }
@@ -195,19 +202,22 @@ public final class SafetyService {
 
     /**
      * Fires an event; if it fails half-way (Redis went away), gives the lease back so the next
-     * sweep, here or on another node, fires it again — opening a ladder is idempotent. False if it failed.
+     * sweep, here or on another node, fires it again (if that fails too, the lease runs out in two
+     * minutes): every effect of an event is once on its own, so firing it again redoes only what is
+     * missing. False if it failed.
      */
     private boolean fireOrRelease(SiteEvent event, Site site, LocalDate date) {
+        String key = key(event, site.code(), date);
         try {
-            fire(event, site, date);
+            Failpoints.hit("safety.after-event-claim");
+            fire(event, site, date, key);
             return true;
         } catch (RuntimeException e) {
-            String key = key(event, site.code(), date);
             LOG.error("{} at site {} failed, fired again on the next sweep: {}", event, site.code(), e.toString());
             try {
-                once.forget(key);
+                events.release(key);
             } catch (RuntimeException again) {
-                LOG.error("{} at site {}: its lease stays until it expires: {}", event, site.code(), again.toString());
+                LOG.error("{} at site {}: fired again when its lease runs out: {}", event, site.code(), again.toString());
             }
             return false;
         }
@@ -217,14 +227,31 @@ public final class SafetyService {
         return "event:" + event + ":" + siteCode + ":" + date;
     }
 
-    private void fire(SiteEvent event, Site site, LocalDate date) {
+    /**
+     * An event's work, then its done mark: the pick-up reminders are queued with it in one write;
+     * the ladders and the alert are each written once on their own (a ladder per child, the alert
+     * by its id), so a done mark after them, lost in a crash, only makes the next try find them done.
+     */
+    private void fire(SiteEvent event, Site site, LocalDate date, String key) {
         LOG.info("{} at site {} for {}", event, site.code(), date);
         switch (event) {
-            case NO_SHOW_CHECK -> children(site, date, r -> r.state() == ChildState.EXPECTED)
-                    .forEach(child -> outbox.enqueue(ladders.open(LadderKind.NO_SHOW, site, child, date)));
-            case PICKUP_REMINDER -> pickupReminders(site, date);
-            case OVERDUE_CHECK -> overdue(site, date);
+            case NO_SHOW_CHECK -> openLadders(LadderKind.NO_SHOW, site, date,
+                    children(site, date, r -> r.state() == ChildState.EXPECTED));
+            case PICKUP_REMINDER -> pickupReminders(site, date, key);
+            case OVERDUE_CHECK -> openLadders(LadderKind.OVERDUE, site, date, children(site, date, SafetyService::waitsForPickup));
             case DROWNING_ALERT -> drowningAlert(site, date);
+        }
+        if (event != SiteEvent.PICKUP_REMINDER) {
+            Failpoints.hit("safety.before-event-done");
+            events.finish(key);
+        }
+    }
+
+    /** Opens a ladder per child, each in one write that checks the child's day again. */
+    private void openLadders(LadderKind kind, Site site, LocalDate date, List<Child> children) {
+        for (Child child : children) {
+            ladders.open(kind, site, child, date);
+            Failpoints.hit("safety.after-open");
         }
     }
 
@@ -245,7 +272,8 @@ public final class SafetyService {
                 SafetyLessons.drowning(date.toEpochDay()), template, Map.of("days", String.valueOf(daysOff)));
     }
 
-    private void pickupReminders(Site site, LocalDate date) {
+    /** The reminders to the guardians of every child still there, queued with the event's done mark, once. */
+    private void pickupReminders(Site site, LocalDate date, String key) {
         List<Child> onSite = children(site, date, SafetyService::waitsForPickup);
         Map<String, List<Guardian>> guardians = care.guardiansOf(onSite.stream().map(Child::id).toList());
         Map<String, String> closes = Map.of("site", site.name(), "closes", CareDay.format(site.closes()));
@@ -257,13 +285,7 @@ public final class SafetyService {
                 out.add(OutboundMessage.of(g.address(), TemplateKey.PICKUP_REMINDER, values, MessageClass.ROUTINE));
             }
         }
-        outbox.enqueue(out);
-    }
-
-    private void overdue(Site site, LocalDate date) {
-        for (Child child : children(site, date, SafetyService::waitsForPickup)) {
-            outbox.enqueue(ladders.open(LadderKind.OVERDUE, site, child, date));
-        }
+        events.queueAndFinish(key, out);
     }
 
     /** Checked in, and no escort asked for (a child waiting for an escort is the staff's, not late). */

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.templates.TemplateKey;
@@ -36,7 +37,10 @@ final class StaffActions {
         this.budget = budget;
     }
 
-    /** {@code 到 3 5 7}: each child not yet in is checked in and every guardian told; repeats notify no one. */
+    /**
+     * {@code 到 3 5 7}: each child not yet in is checked in and every guardian told (the notices are
+     * queued with the check-in, in one atomic step); repeats notify no one.
+     */
     void checkIn(StaffMember member, List<Integer> rosterNos, Outgoing out) {
         Roster roster = Roster.of(store, member.siteCode(), rosterNos);
         if (!roster.unknown().isEmpty()) {
@@ -49,15 +53,16 @@ final class StaffActions {
         LocalDate today = day.today();
         LocalTime now = day.time();
         Map<String, DayRecord> records = store.day(site.code(), today);
-        Map<String, DayRecord> arrived = dayRecords.update(site.code(), today, roster.found(), records,
-                r -> r.state() == ChildState.ARRIVED ? Optional.empty() : Optional.of(r.arrived(now)));
-        List<Child> arriving = roster.found().stream().distinct().filter(c -> arrived.containsKey(c.id())).toList();
-        ladders.close(arriving, LadderKind.NO_SHOW, "checked-in");
-        Map<String, List<Guardian>> guardians = store.guardiansOf(arrived.keySet());
-        for (Child child : arriving) {
-            notifyGuardians(guardians.get(child.id()), TemplateKey.ARRIVAL,
-                    Map.of("child", child.name(), "time", CareDay.format(now), "site", site.name()), out);
-        }
+        Map<String, List<Guardian>> guardians = store.guardiansOf(roster.found().stream().map(Child::id).distinct().toList());
+        Map<String, Child> byId = roster.byId();
+        dayRecords.update(site.code(), today, roster.found(), records,
+                r -> r.state() == ChildState.ARRIVED ? Optional.empty() : Optional.of(r.arrived(now)),
+                after -> notices(guardians.get(after.childId()), TemplateKey.ARRIVAL, Map.of("child",
+                        byId.get(after.childId()).name(), "time", CareDay.format(now), "site", site.name())));
+        // every child now in, not only those this message checked in: a try that failed after its
+        // check-in was stored left their ladders open, and closing a closed ladder does nothing
+        ladders.close(roster.found().stream().distinct().filter(c -> stateOf(records, c) == ChildState.ARRIVED).toList(),
+                LadderKind.NO_SHOW, "checked-in");
         long missing = roster.all().stream()
                 .filter(c -> stateOf(records, c) == ChildState.EXPECTED).count();
         Map<String, String> values = Map.of("count", String.valueOf(roster.found().size()),
@@ -65,7 +70,7 @@ final class StaffActions {
         out.reply(TemplateKey.CHECKED_IN, withList(TemplateKey.CHECKED_IN, values, labels(roster.found())));
     }
 
-    /** {@code 走 3 [奶奶]}: each child still on site is checked out and every guardian told who picked up. */
+    /** {@code 走 3 [奶奶]}: each child still on site is checked out and every guardian told who picked up (queued with it). */
     void checkOut(StaffMember member, List<Integer> rosterNos, String pickedUpBy, Outgoing out) {
         Roster roster = Roster.of(store, member.siteCode(), rosterNos);
         if (!roster.unknown().isEmpty()) {
@@ -79,19 +84,20 @@ final class StaffActions {
         LocalTime now = day.time();
         String by = pickedUpBy == null || pickedUpBy.isBlank() ? null : GuardianActions.clip(pickedUpBy.strip(), 10);
         Map<String, DayRecord> records = store.day(site.code(), today);
-        Map<String, DayRecord> left = dayRecords.update(site.code(), today, roster.found(), records,
-                r -> r.state() == ChildState.LEFT ? Optional.empty() : Optional.of(r.left(now, by)));
-        List<Child> leaving = roster.found().stream().distinct().filter(c -> left.containsKey(c.id())).toList();
-        ladders.close(leaving, LadderKind.OVERDUE, "picked-up");
-        Map<String, List<Guardian>> guardians = store.guardiansOf(left.keySet());
-        for (Child child : leaving) {
-            Map<String, String> values = new HashMap<>(
-                    Map.of("child", child.name(), "time", CareDay.format(now), "site", site.name()));
-            if (by != null) {
-                values.put("by", by);
-            }
-            notifyGuardians(guardians.get(child.id()), TemplateKey.PICKUP, values, out);
-        }
+        Map<String, List<Guardian>> guardians = store.guardiansOf(roster.found().stream().map(Child::id).distinct().toList());
+        Map<String, Child> byId = roster.byId();
+        dayRecords.update(site.code(), today, roster.found(), records,
+                r -> r.state() == ChildState.LEFT ? Optional.empty() : Optional.of(r.left(now, by)),
+                after -> {
+                    Map<String, String> values = new HashMap<>(Map.of("child", byId.get(after.childId()).name(),
+                            "time", CareDay.format(now), "site", site.name()));
+                    if (by != null) {
+                        values.put("by", by);
+                    }
+                    return notices(guardians.get(after.childId()), TemplateKey.PICKUP, values);
+                });
+        ladders.close(roster.found().stream().distinct().filter(c -> stateOf(records, c) == ChildState.LEFT).toList(),
+                LadderKind.OVERDUE, "picked-up"); // every child gone, as on check-in
         long present = roster.all().stream().filter(c -> stateOf(records, c) == ChildState.ARRIVED).count();
         Map<String, String> values = Map.of("count", String.valueOf(roster.found().size()),
                 "present", String.valueOf(present));
@@ -148,12 +154,19 @@ final class StaffActions {
         out.reply(TemplateKey.ROSTER_SUMMARY, values);
     }
 
-    /** {@code 批 12}: the guardian is linked to the child (put on the roster when new) and welcomed. */
-    void approve(StaffMember member, int requestNo, Outgoing out) {
+    /**
+     * {@code 批 12}: the guardian is linked to the child (put on the roster when new) and welcomed.
+     * A {@code retry} of the same provider message that finds the registration approved (by its
+     * earlier try, which failed before its replies were queued) finishes the work — adding and
+     * linking are idempotent — and answers again.
+     */
+    void approve(StaffMember member, int requestNo, boolean retry, Outgoing out) {
         String no = String.valueOf(requestNo);
-        Optional<Registration> found = store.registration(member.siteCode(), requestNo)
-                .filter(r -> !r.approved());
-        if (found.isEmpty() || !store.approveRegistration(member.siteCode(), requestNo)) {
+        Optional<Registration> found = store.registration(member.siteCode(), requestNo);
+        boolean approvedNow = found.isPresent() && !found.get().approved()
+                && store.approveRegistration(member.siteCode(), requestNo);
+        boolean byEarlierTry = retry && found.isPresent() && found.get().approved();
+        if (!approvedNow && !byEarlierTry) {
             out.reply(TemplateKey.APPROVE_NOT_FOUND, Map.of("requestNo", no));
             return;
         }
@@ -201,10 +214,13 @@ final class StaffActions {
         out.reply(TemplateKey.LESSON_RECORDED, Map.of("topic", topic, "count", String.valueOf(notices.size())));
     }
 
-    private static void notifyGuardians(List<Guardian> guardians, TemplateKey key, Map<String, String> values, Outgoing out) {
+    /** A notice to each guardian: the messages a change of the child's day record causes. */
+    private static List<OutboundMessage> notices(List<Guardian> guardians, TemplateKey key, Map<String, String> values) {
+        List<OutboundMessage> notices = new ArrayList<>(guardians.size());
         for (Guardian g : guardians) {
-            out.notify(g.address(), key, values);
+            notices.add(OutboundMessage.of(g.address(), key, values, MessageClass.ROUTINE));
         }
+        return notices;
     }
 
     private Map<String, String> withList(TemplateKey key, Map<String, String> values, List<String> items) {
@@ -251,6 +267,12 @@ final class StaffActions {
                 }
             }
             return new Roster(all, found, unknown);
+        }
+
+        Map<String, Child> byId() {
+            Map<String, Child> byId = new HashMap<>();
+            found.forEach(c -> byId.put(c.id(), c));
+            return byId;
         }
 
         Map<String, String> unknownValues() {

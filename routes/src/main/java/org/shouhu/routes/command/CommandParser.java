@@ -15,8 +15,8 @@ public final class CommandParser {
 
     /**
      * Every spelling of every command word: digit, Chinese, pinyin initials, English. Spellings are
-     * matched case-insensitively; traditional spellings are simplified by {@link Normalizer} first, so
-     * only words it does not know need a traditional entry here. A new command is a new entry.
+     * matched case-insensitively; traditional spellings are simplified by {@link Normalizer} first (it derives
+     * them from these words), so no traditional entry belongs here. A new command is a new entry.
      */
     private static final Map<Verb, List<String>> SPELLINGS = Map.ofEntries(
             Map.entry(Verb.ACKNOWLEDGE, List.of("1", "收到", "SD", "好", "好的", "OK")),
@@ -57,6 +57,11 @@ public final class CommandParser {
     private static final int SITE_CODE_MAX = 16;
     private static final int ROSTER_NUMBERS_MAX = 500;
     private static final int NUMBER_DIGITS_MAX = 9;
+
+    /** Every command word as spelled in the table (simplified), for the check of its traditional forms. */
+    static List<String> words() {
+        return SPELLINGS.values().stream().flatMap(List::stream).toList();
+    }
 
     /** Reads one SMS body; anything not understood, including null or empty, is {@link Command.Unknown}. */
     public Command parse(String body) {

@@ -1,5 +1,9 @@
 package org.shouhu.routes.command;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -10,18 +14,30 @@ import java.util.Map;
  */
 public final class Normalizer {
 
-    /** Traditional spellings of command words; only a message's leading word is converted, never names or free text. */
-    private static final Map<String, String> TRADITIONAL_COMMAND_WORDS = Map.of(
-            "幫助", "帮助",
-            "請假", "请假",
-            "護送", "护送",
-            "查詢", "查询",
-            "登記", "登记",
-            "開始", "开始",
-            "退訂", "退订",
-            "名單", "名单",
-            "簽到", "签到",
-            "簽退", "签退");
+    /**
+     * The traditional form of each simplified character used in a command word. Every word in {@link CommandParser}'s
+     * table is also known spelled with these, so a new word made of these characters needs nothing here; a test checks
+     * the whole vocabulary against OpenCC, so a word with a new character fails until its character is added.
+     */
+    private static final Map<Character, Character> TRADITIONAL_CHARACTERS = Map.ofEntries(
+            Map.entry('帮', '幫'),
+            Map.entry('请', '請'),
+            Map.entry('护', '護'),
+            Map.entry('询', '詢'),
+            Map.entry('记', '記'),
+            Map.entry('开', '開'),
+            Map.entry('订', '訂'),
+            Map.entry('单', '單'),
+            Map.entry('签', '簽'),
+            Map.entry('课', '課'),
+            Map.entry('绑', '綁'));
+
+    /** Command words whose regional traditional form is another word, not the same word in other characters. */
+    private static final Map<String, String> REGIONAL_WORDS = Map.of(
+            "繫結", "绑定"); // Taiwan
+
+    /** Traditional spelling of a command word → the simplified word, longest first; only a message's leading word is converted, never names or free text. */
+    private static final List<Map.Entry<String, String>> TRADITIONAL_COMMAND_WORDS = traditionalCommandWords();
 
     private static final char REPLACEMENT = '\uFFFD';
 
@@ -101,12 +117,27 @@ public final class Normalizer {
     }
 
     private static String simplifyCommandWord(String core) {
-        for (Map.Entry<String, String> word : TRADITIONAL_COMMAND_WORDS.entrySet()) {
+        for (Map.Entry<String, String> word : TRADITIONAL_COMMAND_WORDS) {
             if (core.startsWith(word.getKey())) {
                 return word.getValue() + core.substring(word.getKey().length());
             }
         }
         return core;
+    }
+
+    private static List<Map.Entry<String, String>> traditionalCommandWords() {
+        Map<String, String> words = new HashMap<>(REGIONAL_WORDS);
+        for (String word : CommandParser.words()) {
+            StringBuilder traditional = new StringBuilder(word.length());
+            word.chars().forEach(c -> traditional.append(TRADITIONAL_CHARACTERS.getOrDefault((char) c, (char) c)));
+            if (!traditional.toString().equals(word)) {
+                words.put(traditional.toString(), word);
+            }
+        }
+        List<Map.Entry<String, String>> longestFirst = new ArrayList<>(words.entrySet());
+        longestFirst.sort(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getKey().length()).reversed()
+                .thenComparing(Map.Entry::getKey));
+        return List.copyOf(longestFirst);
     }
 
     private static String nfkc(String text) {

@@ -14,6 +14,7 @@ import org.shouhu.routes.care.Sender;
 import org.shouhu.routes.care.Site;
 import org.shouhu.routes.care.StaffMember;
 import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.OutboundMessage;
 
 /**
  * The system of record for the care domain: sites, staff, children and their guardians,
@@ -105,14 +106,29 @@ public interface CareStore {
     /** Writes several children's records of one site day in one step, whatever they were (imports, tests). */
     void putDayRecords(String siteCode, LocalDate date, List<DayRecord> records);
 
-    /** A change of one child's record: {@code before} as it was read (null when there was none), and {@code after}. */
-    record DayChange(DayRecord before, DayRecord after) {
+    /**
+     * A change of one child's record: {@code before} as it was read (null when there was none),
+     * {@code after}, and the messages the change causes (the guardians' arrival or pick-up
+     * notices), queued only if the change is applied, in the same atomic step.
+     */
+    record DayChange(DayRecord before, DayRecord after, List<OutboundMessage> messages) {
+
+        public DayChange {
+            messages = List.copyOf(messages);
+        }
+
+        /** A change that causes no message. */
+        public DayChange(DayRecord before, DayRecord after) {
+            this(before, after, List.of());
+        }
     }
 
     /**
      * Applies each change whose child's stored record is still its {@code before} (compare and
-     * set, all in one atomic step); returns the ids of the children changed. A change someone
-     * made meanwhile (another staff member, a guardian's answer) is never overwritten unseen.
+     * set, all in one atomic step) and queues the messages of each change applied, in the same
+     * step; returns the ids of the children changed. A change someone made meanwhile (another
+     * staff member, a guardian's answer) is never overwritten unseen, and its messages are not
+     * queued.
      */
     Set<String> changeDayRecords(String siteCode, LocalDate date, List<DayChange> changes);
 

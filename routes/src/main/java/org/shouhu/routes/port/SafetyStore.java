@@ -13,8 +13,9 @@ import org.shouhu.routes.model.OutboundMessage;
 
 /**
  * The safety loop's state: site schedules, county coordinators, escalation ladders with their
- * next due time, and alerts with who acknowledged them. Due ladders are claimed atomically, so
- * with several nodes each step is taken once.
+ * next due time, and alerts with who acknowledged them. Each ladder step is one atomic write that
+ * re-reads the child's day, records the step and queues its messages once, so with several nodes
+ * and crashes each step is taken, and sent, exactly once.
  */
 public interface SafetyStore {
 
@@ -31,8 +32,14 @@ public interface SafetyStore {
 
     Optional<String> lesson(String siteCode, LocalDate date);
 
-    /** Opens a ladder at step 0 with its next step due at {@code nextAt}; false when one was already open. */
-    boolean openLadder(Ladder ladder, Instant nextAt);
+    /**
+     * Opens a ladder at step 0 and queues its messages (to the guardians), in one atomic write, with
+     * its next step due at {@code nextAt} — only while the child's day record still calls for it
+     * ({@link org.shouhu.routes.care.LadderKind#calledFor}), read in that same write. Returns the
+     * messages with their ids; empty when it was opened before (its messages were queued then) or the
+     * child's day no longer calls for it (nothing is opened, nothing sent).
+     */
+    Optional<List<OutboundMessage>> openLadder(Ladder ladder, Instant nextAt, List<OutboundMessage> messages);
 
     Optional<Ladder> ladder(String id);
 
@@ -44,17 +51,28 @@ public interface SafetyStore {
     /** Open ladders about any of these children of a site today, in one look-up. */
     List<Ladder> openLadders(String siteCode, LocalDate date, java.util.Collection<String> childIds);
 
-    /** Claims the ids of ladders whose next step is due at or before {@code now}; each id goes to one caller. */
+    /**
+     * Claims the ids of ladders whose next step is due at or before {@code now}, for a while: a
+     * claimed ladder is due again a little later (a visibility timeout), so a step that a dead
+     * node never took is taken by the next sweep after that, here or elsewhere; the step itself
+     * sets its next time.
+     */
     List<String> claimDueLadders(Instant now, int max);
 
-    /** Puts a claimed ladder back to be stepped at {@code at} (its step failed). */
+    /** Puts a claimed ladder back to be stepped at {@code at} (its step failed); not one closed meanwhile. */
     void retryLadder(String id, Instant at);
 
     /**
-     * Records a step taken, only while the ladder is open ({@code nextAt} null when no step
-     * follows); false when it was closed meanwhile (a guardian answered), and nothing is recorded.
+     * Takes step {@code step} of a ladder due at {@code now}: records it ({@code nextAt} null when no
+     * step follows), queues its messages once and sets its next time, in one atomic write, only while
+     * the ladder is open at step {@code step - 1} and the child's day record still calls for it,
+     * read in that same write; a ladder the child's day no longer calls for is closed with the
+     * reason in its log. Returns the messages with their ids; empty when nothing was sent: closed
+     * meanwhile (a guardian answered, the child came), taken before (its messages were queued then),
+     * or not yet due (another node took the step before).
      */
-    boolean stepLadder(String id, int step, String entry, Instant nextAt);
+    Optional<List<OutboundMessage>> stepLadder(String id, int step, Instant now, String entry, Instant nextAt,
+                                               List<OutboundMessage> messages);
 
     /** Closes a ladder with the reason in its record; false when it was already closed. */
     boolean closeLadder(Ladder ladder, String entry);

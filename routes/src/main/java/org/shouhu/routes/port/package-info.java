@@ -2,7 +2,11 @@
  * The core's ports, implemented at the edges: {@link org.shouhu.routes.port.CareStore},
  * {@link org.shouhu.routes.port.Outbox} and {@link org.shouhu.routes.port.MessageStore} (Redis),
  * {@link org.shouhu.routes.port.Once} and {@link org.shouhu.routes.port.RateLimiter} (Redis keys
- * that expire), {@link org.shouhu.routes.port.ChannelSender} (one per provider), and what channels
- * call in with: {@link org.shouhu.routes.port.InboundSink} and {@link org.shouhu.routes.port.DeliveryReports}.
+ * that expire), {@link org.shouhu.routes.port.SafetyStore} and {@link org.shouhu.routes.port.SafetyEvents}
+ * (the safety loop's ladders and alerts; its timed events' leases), {@link org.shouhu.routes.port.InboundClaims}
+ * (a provider message's claim and done mark), {@link org.shouhu.routes.port.ChannelSender} (one per
+ * provider), and what channels call in with: {@link org.shouhu.routes.port.InboundSink} (which throws
+ * {@link org.shouhu.routes.port.InboundInProgressException} while another try holds a message) and
+ * {@link org.shouhu.routes.port.DeliveryReports}.
  */
 package org.shouhu.routes.port;

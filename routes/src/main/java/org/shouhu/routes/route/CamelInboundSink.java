@@ -2,6 +2,7 @@ package org.shouhu.routes.route;
 
 import org.apache.camel.ProducerTemplate;
 import org.shouhu.routes.model.InboundMessage;
+import org.shouhu.routes.port.InboundInProgressException;
 import org.shouhu.routes.port.InboundSink;
 
 /** Hands a verified inbound message to the inbound route and waits until its replies are in the outbox. */
@@ -15,6 +16,13 @@ public final class CamelInboundSink implements InboundSink {
 
     @Override
     public void accept(InboundMessage message) {
-        producer.requestBody(ShouhuRoutes.INBOUND, message);
+        try {
+            producer.requestBody(ShouhuRoutes.INBOUND, message);
+        } catch (org.apache.camel.CamelExecutionException e) {
+            if (e.getCause() instanceof InboundInProgressException busy) {
+                throw busy; // the channel answers it differently from a failure
+            }
+            throw e;
+        }
     }
 }

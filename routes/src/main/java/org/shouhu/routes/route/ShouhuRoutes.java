@@ -7,17 +7,20 @@ import org.shouhu.routes.care.CareService;
 import org.shouhu.routes.care.Sender;
 import org.shouhu.routes.command.Command;
 import org.shouhu.routes.command.CommandParser;
+import org.shouhu.routes.fault.Failpoints;
 import org.shouhu.routes.model.InboundMessage;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
+import org.shouhu.routes.port.InboundClaims;
 import org.shouhu.routes.port.Outbox;
 
 /**
- * The two routes between the channels and the care site. Inbound: act once on a message, find
- * out who sent it, parse it, let the care domain handle it, cap the replies and put them in the
- * outbox. Outbound: take a batch of messages from the outbox, keep those to send now, render them,
- * send each over its channel and record what the providers said (refusals go to
- * {@link SendFailures}, inside {@link Channels}).
+ * The two routes between the channels and the care site. Inbound: claim the message (once per
+ * provider message), find out who sent it, parse it, let the care domain handle it (which stores
+ * its effect, with the notices a day-record change causes), cap the replies and put them in the
+ * outbox together with the mark that the message is done. Outbound: take a batch of messages
+ * from the outbox, keep those to send now, render them, send each over its channel and record
+ * what the providers said (refusals go to {@link SendFailures}, inside {@link Channels}).
  */
 public final class ShouhuRoutes extends RouteBuilder {
 
@@ -31,12 +34,14 @@ public final class ShouhuRoutes extends RouteBuilder {
     private final CommandParser parser;
     private final CareService service;
     private final ReplyCap replyCap;
-    private final Outbox outbox;
     private final Recipients recipients;
     private final MessageRenderer renderer;
     private final Channels channels;
 
-    /** The beans the routes call, each named for what it does. */
+    /**
+     * The beans the routes call, each named for what it does. ({@code outbox} is no longer called
+     * by the routes: an inbound message's replies are queued by {@code once}, with its done mark.)
+     */
     public record Beans(InboundOnce once, CareStore care, CommandParser parser, CareService service,
                         ReplyCap replyCap, Outbox outbox, Recipients recipients, MessageRenderer renderer,
                         Channels channels) {
@@ -48,7 +53,6 @@ public final class ShouhuRoutes extends RouteBuilder {
         this.parser = beans.parser();
         this.service = beans.service();
         this.replyCap = beans.replyCap();
-        this.outbox = beans.outbox();
         this.recipients = beans.recipients();
         this.renderer = beans.renderer();
         this.channels = beans.channels();
@@ -58,21 +62,27 @@ public final class ShouhuRoutes extends RouteBuilder {
     public void configure() {
         from(INBOUND).routeId("inbound")
                 .onException(Exception.class).handled(false)
-                    .bean(once, "forget(${exchangeProperty.inbound})")
+                    .process(e -> once.release(claim(e))) // this try failed: the provider's retry acts at once
                 .end()
-                .setProperty("inbound", body())
-                .setProperty("fromThisHour").body(InboundMessage.class, once::first)
-                .filter(e -> e.getProperty("fromThisHour", Long.class) > 0) // 0: acted on before
+                .setProperty("claim").body(InboundMessage.class, once::claim)
+                .filter(e -> claim(e).taken()) // else done before: nothing to do
+                .process(e -> Failpoints.hit("inbound.after-claim"))
                 .setProperty("sender").body(InboundMessage.class, m -> care.identify(m.from()))
                 .setProperty("command").body(InboundMessage.class, m -> parser.parse(m.body()))
-                .setBody().exchange(e -> service.handle(sender(e), e.getProperty("command", Command.class)))
-                .setBody().exchange(e -> replyCap.apply(sender(e), replies(e), e.getProperty("fromThisHour", Long.class)))
-                .setBody().exchange(e -> outbox.enqueue(replies(e)));
+                .setBody().exchange(e -> service.handle(sender(e), e.getProperty("command", Command.class), claim(e).retry()))
+                .process(e -> Failpoints.hit("inbound.after-effect"))
+                .setBody().exchange(e -> replyCap.apply(sender(e), replies(e), claim(e).fromThisHour()))
+                .setBody().exchange(e -> once.finish(claim(e), replies(e)))
+                .process(e -> Failpoints.hit("inbound.after-done"));
 
         from(OUTBOUND).routeId("outbound")
                 .setBody().method(recipients, "sendable")
                 .setBody().method(renderer, "renderAll")
                 .bean(channels, "send");
+    }
+
+    private static InboundClaims.Claim claim(Exchange exchange) {
+        return exchange.getProperty("claim", InboundClaims.Claim.class);
     }
 
     private static Sender sender(Exchange exchange) {

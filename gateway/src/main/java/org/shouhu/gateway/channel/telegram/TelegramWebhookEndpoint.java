@@ -15,6 +15,7 @@ import org.shouhu.gateway.http.HttpEndpoint;
 import org.shouhu.gateway.http.HttpReply;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.InboundMessage;
+import org.shouhu.routes.port.InboundInProgressException;
 import org.shouhu.routes.port.InboundSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,6 +117,11 @@ public final class TelegramWebhookEndpoint implements HttpEndpoint {
     private HttpReply deliver(InboundMessage message) {
         try {
             sink.accept(message);
+        } catch (InboundInProgressException busy) {
+            log.warn("Telegram message {} from {} is still being acted on by another try: asking Telegram to retry",
+                    message.providerId().replace(message.from().id(), message.from().masked()), message.from().masked());
+            return HttpReply.text(503, "busy: an earlier try of this message is still at work, try again in "
+                    + busy.retryAfter().toSeconds() + " s");
         } catch (RuntimeException e) {
             log.error("Could not act on Telegram update {} from {}, asking Telegram to retry: {}: {}",
                     message.providerId(), message.from().masked(), e.getClass().getName(), e.getMessage());

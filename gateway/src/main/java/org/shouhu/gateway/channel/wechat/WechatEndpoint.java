@@ -10,6 +10,7 @@ import org.shouhu.gateway.http.HttpEndpoint;
 import org.shouhu.gateway.http.HttpReply;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.InboundMessage;
+import org.shouhu.routes.port.InboundInProgressException;
 import org.shouhu.routes.port.InboundSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -257,6 +258,11 @@ public final class WechatEndpoint implements HttpEndpoint {
     private HttpReply deliver(InboundMessage message) {
         try {
             sink.accept(message);
+        } catch (InboundInProgressException busy) {
+            log.warn("WeChat message {} from {} is still being acted on by another try: asking WeChat to retry",
+                    message.providerId().replace(message.from().id(), message.from().masked()), message.from().masked());
+            return HttpReply.text(503, "busy: an earlier try of this message is still at work, try again in "
+                    + busy.retryAfter().toSeconds() + " s");
         } catch (RuntimeException e) {
             log.error("Could not act on WeChat message {} from {}, asking WeChat to retry: {}: {}",
                     message.providerId().replace(message.from().id(), message.from().masked()),

@@ -59,6 +59,10 @@ final class Keys {
         return PREFIX + "ladders:" + code + ":" + date + ":open";
     }
     static String laddersDue() { return PREFIX + "ladders:due"; }
+    /** Set, with the step's messages, by the one write that takes step {@code step} of a ladder. */
+    static String ladderStepQueued(String id, int step) { return PREFIX + "ladder:" + id + ":queued:" + step; }
+    /** Set, with the event's messages, by the one write that queues a timed event's messages. */
+    static String eventQueued(String event) { return once(event) + ":queued"; }
     static String alert(String id) { return PREFIX + "alert:" + id; }
     static String alertQueued(String id) { return PREFIX + "alert:" + id + ":queued"; }
     static String alertRecipients(String id) { return PREFIX + "alert:" + id + ":to"; }

@@ -2,6 +2,7 @@ package org.shouhu.gateway.store.redis;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -44,14 +45,38 @@ public final class RedisCareStore implements CareStore {
     private static final Duration CACHE_TTL = Duration.ofSeconds(10);
 
     private final UnifiedJedis redis;
+    private final Clock clock;
+    /** Queues the messages a day-record change causes, in the change's own script; null: this store queues none. */
+    private final RedisMessages messages;
     private final Cache<String, Sender> senders = cache(200_000);
     private final Cache<String, List<Child>> rosters = cache(5_000);
     private final Cache<String, List<Guardian>> guardians = cache(100_000);
     private final Cache<String, Site> sites = cache(5_000);
     private final Cache<String, List<Site>> allSites = cache(1);
 
+    /** A store that cannot queue messages, whose invite codes expire by the system clock (the CSV import, tools). */
     public RedisCareStore(UnifiedJedis redis) {
+        this(redis, Clock.systemUTC(), null);
+    }
+
+    /** A store that cannot queue messages, whose invite codes expire by {@code clock}. */
+    public RedisCareStore(UnifiedJedis redis, Clock clock) {
+        this(redis, clock, null);
+    }
+
+    /** A store whose day-record changes queue their messages on {@code messages}; invite codes by the system clock. */
+    public RedisCareStore(UnifiedJedis redis, RedisMessages messages) {
+        this(redis, Clock.systemUTC(), messages);
+    }
+
+    /**
+     * A store whose invite codes expire by {@code clock} (the gateway's, simulated or not) and whose
+     * day-record changes queue the messages they cause on {@code messages}' outbox.
+     */
+    public RedisCareStore(UnifiedJedis redis, Clock clock, RedisMessages messages) {
         this.redis = redis;
+        this.clock = clock;
+        this.messages = messages;
     }
 
     private static <V> Cache<String, V> cache(int size) {
@@ -277,26 +302,57 @@ public final class RedisCareStore implements CareStore {
         senders.invalidate(address.value());
     }
 
+    /**
+     * Creates the code KEYS[1] for ARGV[1] (child ids) unless a code that has not expired by our clock holds it. The
+     * expiry time by our clock (ARGV[4], epoch ms) is kept in KEYS[2] and decides; the TTL (ARGV[2]) only collects
+     * the keys, so a simulated clock moved past the expiry ends the code even though Redis's own time has not.
+     */
+    private static final String CREATE_INVITE = """
+            local deadline = redis.call('GET', KEYS[2])
+            if redis.call('EXISTS', KEYS[1]) == 1 and (not deadline or tonumber(deadline) > tonumber(ARGV[3])) then
+              return 0
+            end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[2])
+            redis.call('DEL', KEYS[3])
+            return 1""";
+
     @Override
     public boolean createInvite(String code, List<String> childIds, Duration ttl) {
-        return "OK".equals(redis.set(Keys.invite(code), String.join(",", childIds),
-                SetParams.setParams().nx().px(ttl.toMillis())));
+        long now = clock.millis();
+        Object created = redis.eval(CREATE_INVITE, inviteKeys(code), List.of(String.join(",", childIds),
+                String.valueOf(ttl.toMillis()), String.valueOf(now), String.valueOf(now + ttl.toMillis())));
+        return Long.valueOf(1).equals(created);
     }
 
-    /** Counts a use of the code (the count lives as long as the code) and deletes both at the last use. */
+    /**
+     * Counts a use of the code (the count lives as long as the code) and deletes it at the last use; a code past its
+     * expiry by our clock (ARGV[2], epoch ms; codes made before expiry times were kept have none) is deleted unused.
+     */
     private static final String USE_INVITE = """
             local ids = redis.call('GET', KEYS[1])
             if not ids then return false end
+            local deadline = redis.call('GET', KEYS[3])
+            if deadline and tonumber(deadline) <= tonumber(ARGV[2]) then
+              redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+              return false
+            end
             local n = redis.call('INCR', KEYS[2])
             if n == 1 then redis.call('PEXPIRE', KEYS[2], math.max(redis.call('PTTL', KEYS[1]), 1)) end
-            if n >= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1], KEYS[2]) end
+            if n >= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
             return ids""";
 
     @Override
     public List<String> useInvite(String code, int uses) {
-        Object ids = redis.eval(USE_INVITE, List.of(Keys.invite(code), Keys.invite(code) + ":uses"),
-                List.of(String.valueOf(uses)));
+        List<String> keys = inviteKeys(code);
+        Object ids = redis.eval(USE_INVITE, List.of(keys.get(0), keys.get(2), keys.get(1)),
+                List.of(String.valueOf(uses), String.valueOf(clock.millis())));
         return ids instanceof String s && !s.isEmpty() ? List.of(s.split(",")) : List.of();
+    }
+
+    /** An invite code's keys: the child ids, its expiry time by our clock, its count of uses. */
+    private static List<String> inviteKeys(String code) {
+        return List.of(Keys.invite(code), Keys.invite(code) + ":until", Keys.invite(code) + ":uses");
     }
 
     @Override
@@ -450,11 +506,36 @@ public final class RedisCareStore implements CareStore {
             end
             return changed""";
 
+    /**
+     * {@code CHANGE_DAY} that also queues each applied change's messages ({@link RedisMessages#QUEUE_FUNCTION})
+     * before writing its record, so an error queueing leaves the record unchanged for the retry.
+     * KEYS: the day, then each change's segment; ARGV per change: child id, record as read, new
+     * record, number of messages, then (when there are any) its segment.
+     */
+    private static final String CHANGE_DAY_QUEUEING = RedisMessages.QUEUE_FUNCTION + """
+            local changed = {}
+            local a, k = 1, 2
+            while a <= #ARGV do
+              local id, before, after, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
+              local now = redis.call('HGET', KEYS[1], id)
+              if (now == false and before == '') or now == before then
+                if n > 0 then queue_messages(k, a + 4, n) end
+                redis.call('HSET', KEYS[1], id, after)
+                changed[#changed + 1] = id
+              end
+              a = a + 4
+              if n > 0 then k = k + 1 + n; a = a + 3 + 5 * n end
+            end
+            return changed""";
+
     @SuppressWarnings("unchecked")
     @Override
     public Set<String> changeDayRecords(String siteCode, LocalDate date, List<DayChange> changes) {
         if (changes.isEmpty()) {
             return Set.of();
+        }
+        if (changes.stream().anyMatch(c -> !c.messages().isEmpty())) {
+            return changeQueueing(siteCode, date, changes);
         }
         List<String> args = new ArrayList<>(changes.size() * 3);
         for (DayChange c : changes) {
@@ -463,6 +544,28 @@ public final class RedisCareStore implements CareStore {
             args.add(encode(c.after()));
         }
         return new HashSet<>((List<String>) redis.eval(CHANGE_DAY, List.of(Keys.day(siteCode, date)), args));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Set<String> changeQueueing(String siteCode, LocalDate date, List<DayChange> changes) {
+        if (messages == null) {
+            throw new IllegalStateException("this store was made without an outbox: it cannot queue a change's messages");
+        }
+        List<String> keys = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        keys.add(Keys.day(siteCode, date));
+        for (DayChange c : changes) {
+            args.add(c.after().childId());
+            args.add(c.before() == null ? "" : encode(c.before()));
+            args.add(encode(c.after()));
+            args.add(String.valueOf(c.messages().size()));
+            if (!c.messages().isEmpty()) {
+                RedisMessages.Segment segment = messages.segment(c.messages());
+                keys.addAll(segment.keys());
+                args.addAll(segment.args());
+            }
+        }
+        return new HashSet<>((List<String>) redis.eval(CHANGE_DAY_QUEUEING, keys, args));
     }
 
     /** {@code STATE|arrived|left|by|escort}: compact, one hash field per child-day. */

@@ -77,24 +77,37 @@ public final class RedisMessages implements Outbox, MessageStore {
             return written""";
 
     /**
-     * Queues messages atomically, in one call: for each, its id on the recipient's list (trimmed
-     * once it is {@code SENT_TO_SLACK} past {@code SENT_TO_KEPT}) and its stream entry, which
-     * carries the message; then, if given, the marker that says they are queued — set last, so only
-     * when every write before it succeeded (a script stops at its first error). KEYS: the stream,
-     * then each message's list, then the marker if any; ARGV: keep (ms), createdAt, kept, slack,
-     * then id, to, template, params, kind of each.
+     * The one place that knows how a message is queued, as a Lua function other scripts include
+     * (see {@link #segment}): {@code queue_messages(k, a, n)} queues {@code n} messages, each its id
+     * on the recipient's list (trimmed once it is {@code SENT_TO_SLACK} past {@code SENT_TO_KEPT})
+     * and its stream entry, which carries the message. KEYS from {@code k}: the stream, then each
+     * message's list; ARGV from {@code a}: createdAt, kept, slack, then id, to, template, params,
+     * kind of each. Returns the positions of the KEYS and ARGV that follow.
      */
-    private static final String ENQUEUE = """
-            local keep, now = ARGV[1], ARGV[2]
-            local kept, slack = tonumber(ARGV[3]), tonumber(ARGV[4])
-            local n = (#ARGV - 4) / 5
-            for i = 0, n - 1 do
-              local a = 5 + i * 5
-              local id, to, template, params, kind = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
-              if redis.call('LPUSH', KEYS[2 + i], id) > kept + slack then redis.call('LTRIM', KEYS[2 + i], 0, kept - 1) end
-              redis.call('XADD', KEYS[1], '*', 'id', id, 'to', to, 'template', template, 'params', params,
-                'kind', kind, 'createdAt', now)
+    public static final String QUEUE_FUNCTION = """
+            local function queue_messages(k, a, n)
+              local now, kept, slack = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+              for i = 0, n - 1 do
+                local b = a + 3 + i * 5
+                local id, to, template, params, kind = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
+                if redis.call('LPUSH', KEYS[k + 1 + i], id) > kept + slack then redis.call('LTRIM', KEYS[k + 1 + i], 0, kept - 1) end
+                redis.call('XADD', KEYS[k], '*', 'id', id, 'to', to, 'template', template, 'params', params,
+                  'kind', kind, 'createdAt', now)
+              end
+              return k + 1 + n, a + 3 + 5 * n
             end
+            """;
+
+    /**
+     * Queues messages atomically, in one call ({@link #QUEUE_FUNCTION}); then, if given, the marker
+     * that says they are queued — set last, so only when every write before it succeeded (a script
+     * stops at its first error). KEYS: the stream, then each message's list, then the marker if
+     * any; ARGV: keep (ms), createdAt, kept, slack, then id, to, template, params, kind of each.
+     */
+    private static final String ENQUEUE = QUEUE_FUNCTION + """
+            local keep = ARGV[1]
+            local n = (#ARGV - 4) / 5
+            queue_messages(1, 2, n)
             if #KEYS > 1 + n then redis.call('SET', KEYS[#KEYS], '1', 'PX', keep) end
             return 1""";
 
@@ -179,51 +192,97 @@ public final class RedisMessages implements Outbox, MessageStore {
      */
     public Optional<List<OutboundMessage>> enqueueOnce(String queued, List<OutboundMessage> messages,
                                                        BiConsumer<AbstractTransaction, List<OutboundMessage>> also) {
+        return enqueueOnceIf(queued, List.of(), tx -> true, messages, also);
+    }
+
+    /** How often {@link #enqueueOnceIf} starts again when a watched key changed under it before it gives up. */
+    private static final int WATCH_TRIES = 20;
+
+    /**
+     * {@link #enqueueOnce}, and only while {@code proceed} says so: it is asked after {@code watched}
+     * (and the marker) are watched, and may read them on the transaction's connection; when any of
+     * them changes before {@code EXEC}, nothing is written and it is all asked again (up to
+     * {@value #WATCH_TRIES} times, then it throws). So a decision taken on what {@code proceed}
+     * read, the messages and the writes of {@code also} are one atomic write.
+     *
+     * @return the messages queued with their ids; empty when they had been queued before or {@code proceed} said no
+     */
+    public Optional<List<OutboundMessage>> enqueueOnceIf(String queued, List<String> watched,
+                                                         java.util.function.Predicate<AbstractTransaction> proceed,
+                                                         List<OutboundMessage> messages,
+                                                         BiConsumer<AbstractTransaction, List<OutboundMessage>> also) {
         Queueing queueing = prepare(messages, queued); // before taking the connection: ids may need one too
-        try (AbstractTransaction tx = redis.transaction(false)) {
-            tx.watch(queued); // another node queueing the same between our look and EXEC aborts ours
-            if (tx.exists(queued).get()) {
-                return Optional.empty();
-            }
-            tx.multi();
-            tx.eval(ENQUEUE, queueing.keys(), queueing.args());
-            also.accept(tx, queueing.messages());
-            List<Object> results = tx.exec();
-            if (results == null) { // the marker appeared: someone else queued them
-                return Optional.empty();
-            }
-            for (Object result : results) {
-                if (result instanceof JedisDataException failed) {
-                    throw failed;
+        String[] watch = java.util.stream.Stream.concat(java.util.stream.Stream.of(queued), watched.stream())
+                .toArray(String[]::new);
+        for (int tries = 0; tries < WATCH_TRIES; tries++) {
+            try (AbstractTransaction tx = redis.transaction(false)) {
+                tx.watch(watch); // another node queueing the same, or a watched key changing, aborts ours
+                if (tx.exists(queued).get() || !proceed.test(tx)) {
+                    tx.unwatch();
+                    return Optional.empty();
                 }
+                tx.multi();
+                tx.eval(ENQUEUE, queueing.keys(), queueing.args());
+                also.accept(tx, queueing.messages());
+                List<Object> results = tx.exec();
+                if (results == null) { // a watched key changed: look again (the marker, if it appeared, says queued)
+                    continue;
+                }
+                for (Object result : results) {
+                    if (result instanceof JedisDataException failed) {
+                        throw failed;
+                    }
+                }
+                return Optional.of(queueing.messages());
             }
-            return Optional.of(queueing.messages());
         }
+        throw new IllegalStateException("keys watched to queue " + queued + " kept changing; try again later");
     }
 
     /** Messages given their ids, and the keys and arguments of the {@code ENQUEUE} call that queues them. */
     private record Queueing(List<OutboundMessage> messages, List<String> keys, List<String> args) {
     }
 
-    /** The messages with their ids, and the ENQUEUE call's keys and arguments; {@code marker}: set once they are queued, or null. */
-    private Queueing prepare(List<OutboundMessage> messages, String marker) {
+    /**
+     * Messages given their ids, and the KEYS and ARGV with which {@link #QUEUE_FUNCTION} queues
+     * them inside another script ({@code queue_messages(k, a, messages.size())}, where {@code k}
+     * and {@code a} are the positions the caller put {@code keys} and {@code args} at).
+     */
+    public record Segment(List<OutboundMessage> messages, List<String> keys, List<String> args) {
+    }
+
+    /**
+     * Gives the messages their ids and lays out their part of a script that queues them with its
+     * own writes (see {@link #QUEUE_FUNCTION}): a write that causes messages and the messages
+     * become one atomic step. Ids of messages the script then does not queue are skipped.
+     */
+    public Segment segment(List<OutboundMessage> messages) {
         long first = messages.isEmpty() ? 0 : reserveIds(messages.size());
         List<OutboundMessage> stored = new ArrayList<>(messages.size());
-        List<String> keys = new ArrayList<>(2 + messages.size());
-        List<String> args = new ArrayList<>(4 + 5 * messages.size());
+        List<String> keys = new ArrayList<>(1 + messages.size());
+        List<String> args = new ArrayList<>(3 + 5 * messages.size());
         keys.add(Keys.outbox());
-        args.addAll(List.of(String.valueOf(KEEP.toMillis()), clock.instant().toString(),
-                String.valueOf(SENT_TO_KEPT), String.valueOf(SENT_TO_SLACK)));
+        args.addAll(List.of(clock.instant().toString(), String.valueOf(SENT_TO_KEPT), String.valueOf(SENT_TO_SLACK)));
         for (int i = 0; i < messages.size(); i++) {
             OutboundMessage m = messages.get(i).withId("m" + (first + i));
             keys.add(Keys.sentTo(m.to().value()));
             args.addAll(List.of(m.id(), m.to().value(), m.template().name(), toJson(m.params()), m.kind().name()));
             stored.add(m);
         }
+        return new Segment(stored, keys, args);
+    }
+
+    /** The messages with their ids, and the ENQUEUE call's keys and arguments; {@code marker}: set once they are queued, or null. */
+    private Queueing prepare(List<OutboundMessage> messages, String marker) {
+        Segment segment = segment(messages);
+        List<String> keys = new ArrayList<>(segment.keys());
+        List<String> args = new ArrayList<>(1 + segment.args().size());
+        args.add(String.valueOf(KEEP.toMillis()));
+        args.addAll(segment.args());
         if (marker != null) {
             keys.add(marker);
         }
-        return new Queueing(stored, keys, args);
+        return new Queueing(segment.messages(), keys, args);
     }
 
     /**

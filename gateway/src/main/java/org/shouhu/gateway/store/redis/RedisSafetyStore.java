@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.shouhu.routes.care.Alert;
 import org.shouhu.routes.care.Coordinator;
+import org.shouhu.routes.care.DayRecord;
 import org.shouhu.routes.care.Ladder;
 import org.shouhu.routes.care.LadderKind;
 import org.shouhu.routes.care.SiteSchedule;
@@ -28,14 +29,16 @@ import org.shouhu.routes.port.SafetyStore;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.ZAddParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The safety loop in Redis: schedules and coordinators as hashes, each ladder a hash (step, closed,
- * its step log as a list) with its next step in the sorted set {@code sh:ladders:due}, claimed by
- * an atomic Lua pop, and among its site day's open ladders (one set, so a check-in of twenty children
+ * due, its step log as a list) with its next step in the sorted set {@code sh:ladders:due}, claimed
+ * with a visibility timeout, each step taken by one transaction that re-reads the child's day and
+ * queues the step's messages once ({@link RedisMessages#enqueueOnceIf}), and among its site day's open ladders (one set, so a check-in of twenty children
  * looks once, not twenty times); alerts with their recipient, acknowledged and message sets.
  */
 public final class RedisSafetyStore implements SafetyStore {
@@ -47,11 +50,50 @@ public final class RedisSafetyStore implements SafetyStore {
     /** A site day's open ladders matter that day; the set outlives it a little for a late answer. */
     private static final Duration OPEN_KEEP = Duration.ofDays(3);
 
-    /** Pops up to ARGV[2] ids due at or before ARGV[1]: each id goes to exactly one caller. */
+    /** How long a claimed ladder is someone's: past it, the next sweep claims it again (judged by the gateway's clock). */
+    static final Duration CLAIM_VISIBILITY = Duration.ofMinutes(2);
+
+    /**
+     * Claims up to ARGV[3] ids due at or before ARGV[1] by making them due again at ARGV[2] (now +
+     * the visibility timeout) instead of removing them: each id goes to one caller, and one whose
+     * caller died is claimed again once that time has come.
+     */
     private static final String CLAIM = """
-            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-            for _, id in ipairs(ids) do redis.call('ZREM', KEYS[1], id) end
+            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+            for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id) end
             return ids""";
+
+    /**
+     * Records step ARGV[1] of a ladder, run in the transaction right after the script that queues the
+     * step's messages, and only if that script set the step's marker (KEYS[1]): so the step is
+     * recorded exactly when its messages are queued, even if the queueing failed inside the
+     * transaction. Opens the ladder at step 0; the last step (no ARGV[3]) closes it. KEYS: marker,
+     * ladder, its log, the due set, its site day's open set; ARGV: step, log entry, next due (ms or
+     * ''), id, site, date, child, kind, keep (s), open set's keep (s).
+     */
+    private static final String RECORD_STEP = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            local step = tonumber(ARGV[1])
+            local cur = redis.call('HGET', KEYS[2], 'step')
+            if cur and tonumber(cur) >= step then return 0 end
+            redis.call('HSET', KEYS[2], 'step', ARGV[1], 'site', ARGV[5], 'date', ARGV[6], 'child', ARGV[7], 'kind', ARGV[8])
+            if step == 0 then
+              redis.call('HSET', KEYS[2], 'closed', '0')
+              redis.call('SADD', KEYS[5], ARGV[4])
+              redis.call('EXPIRE', KEYS[5], ARGV[10])
+            end
+            redis.call('RPUSH', KEYS[3], ARGV[2])
+            if ARGV[3] == '' then
+              redis.call('HSET', KEYS[2], 'closed', '1')
+              redis.call('HDEL', KEYS[2], 'due')
+              redis.call('ZREM', KEYS[4], ARGV[4])
+            else
+              redis.call('HSET', KEYS[2], 'due', ARGV[3])
+              redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
+            end
+            redis.call('EXPIRE', KEYS[2], ARGV[9])
+            redis.call('EXPIRE', KEYS[3], ARGV[9])
+            return 1""";
 
     /** Closes a ladder once: marks it, logs why, and takes it off the due steps and its site's open ladders. */
     private static final String CLOSE = """
@@ -60,15 +102,6 @@ public final class RedisSafetyStore implements SafetyStore {
             redis.call('RPUSH', KEYS[2], ARGV[1])
             redis.call('ZREM', KEYS[3], ARGV[2])
             redis.call('SREM', KEYS[4], ARGV[2])
-            return 1""";
-
-    /** A step only while the ladder is open, so a guardian's answer and the next step cannot cross. */
-    private static final String STEP = """
-            if redis.call('HGET', KEYS[1], 'closed') == '1' then return 0 end
-            redis.call('HSET', KEYS[1], 'step', ARGV[1])
-            redis.call('RPUSH', KEYS[2], ARGV[2])
-            if ARGV[3] == '' then redis.call('HSET', KEYS[1], 'closed', '1')
-            else redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4]) end
             return 1""";
 
     private final UnifiedJedis redis;
@@ -141,23 +174,76 @@ public final class RedisSafetyStore implements SafetyStore {
     }
 
     @Override
-    public boolean openLadder(Ladder ladder, Instant nextAt) {
-        String key = Keys.ladder(ladder.id());
-        if (redis.hsetnx(key, "step", String.valueOf(ladder.step())) == 0) {
-            return false;
+    public Optional<List<OutboundMessage>> openLadder(Ladder ladder, Instant nextAt, List<OutboundMessage> messages) {
+        String entry = ladder.steps().isEmpty() ? Ladder.entry(Ladder.stepName(0), nextAt) : ladder.steps().get(0);
+        return takeStep(ladder.id(), 0, null, entry, nextAt, messages);
+    }
+
+    @Override
+    public Optional<List<OutboundMessage>> stepLadder(String id, int step, Instant now, String entry, Instant nextAt,
+                                                      List<OutboundMessage> messages) {
+        return takeStep(id, step, now, entry, nextAt, messages);
+    }
+
+    /** Why a step was not taken, as the transaction's look found it. */
+    private enum Declined { NOT_OPEN, NOT_DUE, CHILD }
+
+    /**
+     * One step (0 opens) as one atomic write: watches the ladder and the child's day, looks whether
+     * the step is still to be taken (the ladder at the step before, open, due, and the child's day
+     * calling for it), and then queues the messages once and records the step (RECORD_STEP) in one
+     * transaction. {@code now} null: an open, which needs no ladder yet.
+     */
+    private Optional<List<OutboundMessage>> takeStep(String id, int step, Instant now, String entry, Instant nextAt,
+                                                     List<OutboundMessage> messages) {
+        String[] part = id.split(":", 4); // KIND:site:date:child
+        LadderKind kind = LadderKind.valueOf(part[0]);
+        LocalDate date = LocalDate.parse(part[2]);
+        String site = part[1];
+        String child = part[3];
+        String key = Keys.ladder(id);
+        String day = Keys.day(site, date);
+        String marker = Keys.ladderStepQueued(id, step);
+        Declined[] declined = new Declined[1];
+        DayRecord[] record = new DayRecord[1];
+        long[] due = new long[1];
+        Optional<List<OutboundMessage>> queued = outbox.enqueueOnceIf(marker, List.of(key, day), tx -> {
+            declined[0] = null;
+            List<String> h = tx.hmget(key, "step", "closed", "due").get();
+            if (step == 0 ? h.get(0) != null : h.get(0) == null || "1".equals(h.get(1))
+                    || Integer.parseInt(h.get(0)) != step - 1) {
+                declined[0] = Declined.NOT_OPEN; // opened before, or closed, or this step taken before
+                return false;
+            }
+            if (now != null && h.get(2) != null && Long.parseLong(h.get(2)) > now.toEpochMilli()) {
+                declined[0] = Declined.NOT_DUE; // another node took the step before: the next is not due yet
+                due[0] = Long.parseLong(h.get(2));
+                return false;
+            }
+            String value = tx.hget(day, child).get();
+            record[0] = value == null ? DayRecord.expected(child) : RedisCareStore.decode(child, value);
+            if (!kind.calledFor(record[0])) {
+                declined[0] = Declined.CHILD;
+                return false;
+            }
+            return true;
+        }, messages, (tx, ids) -> {
+            tx.eval(RECORD_STEP, List.of(marker, key, key + ":log", Keys.laddersDue(), Keys.openLadders(site, date)),
+                    List.of(String.valueOf(step), entry, nextAt == null ? "" : String.valueOf(nextAt.toEpochMilli()), id,
+                            site, date.toString(), child, kind.name(), String.valueOf(KEEP.toSeconds()),
+                            String.valueOf(OPEN_KEEP.toSeconds())));
+            tx.pexpire(marker, OPEN_KEEP.toMillis()); // it matters while the step can be retried
+        });
+        if (queued.isEmpty() && declined[0] == Declined.CHILD && step > 0) {
+            String reason = kind.closedBecause(record[0]);
+            if (closeLadder(new Ladder(site, date, child, kind, step - 1, List.of(), false),
+                    Ladder.entry("closed:" + reason, now))) {
+                LOG.info("ladder {} closed before step {}: {}", id, step, reason);
+            }
+        } else if (queued.isEmpty() && declined[0] == Declined.NOT_DUE) {
+            redis.zadd(Keys.laddersDue(), due[0], id, ZAddParams.zAddParams().xx());
         }
-        try (AbstractTransaction tx = redis.multi()) {
-            tx.hset(key, Map.of("closed", "0", "site", ladder.siteCode(), "date", ladder.date().toString(),
-                    "child", ladder.childId(), "kind", ladder.kind().name()));
-            ladder.steps().forEach(entry -> tx.rpush(key + ":log", entry));
-            tx.sadd(Keys.openLadders(ladder.siteCode(), ladder.date()), ladder.id());
-            tx.expire(key, KEEP.toSeconds());
-            tx.expire(key + ":log", KEEP.toSeconds());
-            tx.expire(Keys.openLadders(ladder.siteCode(), ladder.date()), OPEN_KEEP.toSeconds());
-            tx.zadd(Keys.laddersDue(), nextAt.toEpochMilli(), ladder.id());
-            tx.exec();
-        }
-        return true;
+        return queued;
     }
 
     /**
@@ -256,20 +342,14 @@ public final class RedisSafetyStore implements SafetyStore {
     @SuppressWarnings("unchecked")
     @Override
     public List<String> claimDueLadders(Instant now, int max) {
-        Object ids = redis.eval(CLAIM, List.of(Keys.laddersDue()), List.of(String.valueOf(now.toEpochMilli()), String.valueOf(max)));
+        Object ids = redis.eval(CLAIM, List.of(Keys.laddersDue()), List.of(String.valueOf(now.toEpochMilli()),
+                String.valueOf(now.plus(CLAIM_VISIBILITY).toEpochMilli()), String.valueOf(max)));
         return (List<String>) ids;
     }
 
     @Override
     public void retryLadder(String id, Instant at) {
-        redis.zadd(Keys.laddersDue(), at.toEpochMilli(), id);
-    }
-
-    @Override
-    public boolean stepLadder(String id, int step, String entry, Instant nextAt) {
-        Object stepped = redis.eval(STEP, List.of(Keys.ladder(id), Keys.ladder(id) + ":log", Keys.laddersDue()),
-                List.of(String.valueOf(step), entry, nextAt == null ? "" : String.valueOf(nextAt.toEpochMilli()), id));
-        return Long.valueOf(1).equals(stepped);
+        redis.zadd(Keys.laddersDue(), at.toEpochMilli(), id, ZAddParams.zAddParams().xx());
     }
 
     @Override
@@ -310,6 +390,10 @@ public final class RedisSafetyStore implements SafetyStore {
     public Optional<String> acknowledgeAlert(Address address, Instant at) {
         String id = redis.getDel(Keys.pendingAlert(address.value()));
         if (id == null) {
+            return Optional.empty();
+        }
+        String sentAt = redis.hget(Keys.alert(id), "sentAt"); // the window is kept by the clock, the TTL only collects
+        if (sentAt != null && at.isAfter(Instant.parse(sentAt).plus(ACK_WINDOW))) {
             return Optional.empty();
         }
         try (AbstractPipeline p = redis.pipelined()) { // one round trip

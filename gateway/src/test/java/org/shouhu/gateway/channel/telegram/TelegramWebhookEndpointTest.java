@@ -30,6 +30,7 @@ import org.shouhu.gateway.http.HttpReply;
 import org.shouhu.gateway.http.HttpServer;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.InboundMessage;
+import org.shouhu.routes.port.InboundInProgressException;
 import org.shouhu.routes.port.InboundSink;
 import org.slf4j.LoggerFactory;
 
@@ -279,6 +280,18 @@ class TelegramWebhookEndpointTest {
     }
 
     /** Remembers what it is handed; throws afterwards when told to fail. */
+    @Test
+    void aMessageAnotherTryIsStillActingOnIsNeverAnswered200() {
+        InboundSink busy = message -> {
+            throw new InboundInProgressException(message.providerId(), java.time.Duration.ofSeconds(2));
+        };
+        var endpoint = new TelegramWebhookEndpoint(Fixtures.settings(), busy, Fixtures.CLOCK);
+
+        HttpReply reply = endpoint.handle(call("POST", Fixtures.WEBHOOK_SECRET, START));
+
+        assertEquals(503, reply.status(), "Telegram sends again whatever is not 2xx");
+    }
+
     private static final class RecordingSink implements InboundSink {
         private final boolean fails;
         private final List<InboundMessage> received = Collections.synchronizedList(new ArrayList<>());

@@ -18,6 +18,7 @@ import org.shouhu.gateway.http.HttpCall;
 import org.shouhu.gateway.http.HttpReply;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.InboundMessage;
+import org.shouhu.routes.port.InboundInProgressException;
 import org.shouhu.routes.port.InboundSink;
 
 /** What Twilio (or a forger) sees when it posts to {@code /twilio/sms}, and what the sink gets. */
@@ -180,6 +181,18 @@ class TwilioInboundEndpointTest {
     }
 
     /** Remembers what it is handed; throws afterwards when told to fail. */
+    @Test
+    void aMessageAnotherTryIsStillActingOnIsNeverAnswered200() {
+        InboundSink busy = message -> {
+            throw new InboundInProgressException(message.providerId(), java.time.Duration.ofSeconds(2));
+        };
+        var endpoint = new TwilioInboundEndpoint(Fixtures.settings(), busy, Fixtures.CLOCK);
+
+        HttpReply reply = endpoint.handle(WebhookCalls.signedForm(PATH, SMS));
+
+        assertEquals(503, reply.status(), "Twilio retries it when the webhook URL asks for 5xx retries (docs/channels/twilio.md)");
+    }
+
     private static final class RecordingSink implements InboundSink {
         private final boolean fails;
         private final List<InboundMessage> received = Collections.synchronizedList(new ArrayList<>());

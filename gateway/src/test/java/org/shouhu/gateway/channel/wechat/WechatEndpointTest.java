@@ -37,6 +37,7 @@ import org.shouhu.gateway.http.HttpCall;
 import org.shouhu.gateway.http.HttpReply;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.InboundMessage;
+import org.shouhu.routes.port.InboundInProgressException;
 import org.shouhu.routes.port.InboundSink;
 import org.slf4j.LoggerFactory;
 
@@ -220,6 +221,21 @@ class WechatEndpointTest {
                         Calls.safe(Fixtures.TOKEN, NOW, encryptedText), "signature", "0".repeat(40)),
                         Calls.envelope(encryptedText)), 403, "bad signature"),
                 refused("safe mode, plain message refused", Mode.SAFE, () -> Calls.post(SIGNED, TEXT), 403,
+                        "plain message refused: safe mode is configured"),
+                // every plain-mode spelling is refused once an EncodingAESKey is configured, events as much as texts
+                refused("safe mode, plain message with encrypt_type=raw refused", Mode.SAFE,
+                        () -> Calls.post(Calls.with(SIGNED, "encrypt_type", "raw"), TEXT), 403,
+                        "plain message refused: safe mode is configured"),
+                refused("safe mode, plain message with encrypt_type=RAW refused", Mode.SAFE,
+                        () -> Calls.post(Calls.with(SIGNED, "encrypt_type", "RAW"), TEXT), 403,
+                        "plain message refused: safe mode is configured"),
+                refused("safe mode, plain message with an empty encrypt_type refused", Mode.SAFE,
+                        () -> Calls.post(Calls.with(SIGNED, "encrypt_type", ""), TEXT), 403,
+                        "plain message refused: safe mode is configured"),
+                refused("safe mode, plain subscribe by QR code refused", Mode.SAFE,
+                        () -> Calls.post(SIGNED, SUBSCRIBE_SCENE), 403, "plain message refused: safe mode is configured"),
+                refused("safe mode, plain message with a msg_signature of its own refused", Mode.SAFE,
+                        () -> Calls.post(Calls.with(SIGNED, "msg_signature", SIGNED.get("signature")), TEXT), 403,
                         "plain message refused: safe mode is configured"),
                 refused("safe mode, envelope without Encrypt", Mode.SAFE, () -> Calls.post(
                         Calls.safe(Fixtures.TOKEN, NOW, encryptedText), TEXT), 400, "missing Encrypt"),
@@ -432,6 +448,18 @@ class WechatEndpointTest {
     }
 
     /** Remembers what it is handed; throws afterwards when told to fail. */
+    @Test
+    void aMessageAnotherTryIsStillActingOnIsNeverAnswered200() {
+        InboundSink busy = message -> {
+            throw new InboundInProgressException(message.providerId(), java.time.Duration.ofSeconds(2));
+        };
+        var endpoint = new WechatEndpoint(Fixtures.plainSettings(), busy, Fixtures.CLOCK);
+
+        HttpReply reply = endpoint.handle(Calls.post(SIGNED, TEXT));
+
+        assertEquals(503, reply.status(), "by then WeChat stopped waiting and sent its retry");
+    }
+
     private static final class RecordingSink implements InboundSink {
         private final boolean fails;
         private final List<InboundMessage> received = Collections.synchronizedList(new ArrayList<>());

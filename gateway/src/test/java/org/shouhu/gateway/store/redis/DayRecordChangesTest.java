@@ -1,17 +1,29 @@
 package org.shouhu.gateway.store.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.shouhu.gateway.testing.TestRedis;
 import org.shouhu.routes.care.DayRecord;
+import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.MessageClass;
+import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore.DayChange;
+import org.shouhu.templates.TemplateKey;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /** The compare-and-set of day records in Redis: a change is stored only over the record it was computed from. */
 class DayRecordChangesTest {
@@ -20,6 +32,7 @@ class DayRecordChangesTest {
     static final DayRecord EXPECTED = DayRecord.expected("c1");
     static final DayRecord ARRIVED = EXPECTED.arrived(LocalTime.of(8, 5));
     static final DayRecord ABSENT = EXPECTED.absent();
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-07-15T00:05:00Z"), ZoneOffset.UTC);
 
     static DayRecord named(String name) {
         return switch (name) {
@@ -61,5 +74,36 @@ class DayRecordChangesTest {
         }
         assertEquals(n, care.changeDayRecords("ZT0427", TODAY, changes).size());
         assertEquals(n, care.day("ZT0427", TODAY).size());
+    }
+
+    static OutboundMessage arrival(String to, String child) {
+        return OutboundMessage.of(new Address(to), TemplateKey.ARRIVAL,
+                Map.of("child", child, "time", "08:05", "site", "永丰小学托管点"), MessageClass.ROUTINE);
+    }
+
+    @Test
+    void theNoticesOfEachChangeAppliedAreQueuedInTheSameStepAndThoseOfAChangeNotAppliedAreNot() {
+        UnifiedJedis redis = TestRedis.fresh();
+        RedisCareStore care = new RedisCareStore(redis, new RedisMessages(redis, CLOCK));
+        care.putDayRecord("ZT0427", TODAY, DayRecord.expected("c2").absent()); // changed since it was read
+        Set<String> changed = care.changeDayRecords("ZT0427", TODAY, List.of(
+                new DayChange(null, ARRIVED, List.of(arrival("+8613912345678", "王小明"), arrival("+8613712340000", "王小明"))),
+                new DayChange(null, DayRecord.expected("c2").arrived(LocalTime.of(8, 5)), List.of(arrival("+8613912340002", "李小红"))),
+                new DayChange(null, DayRecord.expected("c3").arrived(LocalTime.of(8, 5)))));
+        assertEquals(Set.of("c1", "c3"), changed);
+        List<String> to = redis.xrange(Keys.outbox(), "-", "+").stream().map(e -> e.getFields().get("to")).toList();
+        assertEquals(List.of("+8613912345678", "+8613712340000"), to);
+        assertEquals(1, redis.llen(Keys.sentTo("+8613912345678")));
+        assertEquals(0, redis.llen(Keys.sentTo("+8613912340002")));
+    }
+
+    @Test
+    void aChangeWhoseNoticesCannotBeQueuedIsNotStoredEither() {
+        UnifiedJedis redis = TestRedis.fresh();
+        RedisCareStore care = new RedisCareStore(redis, new RedisMessages(redis, CLOCK));
+        redis.set(Keys.outbox(), "not a stream"); // any error inside the script
+        assertThrows(JedisDataException.class, () -> care.changeDayRecords("ZT0427", TODAY,
+                List.of(new DayChange(null, ARRIVED, List.of(arrival("+8613912345678", "王小明"))))));
+        assertEquals(java.util.Optional.empty(), care.dayRecord("ZT0427", TODAY, "c1"), "the retry finds the child expected");
     }
 }

@@ -55,7 +55,7 @@ class OpenLaddersKeptPerChildTest {
     /** A no-show ladder opened by a node of the last version: in the set of its child, not of its site day. */
     private Ladder keptTheOldWay(String child, boolean closed) {
         Ladder ladder = new Ladder("ZT0427", DAY, child, LadderKind.NO_SHOW, 1, List.of("08:30 guardians"), false);
-        store.openLadder(ladder, CLOCK.instant().plusSeconds(900));
+        store.openLadder(ladder, CLOCK.instant().plusSeconds(900), List.of());
         redis.srem(Keys.openLadders("ZT0427", DAY), ladder.id());
         redis.sadd("sh:ladders:ZT0427:" + DAY + ":" + child, ladder.id());
         if (closed) {

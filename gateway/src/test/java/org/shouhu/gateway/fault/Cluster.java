@@ -305,6 +305,26 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Posts a signed inbound SMS until it is answered 200, as Twilio repeats a webhook: the same
+     * {@code MessageSid}, some time later — 5 s of the nodes' clock (a try that died still holds
+     * its claim until its lease runs out by that clock) and half a second of ours between tries.
+     * Answers the last status.
+     */
+    int smsUntilAccepted(NodeProcess node, String from, String body, String sid, int tries)
+            throws IOException, InterruptedException {
+        int status = -1;
+        for (int t = 0; t < tries; t++) {
+            status = sms(node, from, body, sid);
+            if (status == 200) {
+                return status;
+            }
+            clock(now.plusSeconds(5));
+            Processes.pause(500);
+        }
+        return status;
+    }
+
     /** The same, without waiting: -1 when the node gave no answer. */
     CompletableFuture<Integer> smsAsync(NodeProcess node, String from, String body, String sid, Duration timeout) {
         return http.sendAsync(smsRequest(node, from, body, sid, timeout), HttpResponse.BodyHandlers.discarding())

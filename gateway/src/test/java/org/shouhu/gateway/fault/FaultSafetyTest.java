@@ -24,6 +24,7 @@ class FaultSafetyTest {
     private static final String NO_SHOW = "今天未到托管点";
     private static final String TO_CAPTAIN = "后未到";
     private static final String TO_COORDINATOR = "家长和队长";
+    private static final int MAX_SWEEPS = 10;
 
     private Cluster cluster;
 
@@ -69,7 +70,7 @@ class FaultSafetyTest {
         site(roster, "FS01", "08:00", n, 1, 1);
         cluster.load(roster);
         NodeProcess a = cluster.node("a", Map.of("SHOUHU_FAILPOINTS", "safety.after-open=halt@150"));
-        NodeProcess b = cluster.node("b", Map.of("SHOUHU_SWEEP_SECONDS", "15")); // its own sweeps too, on wall time
+        NodeProcess b = cluster.node("b", Map.of());
         cluster.coordinator(b, "安全县", COORDINATOR);
         cluster.clock("08:29");
         cluster.provider.clear();
@@ -80,14 +81,7 @@ class FaultSafetyTest {
         a.kill9(); // without the failpoint: a timed kill right after the check
         long[] atKill = tally(1, n, NO_SHOW);
         long killed = System.nanoTime();
-        int sweeps = 0;
-        for (int sweep = 1; sweep <= 2; sweep++) { // the other node's next two sweeps (15 s apart)
-            sweeps = sweep;
-            cluster.setClock(b, deadline.plusSeconds(15L * sweep));
-            if (Cluster.await(Duration.ofSeconds(15), () -> tally(1, n, NO_SHOW)[1] == 0)) {
-                break;
-            }
-        }
+        int sweeps = sweepsUntil(b, deadline.plusSeconds(15), () -> tally(1, n, NO_SHOW)[1] == 0);
         long recoveredMs = (System.nanoTime() - killed) / 1_000_000;
         Processes.pause(2000);
         long[] t = tally(1, n, NO_SHOW);
@@ -96,10 +90,12 @@ class FaultSafetyTest {
                 "exactly one no-show SMS per guardian within two sweeps of the other node")
                 .counts(n, t[0], t[1], t[2])
                 .figure("sent before the kill", atKill[0])
-                .figure("sweeps of node b", sweeps)
+                .figure("sweeps of node b until all sent", sweeps < 0 ? "> " + MAX_SWEEPS : sweeps + 1)
                 .figure("kill to all sent (ms)", recoveredMs)
                 .check(halted, "node a did not halt at failpoint safety.after-open@150 (is the point in the code?); killed after the check instead")
-                .check(t[1] == 0, t[1] + " guardians got no no-show SMS within two sweeps")
+                .check(t[1] == 0, t[1] + " guardians got no no-show SMS within " + MAX_SWEEPS + " sweeps")
+                .check(sweeps >= 0 && sweeps < 2, "the other node needed " + (sweeps < 0 ? "more than " + MAX_SWEEPS : sweeps + 1)
+                        + " sweeps (15 s each), not two")
                 .check(t[2] == 0, t[2] + " duplicate no-show SMS")
                 .finish();
     }
@@ -113,7 +109,7 @@ class FaultSafetyTest {
         Site site = site(roster, "FS02", "08:00", n, 1001, 1);
         cluster.load(roster);
         NodeProcess a = cluster.node("a", Map.of("SHOUHU_FAILPOINTS", "safety.mid-step=halt@25"));
-        NodeProcess b = cluster.node("b", Map.of("SHOUHU_SWEEP_SECONDS", "15"));
+        NodeProcess b = cluster.node("b", Map.of());
         cluster.coordinator(b, "安全县", COORDINATOR);
         cluster.clock("08:29");
         cluster.provider.clear();
@@ -141,9 +137,11 @@ class FaultSafetyTest {
                 .figure("captain SMS at the kill", atKill)
                 .figure("captain SMS", captain.size())
                 .figure("coordinator SMS", coordinator.size())
-                .figure("sweeps to captain / coordinator", captainSweeps + " / " + coordinatorSweeps)
+                .figure("sweeps after +15 / +30 until all sent", captainSweeps + " / " + coordinatorSweeps)
                 .check(opened, "the 50 no-show ladders did not open (guardians' SMS missing)")
                 .check(halted, "node a did not halt at failpoint safety.mid-step@25 (is the point in the code?); killed after the step instead")
+                .check(captainSweeps >= 0 && captainSweeps <= 2 && coordinatorSweeps >= 0 && coordinatorSweeps <= 2,
+                        "not at +15 / +30 (within two sweeps): sweeps " + captainSweeps + " / " + coordinatorSweeps + " (-1: more than " + MAX_SWEEPS + ")")
                 .check(captain.size() == n && captainDistinct == n, "captain got " + captain.size() + " SMS about "
                         + captainDistinct + " children, not exactly " + n)
                 .check(coordinator.size() == n && coordinatorDistinct == n, "coordinator got " + coordinator.size()
@@ -152,14 +150,14 @@ class FaultSafetyTest {
     }
 
     /**
-     * Moves node {@code b} to {@code at}, then sweep by sweep (15 s of its clock, and up to 15 s of
-     * wall time for a lease that runs out in real time) until {@code done}, two sweeps at most;
-     * returns the sweeps (-1: never).
+     * Moves node {@code b} to {@code at}, then sweep by sweep (15 s of its clock; leases run by it)
+     * until {@code done}, {@value #MAX_SWEEPS} sweeps at most (past the safety loop's 2-minute
+     * lease), giving each sweep 3 s of wall time to send; returns the sweep it took (0: at once; -1: never).
      */
     private int sweepsUntil(NodeProcess b, Instant at, java.util.function.BooleanSupplier done) throws Exception {
-        for (int sweep = 0; sweep <= 2; sweep++) {
+        for (int sweep = 0; sweep <= MAX_SWEEPS; sweep++) {
             cluster.setClock(b, at.plusSeconds(15L * sweep));
-            if (Cluster.await(Duration.ofSeconds(15), done)) {
+            if (Cluster.await(Duration.ofSeconds(3), done)) {
                 return sweep;
             }
         }

@@ -2,6 +2,7 @@ package org.shouhu.gateway;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,10 +31,13 @@ import org.shouhu.gateway.channel.wechat.WechatEndpoint;
 import org.shouhu.gateway.channel.wechat.WechatSender;
 import org.shouhu.gateway.config.Config;
 import org.shouhu.gateway.http.HttpEndpoint;
+import org.shouhu.gateway.http.HttpLimits;
 import org.shouhu.gateway.http.HttpReply;
 import org.shouhu.gateway.http.HttpServer;
 import org.shouhu.gateway.redis.PrivateRedis;
 import org.shouhu.gateway.redis.RedisPools;
+import org.shouhu.gateway.redis.RedisWatch;
+import org.shouhu.gateway.store.redis.DeadLetters;
 import org.shouhu.gateway.store.redis.OutboxWorker;
 import org.shouhu.gateway.store.redis.RedisCareStore;
 import org.shouhu.gateway.store.redis.RedisCounters;
@@ -73,6 +77,7 @@ public final class Gateway implements AutoCloseable {
 
     private final PrivateRedis privateRedis;
     private final UnifiedJedis redis;
+    private final RedisWatch watch;
     private final RedisCareStore care;
     private final RedisMessages messages;
     private final CamelContext camel;
@@ -94,6 +99,11 @@ public final class Gateway implements AutoCloseable {
         int connections = config.outboxWorkers() + config.httpWorkers() + 8;
         this.redis = privateRedis != null ? privateRedis.connect(connections) : RedisPools.tcp(config.redisUrl(), connections);
         Clock clock = org.shouhu.gateway.clock.RedisTimeClock.following(nodeClock, redis); // the system clock: fire by Redis's TIME, as every node does
+        this.watch = RedisWatch.start(redis, Duration.ofMillis(500));
+        if (privateRedis != null) { // its supervisor knows first; once restarted, no thread may get a connection to the dead one
+            privateRedis.onDeath(() -> watch.markAway("redis-server exited"));
+            privateRedis.onRestart(watch::markBack);
+        }
         this.day = new CareDay(clock, config.zone());
         this.messages = new RedisMessages(redis, clock);
         this.care = new RedisCareStore(redis, clock, messages);
@@ -127,9 +137,9 @@ public final class Gateway implements AutoCloseable {
                         java.util.Map.of(WechatEndpoint.CHANNEL, WECHAT_PATIENCE)), care, new CommandParser(),
                 new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature())),
                 new ReplyCap(config.replyCapPerHour()), messages,
-                new Recipients(care, messages, messages, counters, day, config.safety()),
+                new Recipients(care, messages, messages, counters, day, config.safety(), safetyStore),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
-                new Channels(senders, messages, new SendFailures(messages, care, messages, counters, clock), counters, clock))));
+                new Channels(senders, messages, new SendFailures(messages, care, safetyStore, messages, counters, clock), counters, clock))));
         camel.start();
         ProducerTemplate producer = camel.createProducerTemplate();
 
@@ -139,21 +149,24 @@ public final class Gateway implements AutoCloseable {
         }
 
         this.inbound = new CamelInboundSink(producer);
-        this.http = new HttpServer()
+        this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),
+                        config.http().maxConnections(), config.http().idleTimeout()))
+                .whileAway(watch::awaySince)
                 .route("/twilio/sms", new TwilioInboundEndpoint(twilio, inbound, clock))
                 .route("/twilio/status", new TwilioStatusEndpoint(twilio, messages, clock))
                 .route("/health", call -> HttpReply.text(200, "PONG".equals(redis.ping()) ? "ok" : "redis?"))
                 .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
                         new SafetyAdmin(safetyStore, safety, alerts, new Lessons(care, safetyStore, day), messages,
                                 new ChatBinding(care, safetyStore, counters, counters), care, messages,
-                                clock instanceof SettableClock settable && config.simulatedClock() ? settable : null)))
+                                clock instanceof SettableClock settable && config.simulatedClock() ? settable : null))
+                        .withDeadLetters(new DeadLetters(redis)::list))
                 .route(TelegramWebhookEndpoint.PATH, config.telegram()
                         .<HttpEndpoint>map(t -> new TelegramWebhookEndpoint(t, inbound, clock))
                         .orElse(call -> HttpReply.text(404, "the Telegram channel is not configured")))
                 .route(WechatEndpoint.PATH, config.wechat()
                         .<HttpEndpoint>map(w -> new WechatEndpoint(w, inbound, clock))
                         .orElse(call -> HttpReply.text(404, "the WeChat channel is not configured")))
-                .start("0.0.0.0", config.httpPort(), config.httpWorkers());
+                .start(config.http().host(), config.httpPort());
         this.sweep = config.sweepSeconds() > 0 ? SafetySweep.start(safety, config.sweepSeconds(), config.nodeId()) : null;
         LOG.info("gateway {} up: {}", config.nodeId(), config);
     }
@@ -168,7 +181,7 @@ public final class Gateway implements AutoCloseable {
         TwilioSettings twilio = new TwilioSettings(config.twilio().accountSid(), config.twilio().authToken(),
                 config.twilio().from(), config.twilio().messagingServiceSid(), config.twilio().apiUrl(),
                 config.publicUrl()); // checked before anything starts
-        PrivateRedis own = config.redisUrl() == null ? PrivateRedis.startOwned(config.redisDir(), 0) : null;
+        PrivateRedis own = config.redisUrl() == null ? PrivateRedis.startOwned(config.redisDir(), 0, config.redisMaxMemory()) : null;
         try {
             return new Gateway(config, clock, replacements, twilio, own);
         } catch (Exception | Error e) { // a node that did not start stops the server it started
@@ -246,6 +259,7 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("camel did not stop cleanly: {}", e.toString());
         }
+        watch.close();
         redis.close();
         if (privateRedis != null) {
             privateRedis.close();

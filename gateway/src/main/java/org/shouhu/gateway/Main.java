@@ -76,7 +76,7 @@ public final class Main {
 
     private static int importCsv(String[] args) throws Exception {
         Config config = Config.fromEnv(System.getenv());
-        PrivateRedis privateRedis = config.redisUrl() == null ? PrivateRedis.start(config.redisDir(), 0) : null;
+        PrivateRedis privateRedis = config.redisUrl() == null ? PrivateRedis.start(config.redisDir(), 0, config.redisMaxMemory()) : null;
         try (UnifiedJedis redis = privateRedis == null ? RedisPools.tcp(config.redisUrl(), 2) : privateRedis.connect(2)) {
             return CsvImport.run(args, new RedisCareStore(redis), System.out, System.err);
         } finally {

@@ -55,6 +55,10 @@ public enum TemplateKey {
     OVERDUE_ALERT(1),
     OVERDUE_TO_CAPTAIN(3),
     OVERDUE_TO_COORDINATOR(3),
+    /** A safety message could not be delivered to a guardian: their children's site captain is told. */
+    UNDELIVERED_TO_CAPTAIN(1),
+    /** A safety message could not be delivered to a site's staff member: the county coordinator is told. */
+    UNDELIVERED_TO_COORDINATOR(1),
     ON_THE_WAY(1),
     ON_THE_WAY_TO_STAFF(1),
     DROWNING_ALERT(3),

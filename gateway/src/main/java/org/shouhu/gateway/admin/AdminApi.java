@@ -38,7 +38,7 @@ public final class AdminApi implements HttpEndpoint {
     private static final String PREFIX = "/api/";
     private static final String PATHS = "/api/sites/{code}, /api/sites/{code}/staff, /api/sites/{code}/children, "
             + "/api/sites/{code}/children/{childId}/guardians/{address}, /api/sites/{code}/children/{childId}/invite, /api/sites/{code}/schedule, /api/sites/{code}/lessons, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
-            + "/api/sites/{code}/today and /api/messages?to={phone}";
+            + "/api/sites/{code}/today, /api/dead-letters and /api/messages?to={phone}";
     private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes");
     private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
     private static final List<String> CHILD_FIELDS = List.of("name", "guardians");
@@ -63,6 +63,15 @@ public final class AdminApi implements HttpEndpoint {
         this.messages = messages;
         this.day = day;
         this.safety = safety;
+    }
+
+    /** What {@code GET /api/dead-letters} lists: outbox entries given up after failing every delivery. */
+    private java.util.function.Supplier<List<Map<String, Object>>> deadLetters = List::of;
+
+    /** Lists these dead letters at {@code GET /api/dead-letters}. */
+    public AdminApi withDeadLetters(java.util.function.Supplier<List<Map<String, Object>>> deadLetters) {
+        this.deadLetters = deadLetters;
+        return this;
     }
 
     private SafetyAdmin safety() {
@@ -125,6 +134,10 @@ public final class AdminApi implements HttpEndpoint {
                 && parts.get(4).equals("invite")) {
             allow(call, "POST");
             return reply(201, safety().invite(existingSite(parts.get(1)), parts.get(3)));
+        }
+        if (parts.equals(List.of("dead-letters"))) {
+            allow(call, "GET");
+            return reply(200, Map.of("deadLetters", deadLetters.get()));
         }
         if (parts.equals(List.of("messages"))) {
             allow(call, "GET");

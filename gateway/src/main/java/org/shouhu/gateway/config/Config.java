@@ -34,7 +34,20 @@ public record Config(
         SafetySettings safety,
         Twilio twilio,
         Optional<TelegramSettings> telegram,
-        Optional<WechatSettings> wechat) {
+        Optional<WechatSettings> wechat,
+        HttpFront http,
+        String redisMaxMemory) {
+
+    /**
+     * Where the HTTP front listens and what it takes on before it refuses (see {@code HttpLimits}).
+     *
+     * @param host           address to bind ({@code SHOUHU_HTTP_HOST}, default {@code 0.0.0.0}: every interface)
+     * @param queue          requests waiting for a worker before 503 ({@code SHOUHU_HTTP_QUEUE})
+     * @param maxConnections open connections before 503 ({@code SHOUHU_HTTP_MAX_CONNECTIONS})
+     * @param idleTimeout    a connection without a whole request this long is closed ({@code SHOUHU_HTTP_IDLE_SECONDS})
+     */
+    public record HttpFront(String host, int queue, int maxConnections, Duration idleTimeout) {
+    }
 
     /** Twilio's settings: account, sender number or messaging service, and where its API is. */
     public record Twilio(String accountSid, String authToken, String from, String messagingServiceSid, String apiUrl) {
@@ -71,12 +84,19 @@ public record Config(
                         text(env, "TWILIO_MESSAGING_SERVICE_SID", null),
                         stripSlash(text(env, "TWILIO_API_URL", "https://api.twilio.com"))),
                 telegram(env),
-                WechatSettings.fromEnv(env));
+                WechatSettings.fromEnv(env),
+                new HttpFront(
+                        text(env, "SHOUHU_HTTP_HOST", "0.0.0.0"),
+                        positive(env, "SHOUHU_HTTP_QUEUE", 256),
+                        positive(env, "SHOUHU_HTTP_MAX_CONNECTIONS", 10_000),
+                        Duration.ofSeconds(positive(env, "SHOUHU_HTTP_IDLE_SECONDS", 30))),
+                memory(env, "SHOUHU_REDIS_MAXMEMORY", "4gb"));
     }
 
     public Config withHttpPort(int port) {
         return new Config(port, publicUrl, redisUrl, redisDir, adminToken, smsSignature, zone, replyCapPerHour,
-                outboxWorkers, httpWorkers, nodeId, simulatedClock, sweepSeconds, sweepThreads, safety, twilio, telegram, wechat);
+                outboxWorkers, httpWorkers, nodeId, simulatedClock, sweepSeconds, sweepThreads, safety, twilio, telegram, wechat,
+                http, redisMaxMemory);
     }
 
     private static String text(Map<String, String> env, String name, String fallback) {
@@ -98,6 +118,23 @@ public record Config(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number ≥ 0, not \"" + value + "\"");
         }
+    }
+
+    private static int positive(Map<String, String> env, String name, int fallback) {
+        int n = integer(env, name, fallback);
+        if (n == 0) {
+            throw new IllegalArgumentException(name + " must be at least 1");
+        }
+        return n;
+    }
+
+    /** A Redis memory size ({@code 512mb}, {@code 2gb}, bytes), checked here so a typo fails at start with its name. */
+    private static String memory(Map<String, String> env, String name, String fallback) {
+        String value = text(env, name, fallback).toLowerCase(java.util.Locale.ROOT);
+        if (!value.matches("[1-9][0-9]*(b|k|kb|m|mb|g|gb)?")) {
+            throw new IllegalArgumentException(name + " must be a size like 512mb or 2gb, not \"" + value + "\"");
+        }
+        return value;
     }
 
     /** The Telegram bot, when TELEGRAM_BOT_TOKEN is set (then TELEGRAM_WEBHOOK_SECRET is required too). */

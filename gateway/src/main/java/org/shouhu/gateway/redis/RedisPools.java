@@ -48,6 +48,17 @@ public final class RedisPools {
         }, client);
     }
 
+    /**
+     * Closes the pool's idle connections, so that after Redis restarted no thread is handed one to
+     * the server that died (each would fail once before the pool let go of it); connections in use
+     * are let go of when they fail.
+     */
+    public static void dropIdle(UnifiedJedis redis) {
+        if (redis instanceof JedisPooled pooled) {
+            pooled.getPool().clear();
+        }
+    }
+
     /** Whether this platform can open Unix sockets from Java (junixsocket's native part loads). */
     public static boolean unixSupported() {
         return AFUNIXSocket.isSupported();

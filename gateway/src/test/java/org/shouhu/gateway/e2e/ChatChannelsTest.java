@@ -251,7 +251,7 @@ class ChatChannelsTest {
 
     @Test
     void staffCanMakeAnInviteCodeByApiAndBySms() throws Exception {
-        var api = gw.admin("POST", "/api/sites/ZT0427/children/c2/invite", null);
+        var api = gw.admin("POST", "/api/sites/ZT0427/children/" + gw.childId(2) + "/invite", null);
         assertEquals(201, api.statusCode(), api.body());
         wechat("绑定 " + json.readTree(api.body()).get("code").asText());
         assertEquals(List.of("已绑定李小红。到达、接走、提醒和安全通知都会发到这里。回4查询 回0帮助"), wechatSent());
@@ -267,8 +267,8 @@ class ChatChannelsTest {
         String code = inviteCode(WANG_GRANDMA);
         telegram("/start " + code);
         telegramSent();
-        assertEquals(404, gw.admin("DELETE", "/api/sites/ZT0427/children/c1/guardians/telegram%3A999", null).statusCode());
-        assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/c1/guardians/telegram%3A" + TG_CHAT, null).statusCode());
+        assertEquals(404, gw.admin("DELETE", "/api/sites/ZT0427/children/" + gw.childId(1) + "/guardians/telegram%3A999", null).statusCode());
+        assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/" + gw.childId(1) + "/guardians/telegram%3A" + TG_CHAT, null).statusCode());
         gw.at("08:05");
         gw.text(VOLUNTEER, "到 1");
         assertEquals(List.of(), telegramSent());

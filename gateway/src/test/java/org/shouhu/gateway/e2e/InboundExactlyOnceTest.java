@@ -49,7 +49,7 @@ class InboundExactlyOnceTest {
     }
 
     private ChildState wangXiaoming() {
-        return gw.gateway.care().dayRecord("ZT0427", gw.gateway.day().today(), "c1")
+        return gw.gateway.care().dayRecord("ZT0427", gw.gateway.day().today(), gw.childId(1))
                 .map(r -> r.state()).orElse(ChildState.EXPECTED);
     }
 

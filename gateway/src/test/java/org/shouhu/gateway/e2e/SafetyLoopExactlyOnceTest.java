@@ -133,7 +133,7 @@ class SafetyLoopExactlyOnceTest {
         sent = gw.sent();
         assertEquals(3, to(sent, COORDINATOR).size(), sent.toString());
         assertEquals(List.of(), to(sent, CAPTAIN));
-        for (String child : List.of("c1", "c2", "c3")) {
+        for (String child : List.of(gw.childId(1), gw.childId(2), gw.childId(3))) {
             assertEquals(List.of("guardians", "captain", "coordinator"), ladder(child).steps().stream()
                     .map(s -> s.substring(0, s.indexOf('@'))).toList(), "each step recorded once");
         }
@@ -249,12 +249,12 @@ class SafetyLoopExactlyOnceTest {
     void aCheckInAfterTheGuardiansWereToldStopsTheLadderBeforeTheCaptain() {
         gw.tick("08:30");
         assertEquals(4, gw.sent().size());
-        gw.redis().hset("sh:day:ZT0427:" + DAY, "c3", "ARRIVED|08:40|||0");
+        gw.redis().hset("sh:day:ZT0427:" + DAY, gw.childId(3), "ARRIVED|08:40|||0");
         gw.tick("08:45");
         List<Sms> sent = gw.sent();
         assertEquals(2, to(sent, CAPTAIN).size(), sent.toString());
         assertTrue(to(sent, CAPTAIN).stream().noneMatch(s -> s.contains("张小刚")), sent.toString());
-        Ladder c3 = ladder("c3");
+        Ladder c3 = ladder(gw.childId(3));
         assertTrue(c3.closed());
         assertEquals("closed:checked-in@2026-07-15T00:45:00Z", c3.steps().get(c3.steps().size() - 1));
         gw.tick("09:00");
@@ -267,12 +267,12 @@ class SafetyLoopExactlyOnceTest {
         gw.text(VOLUNTEER, "到 1 2 3");
         gw.tick("17:45");
         gw.sent();
-        gw.redis().hset("sh:day:ZT0427:" + DAY, "c3", "LEFT|08:05|17:50|爷爷|0");
+        gw.redis().hset("sh:day:ZT0427:" + DAY, gw.childId(3), "LEFT|08:05|17:50|爷爷|0");
         gw.tick("18:00");
         List<Sms> sent = gw.sent();
         assertEquals(2, to(sent, CAPTAIN).size(), sent.toString());
         assertTrue(to(sent, CAPTAIN).stream().noneMatch(s -> s.contains("张小刚")), sent.toString());
-        Ladder c3 = gw.gateway.safetyStore().ladder(Ladder.id(LadderKind.OVERDUE, "ZT0427", DAY, "c3")).orElseThrow();
+        Ladder c3 = gw.gateway.safetyStore().ladder(Ladder.id(LadderKind.OVERDUE, "ZT0427", DAY, gw.childId(3))).orElseThrow();
         assertTrue(c3.closed());
         assertEquals("closed:picked-up@2026-07-15T10:00:00Z", c3.steps().get(c3.steps().size() - 1));
     }

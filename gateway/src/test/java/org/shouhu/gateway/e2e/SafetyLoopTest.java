@@ -57,8 +57,14 @@ class SafetyLoopTest {
         gw.close();
     }
 
-    private Ladder ladder(LadderKind kind, String childId) {
-        return gw.gateway.safetyStore().ladder(Ladder.id(kind, "ZT0427", DAY, childId)).orElseThrow();
+    private Ladder ladder(LadderKind kind, String rosterNo) {
+        return gw.gateway.safetyStore().ladder(Ladder.id(kind, "ZT0427", DAY, child(rosterNo))).orElseThrow();
+    }
+
+    /** The id of the child with roster number {@code "c" + n} (ids come from Redis's clock, so only the roster number is known). */
+    private String child(String rosterNo) {
+        int no = Integer.parseInt(rosterNo.substring(1));
+        return gw.gateway.care().roster("ZT0427").stream().filter(c -> c.rosterNo() == no).findFirst().orElseThrow().id();
     }
 
     @Test
@@ -95,8 +101,8 @@ class SafetyLoopTest {
         gw.sent();
         gw.tick("08:45");
         gw.sent(); // the captain hears of all three
-        assertEquals(java.util.Set.of(Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, "c1"),
-                Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, "c2"), Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, "c3")),
+        assertEquals(java.util.Set.of(Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, child("c1")),
+                Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, child("c2")), Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, child("c3"))),
                 gw.redis().smembers("sh:ladders:ZT0427:2026-07-15:open"), "the site day's open ladders, in one set");
         gw.text(WANG_FATHER, "1");
         assertEquals(List.of(new Sms(WANG_FATHER, SIG + "收到，已告诉托管点王小明在路上。"),
@@ -119,7 +125,7 @@ class SafetyLoopTest {
     void aLadderClosedWhileItsNextStepWasPreparedTakesNoStep() throws Exception {
         gw.tick("08:30");
         gw.sent();
-        String id = Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, "c1");
+        String id = Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, child("c1"));
         gw.text(WANG_FATHER, "1"); // closes the ladder …
         // … just after the sweep read it as open and composed the captain's SMS
         assertEquals(java.util.Optional.empty(), gw.gateway.safetyStore().stepLadder(id, 1,

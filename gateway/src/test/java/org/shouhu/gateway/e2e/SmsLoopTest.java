@@ -77,8 +77,8 @@ class SmsLoopTest {
 
     @Test
     void staffRemoveAGuardianByPhoneNumber() throws Exception {
-        assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/c1/guardians/%2B8613712340000", null).statusCode());
-        assertEquals(404, gw.admin("DELETE", "/api/sites/ZT0427/children/c1/guardians/%2B8613712340000", null).statusCode());
+        assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/" + gw.childId(1) + "/guardians/%2B8613712340000", null).statusCode());
+        assertEquals(404, gw.admin("DELETE", "/api/sites/ZT0427/children/" + gw.childId(1) + "/guardians/%2B8613712340000", null).statusCode());
         gw.at("08:05");
         gw.text(VOLUNTEER, "到 1");
         List<Sms> sent = gw.sent();

@@ -228,6 +228,11 @@ public final class GatewayUnderTest implements AutoCloseable {
         return gateway.redis();
     }
 
+    /** The id of the child with roster number {@code rosterNo} at ZT0427 (ids come from Redis's clock: only the number is known). */
+    public String childId(int rosterNo) {
+        return gateway.care().roster("ZT0427").stream().filter(c -> c.rosterNo() == rosterNo).findFirst().orElseThrow().id();
+    }
+
     public String baseUrl() {
         return base;
     }

@@ -6,7 +6,9 @@ import java.util.Optional;
 /**
  * A provider did not accept a message. {@link #isTransient()} says whether trying again later may
  * work (5xx, timeout, 429/20429, 30003); a permanent failure (21211, 21610, 21614, 30005, 30006…)
- * marks the message failed, and {@link #recipientOptedOut()} (21610) also opts the number out.
+ * marks the message failed, and {@link #recipientOptedOut()} (21610) also opts the number out. A
+ * {@link #isThrottled() throttle} (429, 20429) is transient and says nothing about the message: it
+ * is not counted as an attempt.
  */
 public class SendFailedException extends Exception {
 
@@ -14,21 +16,31 @@ public class SendFailedException extends Exception {
     private final boolean transientFailure;
     private final boolean recipientOptedOut;
     private final boolean recipientUnreachable;
+    private final boolean throttled;
     private final Duration retryAfter;
 
     public SendFailedException(String code, String reason, boolean transientFailure,
                                boolean recipientOptedOut, Duration retryAfter) {
-        this(code, reason, transientFailure, recipientOptedOut, false, retryAfter);
+        this(code, reason, transientFailure, recipientOptedOut, false, false, retryAfter);
     }
 
     private SendFailedException(String code, String reason, boolean transientFailure, boolean recipientOptedOut,
-                                boolean recipientUnreachable, Duration retryAfter) {
+                                boolean recipientUnreachable, boolean throttled, Duration retryAfter) {
         super(reason);
         this.code = code;
         this.transientFailure = transientFailure;
         this.recipientOptedOut = recipientOptedOut;
         this.recipientUnreachable = recipientUnreachable;
+        this.throttled = throttled;
         this.retryAfter = retryAfter;
+    }
+
+    /**
+     * The provider asked us to slow down (HTTP 429, Twilio 20429): transient, and not the message's
+     * fault, so it does not count as an attempt; {@code retryAfter} is what the provider asked for, or null.
+     */
+    public static SendFailedException throttled(String code, String reason, Duration retryAfter) {
+        return new SendFailedException(code, reason, true, false, false, true, retryAfter);
     }
 
     /**
@@ -36,7 +48,7 @@ public class SendFailedException extends Exception {
      * account): permanent, and the message should fall back to another channel of the person.
      */
     public static SendFailedException unreachable(String code, String reason) {
-        return new SendFailedException(code, reason, false, false, true, null);
+        return new SendFailedException(code, reason, false, false, true, false, null);
     }
 
     public static SendFailedException transientFailure(String code, String reason) {
@@ -54,6 +66,11 @@ public class SendFailedException extends Exception {
 
     public boolean isTransient() {
         return transientFailure;
+    }
+
+    /** True when the provider throttled us (see {@link #throttled}): retried, not counted as an attempt. */
+    public boolean isThrottled() {
+        return throttled;
     }
 
     public boolean recipientOptedOut() {

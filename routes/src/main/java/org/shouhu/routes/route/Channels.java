@@ -8,7 +8,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.shouhu.routes.fault.Failpoints;
 import org.shouhu.routes.model.RenderedMessage;
 import org.shouhu.routes.port.ChannelSender;
 import org.shouhu.routes.port.MessageStore;
@@ -20,7 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands each rendered message of a batch to the sender of its address's channel and records what
  * the providers said: receipts a few at a time in one write (soon after the send, so a fast
- * delivery callback finds its message), refusals one by one through {@link SendFailures}.
+ * delivery callback finds its message), refusals one by one through {@link SendFailures}. A batch
+ * is split by channel and each channel's part goes in order; when the batch spans channels, each
+ * part goes on its channel's own small pool of threads (a bulkhead, {@link #LANE_THREADS} a
+ * channel), so a provider that hangs or trickles holds up only its own part, each call cut at its
+ * sender's deadline; a batch of one channel goes on the worker's own thread.
  */
 public final class Channels {
 
@@ -29,15 +41,19 @@ public final class Channels {
     static final int RECORD_EVERY = 200;
     /** … or when the oldest has waited this long. */
     private static final long RECORD_WITHIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Threads a channel sends on, across every batch of the node: as many as the outbox has sending threads by default. */
+    static final int LANE_THREADS = 4;
 
     /**
      * A batch still sending after this long (a provider timing out on every call) hands the rest
      * back: well before its send leases run out and before another worker may claim its outbox
-     * entries (five minutes idle), so no other worker can send those messages too.
+     * entries (five minutes idle), so no other worker can send those messages too. With each call
+     * cut at its deadline (10 s), a batch ends within about 30 s.
      */
-    static final Duration HAND_BACK_AFTER = Duration.ofSeconds(30);
+    static final Duration HAND_BACK_AFTER = Duration.ofSeconds(20);
 
     private final Map<String, ChannelSender> senders = new HashMap<>();
+    private final Map<String, ExecutorService> lanes = new ConcurrentHashMap<>();
     private final MessageStore messages;
     private final SendFailures failures;
     private final Once once;
@@ -54,25 +70,75 @@ public final class Channels {
     }
 
     public void send(OutboundBatch<RenderedMessage> outbound) {
-        List<RenderedMessage> batch = outbound.messages();
+        Instant handBackAt = clock.instant().plus(HAND_BACK_AFTER);
+        Map<String, List<RenderedMessage>> byChannel = new LinkedHashMap<>();
+        for (RenderedMessage m : outbound.messages()) {
+            byChannel.computeIfAbsent(m.to().channel(), c -> new ArrayList<>()).add(m);
+        }
+        if (byChannel.size() <= 1) { // one channel: no other to keep going meanwhile
+            byChannel.values().forEach(part -> sendInOrder(part, outbound.leased(), handBackAt));
+            return;
+        }
+        List<Future<?>> parts = new ArrayList<>(byChannel.size());
+        byChannel.forEach((channel, part) -> parts.add(lane(channel).submit(
+                () -> sendInOrder(part, outbound.leased(), handBackAt))));
+        RuntimeException failed = null;
+        for (Future<?> part : parts) {
+            try {
+                part.get(); // each ends within HAND_BACK_AFTER and one call's deadline
+            } catch (ExecutionException e) {
+                failed = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while a batch was sending", e);
+            }
+        }
+        if (failed != null) { // Redis went away: the batch is not done, the outbox delivers it again
+            throw failed;
+        }
+    }
+
+    private ExecutorService lane(String channel) {
+        return lanes.computeIfAbsent(channel, c -> {
+            ThreadPoolExecutor lane = new ThreadPoolExecutor(LANE_THREADS, LANE_THREADS, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "send-" + c);
+                        t.setDaemon(true);
+                        return t;
+                    });
+            lane.allowCoreThreadTimeOut(true); // idle lanes cost no thread
+            return lane;
+        });
+    }
+
+    /** One channel's part of a batch, in order, handing back what is not tried by {@code handBackAt}. */
+    private void sendInOrder(List<RenderedMessage> batch, Set<String> leased, Instant handBackAt) {
         List<MessageStore.Sent> receipts = new ArrayList<>();
         long oldest = 0;
-        Instant handBackAt = clock.instant().plus(HAND_BACK_AFTER);
         try {
             for (int i = 0; i < batch.size(); i++) {
                 RenderedMessage message = batch.get(i);
                 if (clock.instant().isAfter(handBackAt)) {
-                    handBack(batch.subList(i, batch.size()), outbound.leased());
+                    LOG.warn("a batch has been sending for over {} s: {} messages go back to the outbox",
+                            HAND_BACK_AFTER.toSeconds(), batch.size() - i);
+                    putBack(batch.subList(i, batch.size()), leased, "batch-too-slow", clock.instant());
                     break;
                 }
+                Failpoints.hit("outbound.before-send"); // nothing of this message has left yet
                 try {
                     MessageStore.Sent sent = sendOne(message);
+                    Failpoints.hit("outbound.after-send"); // the provider has it; its receipt is not written yet
                     if (receipts.isEmpty()) {
                         oldest = System.nanoTime();
                     }
                     receipts.add(sent);
                 } catch (SendFailedException e) {
-                    failures.handle(message.message(), outbound.leased().contains(message.id()), e);
+                    failures.handle(message.message(), leased.contains(message.id()), e);
+                    if (e.isThrottled() && i + 1 < batch.size()) { // the provider asked us to slow down: the rest waits as long
+                        putBack(batch.subList(i + 1, batch.size()), leased, e.code(),
+                                clock.instant().plus(SendFailures.throttleWait(e)));
+                        break;
+                    }
                 }
                 if (!receipts.isEmpty()
                         && (receipts.size() >= RECORD_EVERY || System.nanoTime() - oldest > RECORD_WITHIN_NANOS)) {
@@ -86,14 +152,14 @@ public final class Channels {
             }
         }
     }
-
-    /** Puts messages not yet tried back in the outbox to go at once, and lets go of the leases this worker holds. */
-    private void handBack(List<RenderedMessage> rest, Set<String> leased) {
-        LOG.warn("a batch has been sending for over {} s: {} messages go back to the outbox", HAND_BACK_AFTER.toSeconds(),
-                rest.size());
+    /**
+     * Puts messages not yet tried back in the outbox to go at {@code at} (not an attempt: a batch too
+     * slow, at once; after a throttle, when the provider asked), and lets go of the leases this worker holds.
+     */
+    private void putBack(List<RenderedMessage> rest, Set<String> leased, String reason, Instant at) {
         rest.stream().map(RenderedMessage::id).filter(leased::contains) // first, so the worker that picks them up can lease them
                 .forEach(id -> once.forget(SendLease.key(id)));
-        messages.holdUntil(rest.stream().map(RenderedMessage::message).toList(), "batch-too-slow", clock.instant());
+        messages.holdUntil(rest.stream().map(RenderedMessage::message).toList(), reason, at);
     }
 
     /** One provider call; a sender's unexpected exception counts as a transient failure, so one bad message cannot stall its batch. */

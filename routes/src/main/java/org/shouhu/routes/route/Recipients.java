@@ -39,9 +39,18 @@ public final class Recipients {
     private final Once once;
     private final CareDay day;
     private final SafetySettings settings;
+    /** Who hears of a safety message to an unreachable chat account with no phone to fall back to; null: nobody. */
+    private final UnreachableNotice notice;
 
     public Recipients(CareStore care, MessageStore messages, Outbox outbox, Once once, CareDay day,
                       SafetySettings settings) {
+        this(care, messages, outbox, once, day, settings, null);
+    }
+
+    /** As above; a safety message that cannot go (an unreachable chat account, no phone) is told to the captain. */
+    public Recipients(CareStore care, MessageStore messages, Outbox outbox, Once once, CareDay day,
+                      SafetySettings settings, org.shouhu.routes.port.SafetyStore safety) {
+        this.notice = safety == null ? null : new UnreachableNotice(care, safety);
         this.care = care;
         this.once = once;
         this.outbox = outbox;
@@ -74,8 +83,14 @@ public final class Recipients {
             if (m.kind() != MessageClass.REPLY && optedOut.contains(m.to())) {
                 messages.recordSuppressed(m, "opted-out");
             } else if (unreachable.contains(m.to())) {
-                messages.recordSuppressed(m,
-                        FallbackToSms.enqueue(m, care, outbox) ? "unreachable:sms-fallback" : "unreachable");
+                boolean bySms = FallbackToSms.enqueue(m, care, outbox);
+                if (!bySms && notice != null) {
+                    List<org.shouhu.routes.model.OutboundMessage> notices = notice.about(m);
+                    if (!notices.isEmpty()) {
+                        outbox.enqueue(notices);
+                    }
+                }
+                messages.recordSuppressed(m, bySms ? "unreachable:sms-fallback" : "unreachable");
             } else if (m.kind() == MessageClass.ROUTINE && quiet) {
                 held.add(m);
             } else {
@@ -86,6 +101,14 @@ public final class Recipients {
             messages.holdUntil(held, "quiet-hours", quietEnd(now).toInstant());
         }
         return leased(go, again.keySet());
+    }
+
+    /**
+     * Lets go of send leases this worker took for a batch the route then failed on, so the batch's
+     * redelivery, which comes at once, is not put off as "being sent" by its own earlier try.
+     */
+    public void release(java.util.Collection<String> leasedIds) {
+        leasedIds.forEach(id -> once.forget(SendLease.key(id)));
     }
 
     /**

@@ -20,7 +20,10 @@ import org.shouhu.routes.port.Outbox;
  * its effect, with the notices a day-record change causes), cap the replies and put them in the
  * outbox together with the mark that the message is done. Outbound: take a batch of messages
  * from the outbox, keep those to send now, render them, send each over its channel and record
- * what the providers said (refusals go to {@link SendFailures}, inside {@link Channels}).
+ * what the providers said (a provider's refusal is one message's outcome, not the route's failure:
+ * {@link Channels} hands it to {@link SendFailures}). A batch the outbound route fails on (Redis
+ * away) lets go of the send leases it took, declared once with {@code onException}, and goes back
+ * to the outbox worker, which delivers it again.
  */
 public final class ShouhuRoutes extends RouteBuilder {
 
@@ -76,13 +79,24 @@ public final class ShouhuRoutes extends RouteBuilder {
                 .process(e -> Failpoints.hit("inbound.after-done"));
 
         from(OUTBOUND).routeId("outbound")
+                .onException(Exception.class).handled(false) // the outbox worker delivers the batch again, entry by entry
+                    .process(e -> recipients.release(leased(e)))
+                .end()
                 .setBody().method(recipients, "sendable")
+                .setProperty("leased").body(OutboundBatch.class, OutboundBatch::leased)
                 .setBody().method(renderer, "renderAll")
                 .bean(channels, "send");
     }
 
     private static InboundClaims.Claim claim(Exchange exchange) {
         return exchange.getProperty("claim", InboundClaims.Claim.class);
+    }
+
+    /** The send leases the batch took (its redeliveries'), none before {@link Recipients#sendable} took them. */
+    @SuppressWarnings("unchecked")
+    private static java.util.Set<String> leased(Exchange exchange) {
+        java.util.Set<String> leased = exchange.getProperty("leased", java.util.Set.class);
+        return leased == null ? java.util.Set.of() : leased;
     }
 
     private static Sender sender(Exchange exchange) {

@@ -14,7 +14,7 @@ import org.shouhu.routes.port.SendFailedException;
  *
  * <ul>
  *   <li>429 ({@code Too Many Requests: retry after N}): transient, code {@code 429}, wait {@code parameters.retry_after}
- *       seconds.</li>
+ *       seconds; a throttle, not counted as an attempt.</li>
  *   <li>403 ({@code Forbidden: bot was blocked by the user}, {@code user is deactivated}, {@code bot can't initiate
  *       conversation with a user}): unreachable, code {@code 403}; the person is reached another way.</li>
  *   <li>400 {@code Bad Request: chat not found}: unreachable, code {@code 400} (the chat is gone or was never
@@ -54,7 +54,7 @@ final class TelegramFailures {
                     + " without a sent message" + (description == null ? "" : ": " + description));
         }
         if (status == 429) {
-            return new SendFailedException("429", reason, true, false, retryAfter(answer));
+            return SendFailedException.throttled("429", reason, retryAfter(answer));
         }
         if (status == 403) {
             return SendFailedException.unreachable("403", reason);

@@ -10,6 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.DeliveryStatus;
 import org.shouhu.routes.port.ChannelSender;
@@ -35,22 +39,35 @@ public final class TelegramSender implements ChannelSender {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** How long to wait for the Bot API's answer once the request is sent. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The longest one call may take in all. The JDK client's request timeout stops once the headers are in, so a
+     * Bot API that trickles its body would otherwise hold the sending thread for as long as it likes.
+     */
+    public static final Duration DEFAULT_CALL_DEADLINE = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(TelegramSender.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI sendMessage;
     private final Duration readTimeout;
+    private final Duration callDeadline;
     private final HttpClient http;
 
-    /** A sender with the default timeouts (5 s to connect, 10 s for the answer). */
+    /** A sender with the default timeouts (5 s to connect, 10 s for the answer, 10 s for the whole call). */
     public TelegramSender(TelegramSettings settings) {
         this(settings, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
     }
 
     public TelegramSender(TelegramSettings settings, Duration connectTimeout, Duration readTimeout) {
+        this(settings, connectTimeout, readTimeout, DEFAULT_CALL_DEADLINE);
+    }
+
+    /** @param callDeadline the longest a call may take in all, however its answer trickles in */
+    public TelegramSender(TelegramSettings settings, Duration connectTimeout, Duration readTimeout,
+                          Duration callDeadline) {
         this.sendMessage = URI.create(settings.methodUrl("sendMessage"));
         this.readTimeout = readTimeout;
+        this.callDeadline = callDeadline;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
@@ -91,11 +108,16 @@ public final class TelegramSender implements ChannelSender {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(chatId, text)))
                 .build();
         HttpResponse<byte[]> response;
+        CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw TelegramFailures.fromIo(e);
+            response = call.get(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw TelegramFailures.fromIo(new java.net.http.HttpTimeoutException("call deadline"));
+        } catch (ExecutionException e) {
+            throw TelegramFailures.fromIo(e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
         } catch (InterruptedException e) {
+            call.cancel(true);
             Thread.currentThread().interrupt();
             throw TelegramFailures.interrupted();
         }

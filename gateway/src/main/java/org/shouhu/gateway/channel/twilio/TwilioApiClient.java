@@ -4,13 +4,22 @@ import com.twilio.http.HttpClient;
 import com.twilio.http.NetworkHttpClient;
 import com.twilio.http.Request;
 import com.twilio.http.Response;
+import com.twilio.exception.ApiConnectionException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
@@ -31,7 +40,10 @@ import org.apache.hc.core5.util.Timeout;
  *       backoff. Apache's automatic retries are switched off too.</li>
  *   <li><b>Timeouts.</b> The SDK pins its own request settings on every request (30.5 s to connect, no response
  *       limit of its own); a handler at the head of Apache's execution chain puts ours back before the connection
- *       is made.</li>
+ *       is made. Those limit each wait (a read), not the call: a Twilio that trickles its answer a byte every few
+ *       seconds would hold the sending thread for ever. So each call also has a hard deadline
+ *       ({@link #DEFAULT_CALL_DEADLINE}): when it passes, the connection is closed under the reading thread, and
+ *       the call fails as a timeout.</li>
  * </ul>
  *
  * <p>{@link #getLastResponse()} is kept per thread, because one client serves many sending threads and the sender
@@ -43,11 +55,23 @@ public final class TwilioApiClient extends HttpClient implements AutoCloseable {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** How long to wait for Twilio's answer once connected. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest one call may take, from connecting to the last byte of the answer. */
+    public static final Duration DEFAULT_CALL_DEADLINE = Duration.ofSeconds(10);
+
+    /** Closes the connections of calls past their deadline; one daemon thread for every client. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "twilio-deadline");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final String apiUrl;
     private final ClosableNetworkClient network;
     private final ThreadLocal<Request> lastRequest = new ThreadLocal<>();
     private final ThreadLocal<Response> lastResponse = new ThreadLocal<>();
+    /** The connection of this thread's call under way, for its deadline to close. */
+    private final ThreadLocal<AtomicReference<ExecRuntime>> underWay = new ThreadLocal<>();
+    private final Duration callDeadline;
 
     /** A client for {@code apiUrl} with the default timeouts. */
     public TwilioApiClient(String apiUrl) {
@@ -55,8 +79,14 @@ public final class TwilioApiClient extends HttpClient implements AutoCloseable {
     }
 
     public TwilioApiClient(String apiUrl, Duration connectTimeout, Duration readTimeout) {
+        this(apiUrl, connectTimeout, readTimeout, DEFAULT_CALL_DEADLINE);
+    }
+
+    /** @param callDeadline the longest a call may take in all, however its answer trickles in */
+    public TwilioApiClient(String apiUrl, Duration connectTimeout, Duration readTimeout, Duration callDeadline) {
         this.apiUrl = baseUrl(apiUrl);
-        this.network = new ClosableNetworkClient(httpClientBuilder(connectTimeout, readTimeout));
+        this.callDeadline = callDeadline;
+        this.network = new ClosableNetworkClient(httpClientBuilder(connectTimeout, readTimeout, underWay));
     }
 
     @Override
@@ -64,7 +94,29 @@ public final class TwilioApiClient extends HttpClient implements AutoCloseable {
         lastResponse.remove();
         Request rebased = rebase(request);
         lastRequest.set(rebased);
-        Response response = network.makeRequest(rebased);
+        AtomicReference<ExecRuntime> call = new AtomicReference<>();
+        AtomicBoolean cut = new AtomicBoolean();
+        underWay.set(call);
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+            cut.set(true);
+            ExecRuntime connection = call.get();
+            if (connection != null) {
+                connection.discardEndpoint(); // closes the socket: the blocked read fails at once
+            }
+        }, callDeadline.toMillis(), TimeUnit.MILLISECONDS);
+        Response response;
+        try {
+            response = network.makeRequest(rebased);
+        } catch (RuntimeException e) {
+            if (cut.get()) {
+                throw new ApiConnectionException("Twilio's answer took longer than " + callDeadline.toMillis() + " ms",
+                        new InterruptedIOException("call deadline"));
+            }
+            throw e;
+        } finally {
+            deadline.cancel(false);
+            underWay.remove();
+        }
         lastResponse.set(response);
         return response;
     }
@@ -153,7 +205,8 @@ public final class TwilioApiClient extends HttpClient implements AutoCloseable {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    private static HttpClientBuilder httpClientBuilder(Duration connectTimeout, Duration readTimeout) {
+    private static HttpClientBuilder httpClientBuilder(Duration connectTimeout, Duration readTimeout,
+                                                       ThreadLocal<AtomicReference<ExecRuntime>> underWay) {
         Timeout connect = Timeout.ofMilliseconds(connectTimeout.toMillis());
         Timeout read = Timeout.ofMilliseconds(readTimeout.toMillis());
         RequestConfig requestConfig = RequestConfig.custom()
@@ -173,17 +226,23 @@ public final class TwilioApiClient extends HttpClient implements AutoCloseable {
                         .build())
                 .setDefaultRequestConfig(requestConfig)
                 .disableAutomaticRetries()
-                .addExecInterceptorFirst("shouhu-timeouts", replacingRequestConfig(requestConfig));
+                .addExecInterceptorFirst("shouhu-timeouts", replacingRequestConfig(requestConfig, underWay));
     }
 
     /**
      * NetworkHttpClient sets {@code HttpClient.DEFAULT_REQUEST_CONFIG} on every request, and its 30.5 s connect
      * timeout would win over the connection manager's. This handler runs first in Apache's execution chain, before
      * the connection is leased and opened, and puts our settings back (the connect timeout then comes from the
-     * connection config). A plain request interceptor would be too late: those run once connected.
+     * connection config). A plain request interceptor would be too late: those run once connected. It also hands
+     * the call's connection to the call's deadline (see {@link #makeRequest}).
      */
-    private static ExecChainHandler replacingRequestConfig(RequestConfig requestConfig) {
+    private static ExecChainHandler replacingRequestConfig(RequestConfig requestConfig,
+                                                           ThreadLocal<AtomicReference<ExecRuntime>> underWay) {
         return (request, scope, chain) -> {
+            AtomicReference<ExecRuntime> call = underWay.get();
+            if (call != null) {
+                call.set(scope.execRuntime);
+            }
             scope.clientContext.setRequestConfig(requestConfig);
             return chain.proceed(request, scope);
         };

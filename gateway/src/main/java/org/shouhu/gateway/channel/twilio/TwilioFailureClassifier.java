@@ -18,7 +18,8 @@ import org.shouhu.routes.port.SendFailedException;
  * Turns what went wrong in a Twilio API call into a {@link SendFailedException}: whether to retry, the code to
  * record, and whether the recipient opted out.
  *
- * <p>Transient: HTTP 5xx and 429, Twilio codes 20429 (too many requests) and 30003 (handset unreachable), timeouts
+ * <p>Transient: HTTP 5xx and 429, Twilio codes 20429 (too many requests; with HTTP 429, a throttle, which is not
+ * counted as an attempt) and 30003 (handset unreachable), timeouts
  * ({@code timeout}) and failed connections ({@code connection}). Permanent: 21211 (invalid To), 21610 (recipient
  * replied STOP; also opts out), 21614 (not a mobile number), 30005 (unknown number), 30006 (landline or unreachable
  * carrier), and any other 4xx. A listed Twilio code decides over the HTTP status. A failure with neither an HTTP
@@ -33,6 +34,7 @@ final class TwilioFailureClassifier {
     private static final Set<Integer> TRANSIENT_CODES = Set.of(20429, 30003);
     private static final Set<Integer> PERMANENT_CODES = Set.of(21211, 21610, 21614, 30005, 30006);
     private static final int OPTED_OUT = 21610;
+    private static final int THROTTLED = 20429;
     private static final int TOO_MANY_REQUESTS = 429;
     private static final Pattern PHONE_LIKE = Pattern.compile("\\+?\\d{7,15}");
 
@@ -57,7 +59,10 @@ final class TwilioFailureClassifier {
         String reason = "Twilio " + code + (httpStatus != null ? " (HTTP " + httpStatus + ")" : "") + ": "
                 + withNumbersMasked(failure.getMessage());
         boolean optedOut = twilioCode != null && twilioCode == OPTED_OUT;
-        return new SendFailedException(code, reason, retry, optedOut, retryAfter);
+        boolean throttled = retry && (Integer.valueOf(THROTTLED).equals(twilioCode)
+                || Integer.valueOf(TOO_MANY_REQUESTS).equals(httpStatus));
+        return throttled ? SendFailedException.throttled(code, reason, retryAfter)
+                : new SendFailedException(code, reason, retry, optedOut, retryAfter);
     }
 
     private static SendFailedException unreachable(IOException io) {

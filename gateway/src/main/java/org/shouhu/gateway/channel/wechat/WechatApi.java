@@ -15,6 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The JDK's HTTP client set up for WeChat's API: the configured base URL (a stub in tests), a connect timeout, a
@@ -30,6 +34,11 @@ public final class WechatApi {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** How long to wait for WeChat's answer once the request is sent. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The longest one call may take in all: the JDK client's request timeout stops once the headers are in, so
+     * an answer that trickles in would otherwise hold the sending thread for as long as WeChat likes.
+     */
+    public static final Duration DEFAULT_CALL_DEADLINE = Duration.ofSeconds(10);
 
     static final String TIMEOUT = "timeout";
     static final String CONNECTION = "connection";
@@ -41,6 +50,7 @@ public final class WechatApi {
 
     private final String apiUrl;
     private final Duration readTimeout;
+    private final Duration callDeadline;
     private final HttpClient http;
 
     /** A client for {@code apiUrl} with the default timeouts (5 s to connect, 10 s to answer). */
@@ -49,8 +59,14 @@ public final class WechatApi {
     }
 
     public WechatApi(String apiUrl, Duration connectTimeout, Duration readTimeout) {
+        this(apiUrl, connectTimeout, readTimeout, DEFAULT_CALL_DEADLINE);
+    }
+
+    /** @param callDeadline the longest a call may take in all, however its answer trickles in */
+    public WechatApi(String apiUrl, Duration connectTimeout, Duration readTimeout, Duration callDeadline) {
         this.apiUrl = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
         this.readTimeout = readTimeout;
+        this.callDeadline = callDeadline;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
@@ -98,14 +114,21 @@ public final class WechatApi {
 
     private JsonNode exchange(HttpRequest request) throws WechatApiException {
         HttpResponse<byte[]> response;
+        CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
-            throw new WechatApiException(TIMEOUT, "WeChat did not answer in time: " + e.getClass().getSimpleName(),
-                    true);
-        } catch (IOException e) {
-            throw new WechatApiException(CONNECTION, "could not reach WeChat: " + e.getClass().getSimpleName(), true);
+            response = call.get(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new WechatApiException(TIMEOUT, "WeChat did not answer within the call deadline", true);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof HttpTimeoutException timeout) {
+                throw new WechatApiException(TIMEOUT, "WeChat did not answer in time: "
+                        + timeout.getClass().getSimpleName(), true);
+            }
+            throw new WechatApiException(CONNECTION, "could not reach WeChat: "
+                    + (e.getCause() == null ? "no answer" : e.getCause().getClass().getSimpleName()), true);
         } catch (InterruptedException e) {
+            call.cancel(true);
             Thread.currentThread().interrupt();
             throw new WechatApiException(INTERRUPTED, "interrupted while waiting for WeChat", true);
         }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       reply) — the template message is tried; with no template configured the message fails for good.</li>
  *   <li>43004 (not following), 43019 (blacklisted), 43101 (refused template messages), 40003 (invalid openid) — the
  *       follower cannot be reached here: {@link SendFailedException#unreachable}, so the message may go by SMS.</li>
- *   <li>-1 (system busy), 45009 (API quota), HTTP 5xx and 429, timeouts, failed connections, no access token —
+ *   <li>-1 (system busy), 45009 (API quota; with HTTP 429 a throttle, not counted as an attempt), HTTP 5xx and
+ *       429, timeouts, failed connections, no access token —
  *       transient: the outbox tries again later.</li>
  *   <li>any other errcode or HTTP status — permanent, with the errcode as the code. So is a 2xx that cannot be read:
  *       WeChat may have taken that message, and sending it again could deliver it twice.</li>
@@ -53,6 +54,8 @@ public final class WechatSender implements ChannelSender {
     private static final Set<Integer> OUTSIDE_WINDOW = Set.of(45015, 45047);
     private static final Set<Integer> UNREACHABLE = Set.of(43004, 43019, 43101, 40003);
     private static final Set<Integer> TRANSIENT = Set.of(-1, 45009);
+    /** The API's call quota is used up: a throttle, not counted as an attempt. */
+    private static final int QUOTA = 45009;
 
     private final WechatSettings settings;
     private final WechatApi api;
@@ -161,8 +164,9 @@ public final class WechatSender implements ChannelSender {
         try {
             return api.post(path, Map.of("access_token", token), body);
         } catch (WechatApiException e) {
-            SendFailedException failure = e.isTransient()
-                    ? SendFailedException.transientFailure(e.code(), e.getMessage())
+            SendFailedException failure = "http-429".equals(e.code())
+                    ? SendFailedException.throttled(e.code(), e.getMessage(), null)
+                    : e.isTransient() ? SendFailedException.transientFailure(e.code(), e.getMessage())
                     : SendFailedException.permanent(e.code(), e.getMessage());
             logRefusal(to, messageId, failure);
             throw failure;
@@ -188,6 +192,8 @@ public final class WechatSender implements ChannelSender {
         SendFailedException failure;
         if (UNREACHABLE.contains(errcode)) {
             failure = SendFailedException.unreachable(code, reason);
+        } else if (errcode == QUOTA) {
+            failure = SendFailedException.throttled(code, reason, null);
         } else if (TRANSIENT.contains(errcode) || TOKEN_REJECTED.contains(errcode)) {
             failure = SendFailedException.transientFailure(code, reason);
         } else {

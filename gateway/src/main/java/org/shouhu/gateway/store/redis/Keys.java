@@ -27,6 +27,8 @@ final class Keys {
     static String once(String key) { return PREFIX + "once:" + key; }
     static String rate(String key, long window) { return PREFIX + "rate:" + key + ":" + window; }
     static String messageSeq() { return PREFIX + "seq:msg"; }
+    /** The blocks of a thousand message ids nodes reserved (RedisIds), by block number. */
+    static String messageBlocks() { return PREFIX + "seq:msg:blocks"; }
     /** A message's record as it was kept until records went into hashes of a thousand: read, never written. */
     static String legacyMessage(String id) { return PREFIX + "msg:" + id; }
 
@@ -48,6 +50,10 @@ final class Keys {
     static String sentTo(String address) { return PREFIX + "to:" + address; }
     static String outbox() { return PREFIX + "outbox"; }
     static String outboxDelayed() { return PREFIX + "outbox:delayed"; }
+    /** Outbox entries given up after too many deliveries: stream entry id → JSON record (see {@code DeadLetters}). */
+    static String deadLetters() { return PREFIX + "deadletters"; }
+    /** The last error an outbox entry failed with, by stream entry id, until it is handled or dead-lettered. */
+    static String outboxFailures() { return PREFIX + "outbox:failures"; }
     static String invite(String code) { return PREFIX + "invite:" + code; }
     static String unreachable() { return PREFIX + "unreachable"; }
     static String fallbackPhone(String chat) { return PREFIX + "fallback:" + chat; }

@@ -6,20 +6,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.shouhu.routes.fault.Failpoints;
 import org.shouhu.routes.model.OutboxEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XTrimParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamGroupInfo;
+import redis.clients.jedis.resps.StreamPendingEntry;
 import redis.clients.jedis.resps.StreamPendingSummary;
 
 /**
@@ -30,7 +36,12 @@ import redis.clients.jedis.resps.StreamPendingSummary;
  * retries and holds move from the delayed set back into the stream as bare ids, and entries a
  * stopped node left unacknowledged are claimed after five minutes with what they carry
  * (redeliveries: the route looks up their records, sends the entry's message when there is none,
- * and leases them). Several threads and several nodes share the work.
+ * and leases them). Several threads and several nodes share the work. A batch the route fails on is
+ * tried again entry by entry (as redeliveries), so one entry that keeps throwing holds up no other;
+ * such a poison entry is dead-lettered once the stream has delivered it {@link DeadLetters#MAX_DELIVERIES}
+ * times (see {@link DeadLetters}), instead of being claimed every five minutes for ever. While a
+ * batch is in progress its claim on its entries is renewed every minute, so no other node takes
+ * over entries this one is still sending, however slow its providers.
  */
 public final class OutboxWorker implements AutoCloseable {
 
@@ -47,10 +58,10 @@ public final class OutboxWorker implements AutoCloseable {
     /**
      * How long an entry stays with a consumer before another may claim it. First deliveries are sent
      * without a send lease, so this must outlast a batch by far: the route hands back what it has not
-     * tried after {@code Channels.HAND_BACK_AFTER} (30 s), and a send already under way ends within
-     * its timeouts — 15 s a call, and WeChat's worst case (a rejected token, then a template after
-     * the 24-hour window, each with a fresh token) is seven calls and a token wait, about two
-     * minutes — then its receipt is written. Recovering a stopped node's batch is not urgent.
+     * tried after {@code Channels.HAND_BACK_AFTER} (20 s), and a send already under way ends within
+     * its deadline — 10 s a call, however the provider trickles its answer, and WeChat's worst case
+     * (a rejected token, then a template after the 24-hour window, each with a fresh token) is seven
+     * calls, about 70 s — then its receipt is written. Recovering a stopped node's batch is not urgent.
      */
     static final Duration CLAIM_IDLE = Duration.ofMinutes(5);
     /**
@@ -69,11 +80,34 @@ public final class OutboxWorker implements AutoCloseable {
             end
             return #ids""";
 
+    /** KEYS: the stream; ARGV: group, consumer, then entry ids. Re-claims (idle 0, JUSTID) each entry still pending with this consumer. */
+    private static final String KEEP_CLAIMED = """
+            local kept = 0
+            for i = 3, #ARGV do
+              local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1, ARGV[2])
+              if #p > 0 then
+                redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+                kept = kept + 1
+              end
+            end
+            return kept""";
+
+    /** How often a batch in progress renews its claim on its entries: well inside {@code CLAIM_IDLE}. */
+    static final Duration KEEP_ALIVE_EVERY = Duration.ofMinutes(1);
+    /** Renews the claims of batches in progress; one daemon thread for every worker. */
+    private static final ScheduledExecutorService KEEP_ALIVE = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "outbox-keep-alive");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final UnifiedJedis redis;
     private final Clock clock;
+    private final Duration keepAliveEvery;
     private final Consumer<List<OutboxEntry>> send;
     private final String consumerPrefix;
     private final AtomicBoolean running = new AtomicBoolean();
+    private final DeadLetters deadLetters;
     private ExecutorService threads;
 
     /**
@@ -81,10 +115,18 @@ public final class OutboxWorker implements AutoCloseable {
      * @param consumerPrefix this node's name in the consumer group
      */
     public OutboxWorker(UnifiedJedis redis, Clock clock, Consumer<List<OutboxEntry>> send, String consumerPrefix) {
+        this(redis, clock, send, consumerPrefix, KEEP_ALIVE_EVERY);
+    }
+
+    /** As above, renewing the claims of a batch in progress every {@code keepAliveEvery} (tests shorten it). */
+    OutboxWorker(UnifiedJedis redis, Clock clock, Consumer<List<OutboxEntry>> send, String consumerPrefix,
+                 Duration keepAliveEvery) {
+        this.keepAliveEvery = keepAliveEvery;
         this.redis = redis;
         this.clock = clock;
         this.send = send;
         this.consumerPrefix = consumerPrefix;
+        this.deadLetters = new DeadLetters(redis);
         createGroup();
     }
 
@@ -122,7 +164,7 @@ public final class OutboxWorker implements AutoCloseable {
                     trimHandled();
                     lastChores = System.nanoTime();
                 }
-                process(read(consumer, BATCH, Duration.ofSeconds(1)), false);
+                process(consumer, read(consumer, BATCH, Duration.ofSeconds(1)), false);
             } catch (RuntimeException e) {
                 if (running.get()) {
                     LOG.error("outbox worker: {}", e.toString());
@@ -157,7 +199,7 @@ public final class OutboxWorker implements AutoCloseable {
                 }
                 return total;
             }
-            total += process(entries, false);
+            total += process(consumer, entries, false);
         }
     }
 
@@ -179,19 +221,108 @@ public final class OutboxWorker implements AutoCloseable {
      *
      * @param claimed entries taken over from another consumer: redeliveries, whatever they carry
      */
-    private int process(List<StreamEntry> entries, boolean claimed) {
+    private int process(String consumer, List<StreamEntry> entries, boolean claimed) {
         if (entries.isEmpty()) {
             return 0;
         }
+        ScheduledFuture<?> keepAlive = KEEP_ALIVE.scheduleWithFixedDelay(() -> keepClaimed(consumer, entries),
+                keepAliveEvery.toMillis(), keepAliveEvery.toMillis(), TimeUnit.MILLISECONDS);
         try {
             send.accept(entries.stream().map(e -> RedisMessages.entry(e.getFields(), claimed)).toList());
         } catch (RuntimeException e) {
-            LOG.error("a batch of {} messages was not handled, left for redelivery: {}", entries.size(), e.toString());
-            return 0;
+            if (redisAway(e)) { // every entry would fail alike: all wait for their claim
+                LOG.error("a batch of {} messages was not handled, left for redelivery: {}", entries.size(), e.toString());
+                return 0;
+            }
+            return oneByOne(entries, e);
+        } finally {
+            keepAlive.cancel(false);
         }
+        Failpoints.hit("outbound.before-ack"); // the batch is sent and recorded; the stream does not know yet
         StreamEntryID[] ids = entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new);
         redis.xack(Keys.outbox(), GROUP, ids);
+        if (claimed) { // a claimed entry may have failed before: its note is no longer needed
+            forgetFailures(ids);
+        }
         return ids.length;
+    }
+
+    /**
+     * Resets the idle time of the batch's entries that this consumer still owns (one script: it
+     * never takes an entry another consumer claimed), so that however long a batch takes — it is
+     * bounded by the call deadlines, but a node may stall — no other node claims entries this one
+     * is still working on. {@code XCLAIM … JUSTID} counts no delivery.
+     */
+    private void keepClaimed(String consumer, List<StreamEntry> entries) {
+        try {
+            List<String> args = new java.util.ArrayList<>(entries.size() + 2);
+            args.add(GROUP);
+            args.add(consumer);
+            entries.forEach(e -> args.add(e.getID().toString()));
+            redis.eval(KEEP_CLAIMED, List.of(Keys.outbox()), args);
+        } catch (RuntimeException e) {
+            LOG.warn("could not keep {} outbox entries claimed: {}", entries.size(), e.toString());
+        }
+    }
+
+    /** Whether the failure was Redis out of reach (it comes wrapped in the route's exception). */
+    private static boolean redisAway(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JedisConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void forgetFailures(StreamEntryID... ids) {
+        try {
+            redis.hdel(Keys.outboxFailures(), java.util.Arrays.stream(ids).map(StreamEntryID::toString)
+                    .toArray(String[]::new));
+        } catch (RuntimeException e) {
+            LOG.warn("failure notes of {} entries not removed: {}", ids.length, e.toString());
+        }
+    }
+
+    /**
+     * A batch the route failed on, not for want of Redis: each entry is tried alone, as a
+     * redelivery (its record is read and its send leased, so what the batch sent and recorded is
+     * not sent again), and acknowledged when it goes through. One that fails alone stays pending,
+     * with why noted for its dead letter; it comes back when claimed.
+     */
+    private int oneByOne(List<StreamEntry> entries, RuntimeException batchFailure) {
+        if (entries.size() == 1) {
+            LOG.error("outbox entry {} was not handled, left for redelivery: {}", entries.get(0).getID(),
+                    batchFailure.toString());
+            noteFailure(entries.get(0).getID(), batchFailure);
+            return 0;
+        }
+        LOG.error("a batch of {} messages was not handled ({}): trying each alone", entries.size(), batchFailure.toString());
+        int handled = 0;
+        for (StreamEntry entry : entries) {
+            try {
+                send.accept(List.of(RedisMessages.entry(entry.getFields(), true)));
+            } catch (RuntimeException e) {
+                LOG.error("outbox entry {} was not handled, left for redelivery: {}", entry.getID(), e.toString());
+                if (redisAway(e)) { // the rest would fail alike
+                    break;
+                }
+                noteFailure(entry.getID(), e);
+                continue;
+            }
+            redis.xack(Keys.outbox(), GROUP, entry.getID());
+            forgetFailures(entry.getID());
+            handled++;
+        }
+        return handled;
+    }
+
+    private void noteFailure(StreamEntryID entry, RuntimeException failure) {
+        try {
+            deadLetters.noteFailure(entry, failure);
+        } catch (RuntimeException e) {
+            LOG.warn("why entry {} failed could not be noted: {}", entry, e.toString());
+        }
     }
 
     /**
@@ -219,13 +350,28 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     private int claimAbandoned(String consumer) {
+        deadLetterPoison();
         Map.Entry<StreamEntryID, List<StreamEntry>> claimed = redis.xautoclaim(Keys.outbox(), GROUP, consumer,
                 CLAIM_IDLE.toMillis(), new StreamEntryID(0), XAutoClaimParams.xAutoClaimParams().count(50));
         if (claimed == null || claimed.getValue().isEmpty()) {
             return 0;
         }
         LOG.info("claimed {} outbox entries left by a stopped node", claimed.getValue().size());
-        return process(claimed.getValue(), true);
+        return process(consumer, claimed.getValue(), true);
+    }
+
+    /**
+     * Dead-letters the entries idle long enough to be claimed that the stream has already delivered
+     * {@link DeadLetters#MAX_DELIVERIES} times (each claim counts one): they failed every time.
+     */
+    private void deadLetterPoison() {
+        List<StreamPendingEntry> idle = redis.xpending(Keys.outbox(), GROUP, XPendingParams.xPendingParams()
+                .idle(CLAIM_IDLE.toMillis()).start(StreamEntryID.MINIMUM_ID).end(StreamEntryID.MAXIMUM_ID).count(100));
+        for (StreamPendingEntry entry : idle) {
+            if (entry.getDeliveredTimes() >= DeadLetters.MAX_DELIVERIES) {
+                deadLetters.deadLetter(GROUP, entry.getID(), entry.getDeliveredTimes(), clock.instant());
+            }
+        }
     }
 
     @Override

@@ -48,6 +48,8 @@ public final class RedisCareStore implements CareStore {
     private final Clock clock;
     /** Queues the messages a day-record change causes, in the change's own script; null: this store queues none. */
     private final RedisMessages messages;
+    /** Child ids, which never repeat even after Redis lost its last writes. */
+    private final RedisIds ids;
     private final Cache<String, Sender> senders = cache(200_000);
     private final Cache<String, List<Child>> rosters = cache(5_000);
     private final Cache<String, List<Guardian>> guardians = cache(100_000);
@@ -77,6 +79,7 @@ public final class RedisCareStore implements CareStore {
         this.redis = redis;
         this.clock = clock;
         this.messages = messages;
+        this.ids = new RedisIds(redis);
     }
 
     private static <V> Cache<String, V> cache(int size) {
@@ -167,7 +170,7 @@ public final class RedisCareStore implements CareStore {
     @Override
     public Child addChild(String siteCode, String name, List<Guardian> childGuardians) {
         int rosterNo = (int) redis.incr(Keys.rosterSeq(siteCode));
-        Child child = new Child("c" + redis.incr(Keys.childSeq()), siteCode, rosterNo, name);
+        Child child = new Child(ids.child(), siteCode, rosterNo, name);
         try (AbstractTransaction tx = redis.multi()) {
             writeChild(tx, child, childGuardians);
             tx.exec();
@@ -198,7 +201,7 @@ public final class RedisCareStore implements CareStore {
         children.forEach(c -> perSite.merge(c.siteCode(), 1, Integer::sum));
         Map<String, Integer> nextNo = new HashMap<>();
         perSite.forEach((code, n) -> nextNo.put(code, (int) (redis.incrBy(Keys.rosterSeq(code), n) - n + 1)));
-        long firstId = children.isEmpty() ? 0 : redis.incrBy(Keys.childSeq(), children.size()) - children.size() + 1;
+        long firstId = children.isEmpty() ? 0 : ids.children(children.size());
         List<Child> created = new ArrayList<>();
         try (AbstractTransaction tx = redis.multi()) {
             PipeliningBase w = tx;

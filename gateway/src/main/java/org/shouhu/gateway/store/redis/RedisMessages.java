@@ -119,53 +119,59 @@ public final class RedisMessages implements Outbox, MessageStore {
     private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() { };
     private static final TypeReference<Map<String, Object>> RECORD = new TypeReference<>() { };
 
-    private static final int ID_BLOCK = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final UnifiedJedis redis;
     private final Clock clock;
+    private final RedisIds ids;
     private long nextId = 1;
     private long blockEnd;
+    private long blockSize;
 
     public RedisMessages(UnifiedJedis redis, Clock clock) {
         this.redis = redis;
         this.clock = clock;
+        this.ids = new RedisIds(redis);
     }
 
     /**
-     * Takes {@code n} consecutive ids from the shared sequence, reserving them a block at a time so
-     * that most enqueues cost one round trip, not two. Ids stay unique across nodes; a node's unused
-     * ids are skipped when it stops.
+     * Takes {@code n} consecutive ids, reserving them a block at a time ({@link RedisIds}) so
+     * that most enqueues cost one round trip, not two. Ids stay unique across nodes and across a
+     * Redis that lost its last writes; a node's unused ids are skipped when it stops.
      */
     private synchronized long reserveIds(int n) {
         if (blockEnd - nextId + 1 < n) {
-            long size = Math.max(n, ID_BLOCK);
-            long last = redis.incrBy(Keys.messageSeq(), size);
-            nextId = last - size + 1;
-            blockEnd = last;
+            long first = ids.messageBlock(n);
+            long size = Math.max(1, (n + RedisIds.MESSAGE_BLOCK - 1) / RedisIds.MESSAGE_BLOCK) * (long) RedisIds.MESSAGE_BLOCK;
+            nextId = first;
+            blockEnd = first + size - 1;
+            blockSize = size;
         }
         long first = nextId;
         nextId += n;
         return first;
     }
 
-    /** The highest message number known to be given out (by any node): the sequence only grows. */
-    private final java.util.concurrent.atomic.AtomicLong knownIssued = new java.util.concurrent.atomic.AtomicLong();
+    /** Blocks of message numbers known to have been given out (by any node), by block number. */
+    private final com.github.benmanes.caffeine.cache.Cache<Long, Boolean> knownBlocks =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
 
     /** Whether message number {@code n} was ever given out, by this node or another; asks Redis only past what it knows. */
     private boolean issued(long n) {
         synchronized (this) {
-            if (n <= blockEnd) {
+            if (n <= blockEnd && n > blockEnd - blockSize) {
                 return true;
             }
         }
-        if (n <= knownIssued.get()) {
+        Long block = n / RedisIds.MESSAGE_BLOCK;
+        if (knownBlocks.getIfPresent(block) != null) {
             return true;
         }
-        String last = redis.get(Keys.messageSeq());
-        long issued = last == null ? 0 : Long.parseLong(last);
-        knownIssued.accumulateAndGet(issued, Math::max);
-        return n <= issued;
+        boolean issued = ids.messageIssued(n);
+        if (issued) {
+            knownBlocks.put(block, Boolean.TRUE);
+        }
+        return issued;
     }
 
     @Override

@@ -1,12 +1,14 @@
 /**
  * The ports in Redis, the system of record: {@link org.shouhu.gateway.store.redis.RedisCareStore}
  * (care domain, with Caffeine caches of hot look-ups), {@link org.shouhu.gateway.store.redis.RedisMessages}
- * (outbox stream, message records, delivery status), {@link org.shouhu.gateway.store.redis.RedisCounters}
+ * (outbox stream, message records, delivery status), {@link org.shouhu.gateway.store.redis.RedisIds}
+ * (message and child ids that never repeat, even after Redis lost writes), {@link org.shouhu.gateway.store.redis.RedisCounters}
  * (act-once keys and rate windows), {@link org.shouhu.gateway.store.redis.RedisInboundClaims} (a
  * provider message's claim, and its done mark queued with its replies through
  * {@code RedisMessages.QUEUE_FUNCTION}, which the day-record script also queues with) and
- * {@link org.shouhu.gateway.store.redis.OutboxWorker} (the
- * consumer-group reader), with {@link org.shouhu.gateway.store.redis.RedisSafetyStore} (schedules, ladders,
+ * {@link org.shouhu.gateway.store.redis.OutboxWorker} (the consumer-group reader, which
+ * dead-letters entries that fail every delivery into {@link org.shouhu.gateway.store.redis.DeadLetters}),
+ * with {@link org.shouhu.gateway.store.redis.RedisSafetyStore} (schedules, ladders,
  * alerts) and {@link org.shouhu.gateway.store.redis.RedisSafetyEvents} (leases and done marks of the
  * timed events). {@code Keys} holds the key layout; {@code Pipelined} sends one command for many keys in a
  * single round trip, which is how batch reads and leases reach Redis; a batch of messages is

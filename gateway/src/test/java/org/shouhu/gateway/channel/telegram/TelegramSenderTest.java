@@ -179,6 +179,22 @@ class TelegramSenderTest {
     }
 
     @Test
+    void aTelegramThatTricklesItsAnswerIsCutAtTheCallDeadline() {
+        // headers at once, then the body a chunk a second: the request timeout stopped at the headers
+        TELEGRAM.stubFor(post(urlEqualTo(SEND_MESSAGE)).willReturn(ok().withChunkedDribbleDelay(6, 6000)));
+        TelegramSender telegram = new TelegramSender(Fixtures.settings(TELEGRAM.baseUrl()), Duration.ofSeconds(1),
+                Duration.ofSeconds(2), Duration.ofMillis(1500));
+
+        long started = System.nanoTime();
+        SendFailedException failure = assertThrows(SendFailedException.class, () -> telegram.send(PARENT, TEXT, "msg-9"));
+        Duration waited = Duration.ofNanos(System.nanoTime() - started);
+
+        assertEquals("timeout", failure.code());
+        assertTrue(failure.isTransient());
+        assertTrue(waited.compareTo(Duration.ofMillis(3000)) < 0, "cut after " + waited);
+    }
+
+    @Test
     void aTelegramThatDoesNotAnswerInTimeIsATransientTimeout() {
         TELEGRAM.stubFor(post(urlEqualTo(SEND_MESSAGE)).willReturn(ok().withFixedDelay(3000)));
         TelegramSender telegram = new TelegramSender(Fixtures.settings(TELEGRAM.baseUrl()), Duration.ofSeconds(1),

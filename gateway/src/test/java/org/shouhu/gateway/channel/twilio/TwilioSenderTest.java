@@ -183,6 +183,34 @@ class TwilioSenderTest {
     }
 
     @Test
+    void aTwilioThatTricklesItsAnswerIsCutAtTheCallDeadline() {
+        // headers at once, then the body a chunk a second for six seconds: no single read waits past 2 s
+        TWILIO.stubFor(post(urlEqualTo(MESSAGES)).willReturn(created().withChunkedDribbleDelay(6, 6000)));
+        api = new TwilioApiClient(TWILIO.baseUrl(), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(1500));
+        TwilioSender sms = new TwilioSender("sms", Fixtures.settings(TWILIO.baseUrl()), api);
+
+        long started = System.nanoTime();
+        SendFailedException failure = assertThrows(SendFailedException.class, () -> sms.send(PARENT, TEXT, "msg-9"));
+        Duration waited = Duration.ofNanos(System.nanoTime() - started);
+
+        assertEquals("timeout", failure.code());
+        assertTrue(failure.isTransient());
+        assertTrue(waited.compareTo(Duration.ofMillis(3000)) < 0, "cut after " + waited);
+    }
+
+    @Test
+    void a429IsAThrottleNotAFailedAttempt() throws Exception {
+        TWILIO.stubFor(post(urlEqualTo(MESSAGES)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"code\":20429,\"message\":\"Too Many Requests\",\"status\":429}")));
+        SendFailedException failure = assertThrows(SendFailedException.class,
+                () -> smsSender(Fixtures.settings(TWILIO.baseUrl())).send(PARENT, TEXT, "msg-10"));
+        assertTrue(failure.isThrottled());
+        assertTrue(failure.isTransient());
+        assertEquals(Optional.of(Duration.ofSeconds(1)), failure.retryAfter(), "as sent: the outbox clamps it");
+    }
+
+    @Test
     void aTwilioThatDoesNotAnswerInTimeIsATransientTimeout() {
         TWILIO.stubFor(post(urlEqualTo(MESSAGES)).willReturn(created().withFixedDelay(3000)));
         api = new TwilioApiClient(TWILIO.baseUrl(), Duration.ofSeconds(1), Duration.ofMillis(300));

@@ -261,6 +261,24 @@ class WechatSenderTest {
     }
 
     @Test
+    void aWechatThatTricklesItsAnswerIsCutAtTheCallDeadline() {
+        stubToken(json("token-ok.json"));
+        // headers at once, then the body a chunk a second: the request timeout stopped at the headers
+        stubCustom(ACCESS_TOKEN, json("cs-ok.json").withChunkedDribbleDelay(6, 6000));
+        WechatApi api = new WechatApi(WECHAT.baseUrl(), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(1500));
+        var settings = Fixtures.apiSettings(WECHAT.baseUrl(), null);
+        WechatSender sender = new WechatSender(settings, api, new WechatAccessToken(settings, api, Fixtures.CLOCK));
+
+        long started = System.nanoTime();
+        SendFailedException failure = assertThrows(SendFailedException.class, () -> sender.send(PARENT, TEXT, "msg-11"));
+        Duration waited = Duration.ofNanos(System.nanoTime() - started);
+
+        assertEquals("timeout", failure.code());
+        assertTrue(failure.isTransient());
+        assertTrue(waited.compareTo(Duration.ofMillis(3000)) < 0, "cut after " + waited);
+    }
+
+    @Test
     void aWechatThatDoesNotAnswerInTimeIsATransientTimeout() {
         stubToken(json("token-ok.json"));
         stubCustom(ACCESS_TOKEN, json("cs-ok.json").withFixedDelay(3000));

@@ -55,7 +55,7 @@ class AlertQueueingTest {
             assertThrows(JedisConnectionException.class,
                     () -> store(lostOnExec).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()));
         }
-        assertEquals(Set.of(Keys.messageSeq()), redis.keys("sh:*"), "nothing queued, nothing recorded, only ids reserved");
+        assertEquals(Set.of(Keys.messageSeq(), Keys.messageBlocks()), redis.keys("sh:*"), "nothing queued, nothing recorded, only ids reserved");
 
         store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages());
         assertEquals(2, redis.xlen(Keys.outbox()), "one message to each guardian");

@@ -84,12 +84,17 @@ class FaultInboundTest {
         Arrivals arrivals = awaitArrivals(CHILDREN);
         Map<Integer, String> today = cluster.today(node, SITE);
         long notArrived = today.values().stream().filter(s -> !s.equals("arrived")).count();
+        long pending;
+        try (redis.clients.jedis.Jedis jedis = cluster.redis.connect()) { // read by a worker, never acknowledged
+            pending = jedis.xpending("sh:outbox", "senders").getTotal();
+        }
 
         new FaultReport("kill -9 during 40 check-ins", "exactly-once effect, each guardian one arrival SMS")
                 .counts(CHILDREN, arrivals.delivered, arrivals.lost, arrivals.duplicated)
                 .figure("answered 200 before the kill", answered)
                 .figure("re-posted", reposted)
                 .figure("children not ARRIVED", notArrived)
+                .figure("outbox entries pending at the end", pending)
                 .figure("restart to serving (ms)", (restarted - restartAt) / 1_000_000)
                 .figure("kill at (ms after first post)", (killedAt - start) / 1_000_000)
                 .check(notAccepted == 0, notAccepted + " re-posted check-ins never answered 200")

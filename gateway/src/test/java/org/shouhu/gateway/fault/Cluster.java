@@ -128,6 +128,30 @@ final class Cluster implements AutoCloseable {
         setClock(node, now);
     }
 
+    /**
+     * How many outbox entries were read by a worker and never acknowledged, on the cluster's own
+     * server or the nodes' private one (its port in {@code redis-server.pid}, its password in
+     * {@code redis-auth.conf}); -1 when it cannot be asked.
+     */
+    long outboxPending() {
+        try {
+            if (redis != null) {
+                try (redis.clients.jedis.Jedis jedis = redis.connect()) {
+                    return jedis.xpending("sh:outbox", "senders").getTotal();
+                }
+            }
+            Path data = dir.resolve("private-redis");
+            String port = Files.readString(data.resolve("redis-server.pid")).strip().split(" ")[1];
+            String password = Files.readString(data.resolve("redis-auth.conf")).strip().replaceFirst("^requirepass ", "");
+            try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis("127.0.0.1", Integer.parseInt(port), 5000)) {
+                jedis.auth(password);
+                return jedis.xpending("sh:outbox", "senders").getTotal();
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     // --- time
 
     static Instant at(String time) {

@@ -84,10 +84,7 @@ class FaultInboundTest {
         Arrivals arrivals = awaitArrivals(CHILDREN);
         Map<Integer, String> today = cluster.today(node, SITE);
         long notArrived = today.values().stream().filter(s -> !s.equals("arrived")).count();
-        long pending;
-        try (redis.clients.jedis.Jedis jedis = cluster.redis.connect()) { // read by a worker, never acknowledged
-            pending = jedis.xpending("sh:outbox", "senders").getTotal();
-        }
+        long pending = cluster.outboxPending();
 
         new FaultReport("kill -9 during 40 check-ins", "exactly-once effect, each guardian one arrival SMS")
                 .counts(CHILDREN, arrivals.delivered, arrivals.lost, arrivals.duplicated)

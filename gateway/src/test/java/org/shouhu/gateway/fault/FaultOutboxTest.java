@@ -217,6 +217,7 @@ class FaultOutboxTest {
         Processes.pause(1000);
         long[] d = tally(40_001, n);
         List<Long> servers = Processes.redisServersIn(cluster.dir.resolve("private-redis"));
+        long pending = cluster.outboxPending();
         long bound = (long) kills * workers * 50; // a batch of 50 in flight on each worker at each kill
         new FaultReport("kill -9 the node 3 times while 5,000 messages drain (private redis)",
                 "at-least-once: all delivered; duplicates ≤ the batches in flight at the kills; one redis-server")
@@ -227,6 +228,7 @@ class FaultOutboxTest {
                 .figure("total (ms)", (System.nanoTime() - t0) / 1_000_000)
                 .figure("duplicate bound", bound)
                 .figure("redis-server processes at the end", servers.size())
+                .figure("outbox entries pending at the end", pending)
                 .check(kills == 3, "only " + kills + " kills: the drain stalled before its thresholds")
                 .check(d[1] == 0, d[1] + " guardians never got the alert within 60 s of the last restart")
                 .check(d[2] <= bound, d[2] + " duplicates, more than the " + bound + " in flight")

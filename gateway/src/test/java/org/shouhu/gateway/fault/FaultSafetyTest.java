@@ -92,6 +92,7 @@ class FaultSafetyTest {
                 .figure("sent before the kill", atKill[0])
                 .figure("sweeps of node b until all sent", sweeps < 0 ? "> " + MAX_SWEEPS : sweeps + 1)
                 .figure("kill to all sent (ms)", recoveredMs)
+                .figure("outbox entries pending at the end", cluster.outboxPending())
                 .check(halted, "node a did not halt at failpoint safety.after-open@150 (is the point in the code?); killed after the check instead")
                 .check(t[1] == 0, t[1] + " guardians got no no-show SMS within " + MAX_SWEEPS + " sweeps")
                 .check(sweeps >= 0 && sweeps < 2, "the other node needed " + (sweeps < 0 ? "more than " + MAX_SWEEPS : sweeps + 1)
@@ -138,6 +139,7 @@ class FaultSafetyTest {
                 .figure("captain SMS", captain.size())
                 .figure("coordinator SMS", coordinator.size())
                 .figure("sweeps after +15 / +30 until all sent", captainSweeps + " / " + coordinatorSweeps)
+                .figure("outbox entries pending at the end", cluster.outboxPending())
                 .check(opened, "the 50 no-show ladders did not open (guardians' SMS missing)")
                 .check(halted, "node a did not halt at failpoint safety.mid-step@25 (is the point in the code?); killed after the step instead")
                 .check(captainSweeps >= 0 && captainSweeps <= 2 && coordinatorSweeps >= 0 && coordinatorSweeps <= 2,

@@ -1,0 +1,258 @@
+package org.shouhu.gateway.fault;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The safety loop under real crashes and races: a node killed right after the no-show deadline
+ * fired, a node killed while stepping ladders (the other node finishes, once), and check-ins
+ * racing the no-show check (no false escalation).
+ */
+@Tag("fault")
+class FaultSafetyTest {
+
+    private static final String COORDINATOR = "+8613500000009";
+    private static final String NO_SHOW = "今天未到托管点";
+    private static final String TO_CAPTAIN = "后未到";
+    private static final String TO_COORDINATOR = "家长和队长";
+    private static final int MAX_SWEEPS = 10;
+
+    private Cluster cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private record Site(String captain, List<String> volunteers) {
+    }
+
+    private Site site(Cluster.Roster roster, String code, String opens, int children, int firstGuardian, int volunteers) {
+        roster.site(code, "安全县", opens, "17:30");
+        String captain = roster.staff(code, "captain");
+        List<String> v = new ArrayList<>();
+        for (int i = 0; i < volunteers; i++) {
+            v.add(roster.staff(code, "volunteer"));
+        }
+        roster.children(code, children, firstGuardian);
+        return new Site(captain, v);
+    }
+
+    /** Per guardian: how many SMS containing {@code part}; delivered, lost, duplicated over {@code n} guardians from 1. */
+    private long[] tally(int first, int n, String part) {
+        long delivered = 0;
+        long duplicated = 0;
+        for (int i = first; i < first + n; i++) {
+            int got = cluster.provider.to(Cluster.Roster.guardian(i), part).size();
+            delivered += got > 0 ? 1 : 0;
+            duplicated += Math.max(0, got - 1);
+        }
+        return new long[] {delivered, n - delivered, duplicated};
+    }
+
+    @Test
+    void aNodeKilledRightAfterTheNoShowDeadlineFiredLeavesTheOtherToAlertEachGuardianOnce() throws Exception {
+        int n = 300;
+        cluster = new Cluster(); // assigned first: @AfterEach cleans up even when a start below fails
+        cluster.withRedis();
+        Cluster.Roster roster = new Cluster.Roster();
+        site(roster, "FS01", "08:00", n, 1, 1);
+        cluster.load(roster);
+        NodeProcess a = cluster.node("a", Map.of("SHOUHU_FAILPOINTS", "safety.after-open=halt@150"));
+        NodeProcess b = cluster.node("b", Map.of());
+        cluster.coordinator(b, "安全县", COORDINATOR);
+        cluster.clock("08:29");
+        cluster.provider.clear();
+
+        Instant deadline = Cluster.at("08:30");
+        cluster.setClock(a, deadline); // node a fires the no-show check and halts midway (failpoint)
+        boolean halted = a.awaitExit(Duration.ofSeconds(15)) && a.haltedAt("safety.after-open");
+        a.kill9(); // without the failpoint: a timed kill right after the check
+        long[] atKill = tally(1, n, NO_SHOW);
+        long killed = System.nanoTime();
+        int sweeps = sweepsUntil(b, deadline.plusSeconds(15), () -> tally(1, n, NO_SHOW)[1] == 0);
+        long recoveredMs = (System.nanoTime() - killed) / 1_000_000;
+        Processes.pause(2000);
+        long[] t = tally(1, n, NO_SHOW);
+
+        new FaultReport("kill -9 right after the no-show deadline (2 nodes, 300 children)",
+                "exactly one no-show SMS per guardian within two sweeps of the other node")
+                .counts(n, t[0], t[1], t[2])
+                .figure("sent before the kill", atKill[0])
+                .figure("sweeps of node b until all sent", sweeps < 0 ? "> " + MAX_SWEEPS : sweeps + 1)
+                .figure("kill to all sent (ms)", recoveredMs)
+                .figure("outbox entries pending at the end", cluster.outboxPending())
+                .check(halted, "node a did not halt at failpoint safety.after-open@150 (is the point in the code?); killed after the check instead")
+                .check(t[1] == 0, t[1] + " guardians got no no-show SMS within " + MAX_SWEEPS + " sweeps")
+                .check(sweeps >= 0 && sweeps < 2, "the other node needed " + (sweeps < 0 ? "more than " + MAX_SWEEPS : sweeps + 1)
+                        + " sweeps (15 s each), not two")
+                .check(t[2] == 0, t[2] + " duplicate no-show SMS")
+                .finish();
+    }
+
+    @Test
+    void aNodeKilledWhileSteppingFiftyLaddersLeavesEachStepToTheOtherOnce() throws Exception {
+        int n = 50;
+        cluster = new Cluster(); // assigned first: @AfterEach cleans up even when a start below fails
+        cluster.withRedis();
+        Cluster.Roster roster = new Cluster.Roster();
+        Site site = site(roster, "FS02", "08:00", n, 1001, 1);
+        cluster.load(roster);
+        NodeProcess a = cluster.node("a", Map.of("SHOUHU_FAILPOINTS", "safety.mid-step=halt@25"));
+        NodeProcess b = cluster.node("b", Map.of());
+        cluster.coordinator(b, "安全县", COORDINATOR);
+        cluster.clock("08:29");
+        cluster.provider.clear();
+        cluster.setClock(b, Cluster.at("08:30"));
+        boolean opened = Cluster.await(Duration.ofSeconds(20), () -> tally(1001, n, NO_SHOW)[1] == 0);
+
+        cluster.setClock(a, Cluster.at("08:45")); // node a steps the 50 ladders to the captain and halts midway
+        boolean halted = a.awaitExit(Duration.ofSeconds(15)) && a.haltedAt("safety.mid-step");
+        a.kill9();
+        int atKill = cluster.provider.to(site.captain(), TO_CAPTAIN).size();
+        int captainSweeps = sweepsUntil(b, Cluster.at("08:45"), () -> cluster.provider.to(site.captain(), TO_CAPTAIN).size() >= n);
+        Processes.pause(2000);
+        List<FakeProvider.Sms> captain = cluster.provider.to(site.captain(), TO_CAPTAIN);
+
+        int coordinatorSweeps = sweepsUntil(b, Cluster.at("09:00"), () -> cluster.provider.to(COORDINATOR, TO_COORDINATOR).size() >= n);
+        Processes.pause(2000);
+        List<FakeProvider.Sms> coordinator = cluster.provider.to(COORDINATOR, TO_COORDINATOR);
+
+        long captainDistinct = captain.stream().map(FakeProvider.Sms::body).distinct().count();
+        long coordinatorDistinct = coordinator.stream().map(FakeProvider.Sms::body).distinct().count();
+        new FaultReport("kill -9 while stepping 50 ladders (2 nodes)",
+                "captain exactly 50 at +15 min, coordinator exactly 50 at +30")
+                .counts(2L * n, captainDistinct + coordinatorDistinct, 2L * n - captainDistinct - coordinatorDistinct,
+                        captain.size() - captainDistinct + coordinator.size() - coordinatorDistinct)
+                .figure("captain SMS at the kill", atKill)
+                .figure("captain SMS", captain.size())
+                .figure("coordinator SMS", coordinator.size())
+                .figure("sweeps after +15 / +30 until all sent", captainSweeps + " / " + coordinatorSweeps)
+                .figure("outbox entries pending at the end", cluster.outboxPending())
+                .check(opened, "the 50 no-show ladders did not open (guardians' SMS missing)")
+                .check(halted, "node a did not halt at failpoint safety.mid-step@25 (is the point in the code?); killed after the step instead")
+                .check(captainSweeps >= 0 && captainSweeps <= 2 && coordinatorSweeps >= 0 && coordinatorSweeps <= 2,
+                        "not at +15 / +30 (within two sweeps): sweeps " + captainSweeps + " / " + coordinatorSweeps + " (-1: more than " + MAX_SWEEPS + ")")
+                .check(captain.size() == n && captainDistinct == n, "captain got " + captain.size() + " SMS about "
+                        + captainDistinct + " children, not exactly " + n)
+                .check(coordinator.size() == n && coordinatorDistinct == n, "coordinator got " + coordinator.size()
+                        + " SMS about " + coordinatorDistinct + " children, not exactly " + n)
+                .finish();
+    }
+
+    /**
+     * Moves node {@code b} to {@code at}, then sweep by sweep (15 s of its clock; leases run by it)
+     * until {@code done}, {@value #MAX_SWEEPS} sweeps at most (past the safety loop's 2-minute
+     * lease), giving each sweep 3 s of wall time to send; returns the sweep it took (0: at once; -1: never).
+     */
+    private int sweepsUntil(NodeProcess b, Instant at, java.util.function.BooleanSupplier done) throws Exception {
+        for (int sweep = 0; sweep <= MAX_SWEEPS; sweep++) {
+            cluster.setClock(b, at.plusSeconds(15L * sweep));
+            if (Cluster.await(Duration.ofSeconds(3), done)) {
+                return sweep;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void checkInsRacingTheNoShowCheckRaiseNoFalseEscalation() throws Exception {
+        int rounds = 20;
+        int n = 200;
+        cluster = new Cluster(); // assigned first: @AfterEach cleans up even when a start below fails
+        cluster.withRedis();
+        Cluster.Roster roster = new Cluster.Roster();
+        List<Site> sites = new ArrayList<>();
+        List<Instant> checks = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            String opens = String.format("%02d:%02d", 6 + (r * 20) / 60, (r * 20) % 60);
+            sites.add(site(roster, String.format("FR%02d", r + 1), opens, n, 10_001 + r * n, 1));
+            checks.add(Cluster.at(opens).plusSeconds(30 * 60));
+        }
+        cluster.load(roster);
+        NodeProcess node = cluster.node("n1", Map.of());
+        cluster.coordinator(node, "安全县", COORDINATOR);
+        cluster.provider.clear();
+
+        int answered = 0;
+        int notAnswered = 0;
+        int before = 0;
+        int racing = 0;
+        Set<Integer> checkedInBefore = new HashSet<>(); // guardian numbers of children checked in before the check
+        for (int r = 0; r < rounds; r++) {
+            Site site = sites.get(r);
+            cluster.setClock(node, checks.get(r).minusSeconds(1));
+            long[] answeredAt = new long[n];
+            List<CompletableFuture<Integer>> answers = new ArrayList<>();
+            long checkStart = 0;
+            long checkEnd = 0;
+            for (int i = 1; i <= n; i++) {
+                int k = i - 1;
+                answers.add(cluster.smsAsync(node, site.volunteers().get(0), "到 " + i, cluster.sid(), Duration.ofSeconds(30))
+                        .thenApply(s -> {
+                            answeredAt[k] = System.nanoTime();
+                            return s;
+                        }));
+                if (i == n / 2) { // the no-show deadline passes while check-ins arrive
+                    checkStart = System.nanoTime();
+                    cluster.setClock(node, checks.get(r));
+                    checkEnd = System.nanoTime();
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (answers.get(i).join() == 200) {
+                    answered++;
+                    if (answeredAt[i] < checkStart) {
+                        before++;
+                        checkedInBefore.add(10_001 + r * n + i);
+                    } else if (answeredAt[i] <= checkEnd) {
+                        racing++;
+                    }
+                } else {
+                    notAnswered++;
+                }
+            }
+        }
+        // every ladder's captain step (+15) and coordinator step (+30) falls due
+        Instant last = checks.get(rounds - 1);
+        cluster.setClock(node, last.plusSeconds(15 * 60));
+        cluster.setClock(node, last.plusSeconds(30 * 60));
+        cluster.setClock(node, last.plusSeconds(31 * 60));
+        Cluster.await(Duration.ofSeconds(60), () -> tally(10_001, rounds * n, "已到")[1] == 0);
+        Processes.pause(3000);
+        long[] arrivals = tally(10_001, rounds * n, "已到");
+        long falseCaptain = sites.stream().mapToLong(s -> cluster.provider.to(s.captain(), TO_CAPTAIN).size()).sum();
+        long falseCoordinator = cluster.provider.to(COORDINATOR, TO_COORDINATOR).size();
+        long guardiansBefore = checkedInBefore.stream()
+                .filter(g -> !cluster.provider.to(Cluster.Roster.guardian(g), NO_SHOW).isEmpty()).count();
+        long guardiansAll = tally(10_001, rounds * n, NO_SHOW)[0];
+
+        new FaultReport("200 check-ins racing the no-show check, 20 times",
+                "no captain or coordinator alert for a child checked in at or before the check")
+                .counts((long) rounds * n, arrivals[0], arrivals[1], arrivals[2])
+                .figure("check-ins answered 200", answered)
+                .figure("answered before the check", before)
+                .figure("answered while it ran", racing)
+                .figure("false captain alerts", falseCaptain)
+                .figure("false coordinator alerts", falseCoordinator)
+                .figure("no-show SMS to guardians of children in before the check", guardiansBefore)
+                .figure("no-show SMS to guardians, any", guardiansAll)
+                .check(notAnswered == 0, notAnswered + " check-ins not answered 200")
+                .check(falseCaptain == 0, falseCaptain + " captain alerts about children checked in")
+                .check(falseCoordinator == 0, falseCoordinator + " coordinator alerts about children checked in")
+                .check(guardiansBefore == 0, guardiansBefore + " no-show SMS about children checked in before the check")
+                .check(arrivals[1] == 0, arrivals[1] + " guardians got no arrival SMS")
+                .finish();
+    }
+}

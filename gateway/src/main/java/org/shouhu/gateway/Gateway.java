@@ -142,7 +142,7 @@ public final class Gateway implements AutoCloseable {
                         java.util.Map.of(WechatEndpoint.CHANNEL, WECHAT_PATIENCE)), care, new CommandParser(),
                 new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature()),
                         bindAttempts),
-                new ReplyCap(config.replyCapPerHour()), messages,
+                new ReplyCap(config.replyCapPerHour()),
                 new Recipients(care, messages, messages, counters, day, config.safety(), safetyStore),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
                 new Channels(senders, messages, new SendFailures(messages, care, safetyStore, messages, counters, clock), counters, clock))));

@@ -70,8 +70,8 @@ final class UnreachableNotice {
         Map<String, String> values = Map.of("rosterNo", String.valueOf(child.rosterNo()), "child", child.name(),
                 "relation", relation, "phone", guardian.masked());
         List<OutboundMessage> out = new ArrayList<>();
-        for (StaffMember captain : care.staffOf(child.siteCode())) {
-            if (captain.role() == StaffRole.CAPTAIN && !Address.of(captain.phone()).equals(guardian)) {
+        for (StaffMember captain : care.captainsOf(child.siteCode())) {
+            if (!Address.of(captain.phone()).equals(guardian)) {
                 out.add(OutboundMessage.of(Address.of(captain.phone()), TemplateKey.UNDELIVERED_TO_CAPTAIN, values,
                         MessageClass.SAFETY));
             }

@@ -16,6 +16,7 @@ import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.CareStore;
+import org.shouhu.routes.port.Outbox;
 import org.shouhu.routes.port.SafetyStore;
 import org.shouhu.templates.TemplateKey;
 import org.slf4j.Logger;
@@ -39,6 +40,16 @@ final class UnreachableNotice {
     UnreachableNotice(CareStore care, SafetyStore safety) {
         this.care = care;
         this.safety = safety;
+    }
+
+    /** Queues the notices a safety message that cannot be delivered calls for (none for other classes of message). */
+    void tell(StoredMessage failed, Outbox outbox) {
+        List<OutboundMessage> notices = about(failed);
+        if (!notices.isEmpty()) {
+            LOG.warn("safety message {} to {} could not be delivered: {} notice(s) queued", failed.id(),
+                    failed.to().masked(), notices.size());
+            outbox.enqueue(notices);
+        }
     }
 
     /** The notices a safety message that finally failed calls for (none for other classes of message). */

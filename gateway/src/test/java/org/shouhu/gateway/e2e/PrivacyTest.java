@@ -89,6 +89,13 @@ class PrivacyTest {
 
         assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/" + wang, null).statusCode());
         assertEquals(List.of(), naming());
+        List<String> invite = new ArrayList<>();
+        scan(gw.redis(), key -> {
+            if (key.startsWith("sh:invite:")) {
+                invite.add(key);
+            }
+        });
+        assertEquals(List.of(), invite, "the code named only this child: it goes with its use count and its expiry");
         assertEquals(404, gw.admin("DELETE", "/api/sites/ZT0427/children/" + wang, null).statusCode());
 
         HttpResponse<String> today = gw.admin("GET", "/api/sites/ZT0427/today", null);

@@ -99,7 +99,8 @@ public final class RedisRemovals implements Removals {
     /** Invites naming the child: the child is taken off each; a code naming no one else is deleted. */
     private void eraseInvites(String childId) {
         scan(Keys.PREFIX + "invite:*", key -> {
-            if (key.endsWith(":uses")) {
+            String code = Keys.inviteCode(key);
+            if (code == null) {
                 return;
             }
             String ids = redis.get(key);
@@ -111,7 +112,7 @@ public final class RedisRemovals implements Removals {
                 return;
             }
             if (left.isEmpty()) {
-                redis.del(key, key + ":uses");
+                redis.del(key, Keys.inviteUntil(code), Keys.inviteUses(code));
             } else {
                 redis.set(key, String.join(",", left), SetParams.setParams().xx().keepTtl());
             }
@@ -311,9 +312,10 @@ public final class RedisRemovals implements Removals {
 
         List<String> invites = new ArrayList<>();
         scan(Keys.PREFIX + "invite:*", key -> {
-            String ids = key.endsWith(":uses") ? null : redis.get(key);
+            String code = Keys.inviteCode(key);
+            String ids = code == null ? null : redis.get(key);
             if (ids != null && Arrays.asList(ids.split(",")).contains(childId)) {
-                invites.add(key.substring((Keys.PREFIX + "invite:").length()));
+                invites.add(code);
             }
         });
         invites.sort(null);

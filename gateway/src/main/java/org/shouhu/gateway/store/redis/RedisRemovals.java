@@ -138,7 +138,7 @@ public final class RedisRemovals implements Removals {
         return registered;
     }
 
-    /** The child's escalation ladders (ids {@code KIND:site:date:child}), their logs and their places in the due and open sets. */
+    /** The child's escalation ladders (ids {@code KIND:site:date:child}), their logs, step markers and places in the due and open sets. */
     private void eraseLadders(String site, String childId) {
         List<String> ids = new ArrayList<>();
         scan(Keys.PREFIX + "ladder:*:" + site + ":*:" + childId, key -> ids.add(key.substring((Keys.PREFIX + "ladder:").length())));
@@ -146,7 +146,12 @@ public final class RedisRemovals implements Removals {
             String date = id.split(":")[2];
             redis.zrem(Keys.laddersDue(), id);
             redis.srem(Keys.PREFIX + "ladders:" + site + ":" + date + ":open", id);
-            redis.del(Keys.ladder(id), Keys.ladder(id) + ":log", Keys.PREFIX + "ladders:" + site + ":" + date + ":" + childId);
+            List<String> keys = new ArrayList<>(List.of(Keys.ladder(id), Keys.ladder(id) + ":log",
+                    Keys.PREFIX + "ladders:" + site + ":" + date + ":" + childId));
+            for (int step = 0; step <= org.shouhu.routes.care.Ladder.LAST_STEP; step++) {
+                keys.add(Keys.ladderStepQueued(id, step)); // its name holds the child's id (it expires in 3 days anyway)
+            }
+            redis.del(keys.toArray(String[]::new));
         }
     }
 

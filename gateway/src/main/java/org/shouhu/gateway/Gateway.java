@@ -40,6 +40,7 @@ import org.shouhu.gateway.redis.RedisWatch;
 import org.shouhu.gateway.store.redis.DeadLetters;
 import org.shouhu.gateway.store.redis.OutboxWorker;
 import org.shouhu.gateway.store.redis.RedisCareStore;
+import org.shouhu.gateway.store.redis.RedisBindAttempts;
 import org.shouhu.gateway.store.redis.RedisCounters;
 import org.shouhu.gateway.store.redis.RedisInboundClaims;
 import org.shouhu.gateway.store.redis.RedisMessages;
@@ -111,6 +112,7 @@ public final class Gateway implements AutoCloseable {
         this.care = new RedisCareStore(redis, clock, messages);
         this.invalidation = care.listenForInvalidations(); // a removed person is neither obeyed nor told on any node
         RedisCounters counters = new RedisCounters(redis, clock);
+        RedisBindAttempts bindAttempts = new RedisBindAttempts(redis, clock);
         this.safetyStore = new RedisSafetyStore(redis, messages);
         safetyStore.adoptOpenLaddersKeptPerChild(); // before anything reads a site day's open ladders
         Templates sms = Templates.smsZh();
@@ -139,8 +141,8 @@ public final class Gateway implements AutoCloseable {
                 new InboundOnce(new RedisInboundClaims(redis, messages), clock,
                         java.util.Map.of(WechatEndpoint.CHANNEL, WECHAT_PATIENCE)), care, new CommandParser(),
                 new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature()),
-                        new org.shouhu.gateway.store.redis.RedisBindAttempts(redis, clock)),
-                new ReplyCap(config.replyCapPerHour()), messages,
+                        bindAttempts),
+                new ReplyCap(config.replyCapPerHour()),
                 new Recipients(care, messages, messages, counters, day, config.safety(), safetyStore),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
                 new Channels(senders, messages, new SendFailures(messages, care, safetyStore, messages, counters, clock), counters, clock))));
@@ -161,7 +163,7 @@ public final class Gateway implements AutoCloseable {
                 .route("/health", call -> HttpReply.text(200, "PONG".equals(redis.ping()) ? "ok" : "redis?"))
                 .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
                         new SafetyAdmin(safetyStore, safety, alerts, new Lessons(care, safetyStore, day), messages,
-                                new ChatBinding(care, safetyStore, counters, counters), care, messages,
+                                new ChatBinding(care, safetyStore, bindAttempts), care, messages,
                                 clock instanceof SettableClock settable && config.simulatedClock() ? settable : null),
                         new org.shouhu.gateway.admin.PrivacyAdmin(new org.shouhu.gateway.store.redis.RedisRemovals(redis, care),
                                 new org.shouhu.gateway.store.redis.RedisAuditLog(redis), care, clock))

@@ -292,7 +292,8 @@ public final class AdminApi implements HttpEndpoint {
         } else {
             site = existingSite(code);
         }
-        privacy().setVolunteersMayApprove(site, may);
+        care.setVolunteersMayApprove(site.code(), may);
+        LOG.info("site {}: volunteers {} approve registrations and make invite codes", site.code(), may ? "may" : "may not");
         Map<String, Object> view = new java.util.LinkedHashMap<>(json.convertValue(SiteView.of(site), Map.class));
         view.put("volunteersMayApprove", may);
         return reply(200, view);
@@ -381,8 +382,7 @@ public final class AdminApi implements HttpEndpoint {
         String typed = rawAddress.strip();
         String address = typed.contains(":") ? typed
                 : org.shouhu.routes.model.Phone.parse(typed).map(org.shouhu.routes.model.Phone::e164).orElse(typed);
-        var child = care.child(childId).filter(c -> c.siteCode().equals(site.code()))
-                .orElseThrow(() -> new ApiRefusal(404, "no child " + childId + " at site " + site.code()));
+        var child = childAt(care, site, childId);
         boolean linked = care.guardiansOf(child.id()).stream().anyMatch(g -> g.address().value().equals(address));
         if (!linked) {
             throw new ApiRefusal(404, "this address is not a guardian of child " + childId);
@@ -390,6 +390,12 @@ public final class AdminApi implements HttpEndpoint {
         care.unlinkGuardian(child.id(), new org.shouhu.routes.model.Address(address));
         LOG.info("guardian {} removed from child {}", org.shouhu.routes.model.Phone.mask(address), childId);
         return reply(200, Map.of("childId", childId, "removed", address));
+    }
+
+    /** The child of this id at this site, or 404 (a child of another site is not found either). */
+    static Child childAt(CareStore care, Site site, String childId) {
+        return care.child(childId).filter(c -> c.siteCode().equals(site.code()))
+                .orElseThrow(() -> new ApiRefusal(404, "no child " + childId + " at site " + site.code()));
     }
 
     // --- answers

@@ -109,14 +109,7 @@ public final class PrivacyAdmin {
         return Map.of("site", site.code(), "removed", true, "childrenErased", children);
     }
 
-    /** {@code volunteersMayApprove} of {@code PUT /api/sites/{code}}. */
-    void setVolunteersMayApprove(Site site, boolean may) {
-        care.setVolunteersMayApprove(site.code(), may);
-        LOG.info("site {}: volunteers {} approve registrations and make invite codes", site.code(), may ? "may" : "may not");
-    }
-
     private Child childAt(Site site, String childId) {
-        return care.child(childId).filter(c -> c.siteCode().equals(site.code()))
-                .orElseThrow(() -> new ApiRefusal(404, "no child " + childId + " at site " + site.code()));
+        return AdminApi.childAt(care, site, childId);
     }
 }

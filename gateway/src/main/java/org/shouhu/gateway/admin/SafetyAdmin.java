@@ -119,8 +119,7 @@ public final class SafetyAdmin {
 
     /** {@code POST /api/sites/{code}/children/{childId}/invite}: a code staff hand to a child's parents. */
     Map<String, Object> invite(Site site, String childId) {
-        var child = care.child(childId).filter(c -> c.siteCode().equals(site.code()))
-                .orElseThrow(() -> new ApiRefusal(404, "no child " + childId + " at site " + site.code()));
+        var child = AdminApi.childAt(care, site, childId);
         String code = binding.newCode(List.of(child));
         return Map.of("childId", childId, "code", code,
                 "validUntil", service.clockNow().plus(ChatBinding.CODE_VALID).toString());

@@ -8,7 +8,7 @@
  *       bearer token ({@link org.shouhu.gateway.admin.BearerToken}, constant time), routes by path
  *       and method, and turns every refusal into a status with {@code {"error": "…"}}.</li>
  *   <li>{@link org.shouhu.gateway.admin.PrivacyAdmin} removes staff, children (erased) and sites,
- *       exports a child's data, keeps a site's {@code volunteersMayApprove}, and appends every
+ *       exports a child's data, and appends every
  *       change to the audit log; {@link org.shouhu.gateway.admin.SafetyAdmin} is the safety side.</li>
  *   <li>{@link org.shouhu.gateway.admin.SiteInput}, {@link org.shouhu.gateway.admin.StaffInput},
  *       {@link org.shouhu.gateway.admin.ChildInput} and {@link org.shouhu.gateway.admin.GuardianInput}

@@ -91,7 +91,7 @@ public record Config(
                         positive(env, "SHOUHU_HTTP_QUEUE", 256),
                         positive(env, "SHOUHU_HTTP_MAX_CONNECTIONS", 10_000),
                         Duration.ofSeconds(positive(env, "SHOUHU_HTTP_IDLE_SECONDS", 30))),
-                memory(env, "SHOUHU_REDIS_MAXMEMORY", "4gb"),
+                memory(env, "SHOUHU_REDIS_MAXMEMORY", org.shouhu.gateway.redis.PrivateRedis.DEFAULT_MAX_MEMORY),
                 integer(env, "SHOUHU_RETENTION_DAYS_AFTER_SEASON", 90));
     }
 

@@ -43,7 +43,7 @@ import java.util.function.LongPredicate;
 import org.shouhu.routes.model.Phone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.exceptions.JedisConnectionException;
+import org.shouhu.gateway.redis.RedisWatch;
 
 /**
  * The gateway's HTTP front: a plain Netty pipeline (codec, keep-alive, 64 KiB aggregator) whose
@@ -200,16 +200,6 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** Whether {@code failure} (or what caused it) is Redis being unreachable: the one place it maps to 503. */
-    static boolean redisAway(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof JedisConnectionException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Runs an endpoint: its reply, 503 when it failed because Redis is away, or 500 for any other failure. */
     HttpReply answer(HttpEndpoint endpoint, HttpCall call) {
         long began = System.nanoTime();
@@ -223,7 +213,7 @@ public final class HttpServer implements AutoCloseable {
             }
             return reply;
         } catch (Throwable e) { // an Error too: the socket still gets its answer
-            if (redisAway(e) || backendAwaySafely(began)) {
+            if (RedisWatch.unreachable(e) || backendAwaySafely(began)) {
                 LOG.warn("{} {}: Redis is away, answered 503: {}", call.method(), Phone.maskNumbers(call.path()), e.toString());
                 return away();
             }

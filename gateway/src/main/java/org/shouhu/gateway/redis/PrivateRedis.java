@@ -77,12 +77,10 @@ public final class PrivateRedis implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Starts redis-server with {@code dataDir} (created if needed) on a free port when {@code port} is 0; stopped with the JVM. */
-    public static PrivateRedis start(Path dataDir, int port) throws IOException {
-        return start(dataDir, port, DEFAULT_MAX_MEMORY);
-    }
-
-    /** The same, with {@code maxMemory} for the server's {@code maxmemory}. */
+    /**
+     * Starts redis-server with {@code dataDir} (created if needed) on a free port when {@code port} is 0,
+     * with {@code maxMemory} for its {@code maxmemory}; stopped with the JVM.
+     */
     public static PrivateRedis start(Path dataDir, int port, String maxMemory) throws IOException {
         PrivateRedis redis = startOwned(dataDir, port, maxMemory);
         Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "redis-stop"));

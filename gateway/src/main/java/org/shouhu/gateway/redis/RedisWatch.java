@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Watches whether a node's Redis answers, private or given: logs one clear line when it goes away
@@ -39,6 +40,19 @@ public final class RedisWatch implements AutoCloseable {
         RedisWatch watch = new RedisWatch(redis);
         watch.timer.scheduleWithFixedDelay(watch::check, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         return watch;
+    }
+
+    /**
+     * Whether {@code failure}, or what caused it (a route or an endpoint may wrap it), is Redis out of
+     * reach: the one test the HTTP front (503, not 500) and the outbox worker (no entry-by-entry retry) share.
+     */
+    public static boolean unreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JedisConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether Redis was away at the last check. */

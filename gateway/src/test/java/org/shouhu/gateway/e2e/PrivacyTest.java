@@ -85,10 +85,20 @@ class PrivacyTest {
     @Test
     void erasingAChildLeavesNoKeyOrValueThatNamesIt() throws Exception {
         aDayOfWangXiaoming();
+        String ladder = "sh:ladder:NO_SHOW:ZT0427:2026-07-14:" + wang; // yesterday's no-show, its first step taken
+        gw.redis().hset(ladder, java.util.Map.of("site", "ZT0427", "date", "2026-07-14", "child", wang, "step", "0"));
+        gw.redis().set(ladder + ":queued:0", "1");
         assertTrue(naming().size() > 10, "the day left the child's traces: " + naming());
 
         assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/" + wang, null).statusCode());
         assertEquals(List.of(), naming());
+        List<String> invite = new ArrayList<>();
+        scan(gw.redis(), key -> {
+            if (key.startsWith("sh:invite:")) {
+                invite.add(key);
+            }
+        });
+        assertEquals(List.of(), invite, "the code named only this child: it goes with its use count and its expiry");
         assertEquals(404, gw.admin("DELETE", "/api/sites/ZT0427/children/" + wang, null).statusCode());
 
         HttpResponse<String> today = gw.admin("GET", "/api/sites/ZT0427/today", null);

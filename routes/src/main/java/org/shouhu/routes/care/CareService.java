@@ -26,12 +26,6 @@ public final class CareService {
     private final StaffActions staff;
     private final ChatBinding binding;
 
-    /** With invite-code tries counted over {@code once} and {@code limiter} (not atomic: nodes pass a {@link BindAttempts}). */
-    public CareService(CareStore store, SafetyStore safety, EscalationLadders ladders, Once once, RateLimiter limiter,
-                       CareDay day, TextBudget budget) {
-        this(store, safety, ladders, once, limiter, day, budget, new CountedBindAttempts(once, limiter));
-    }
-
     public CareService(CareStore store, SafetyStore safety, EscalationLadders ladders, Once once, RateLimiter limiter,
                        CareDay day, TextBudget budget, BindAttempts attempts) {
         this.store = store;

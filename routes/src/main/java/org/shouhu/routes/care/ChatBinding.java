@@ -12,8 +12,6 @@ import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.Phone;
 import org.shouhu.routes.port.BindAttempts;
 import org.shouhu.routes.port.CareStore;
-import org.shouhu.routes.port.Once;
-import org.shouhu.routes.port.RateLimiter;
 import org.shouhu.routes.port.SafetyStore;
 import org.shouhu.templates.TemplateKey;
 import org.slf4j.Logger;
@@ -52,11 +50,6 @@ public final class ChatBinding {
     private final SafetyStore safety;
     private final BindAttempts attempts;
     private final SecureRandom random = new SecureRandom();
-
-    /** With tries counted over the generic ports (not atomic: see {@link CountedBindAttempts}). */
-    public ChatBinding(CareStore store, SafetyStore safety, RateLimiter limiter, Once once) {
-        this(store, safety, new CountedBindAttempts(once, limiter));
-    }
 
     public ChatBinding(CareStore store, SafetyStore safety, BindAttempts attempts) {
         this.store = store;

@@ -119,10 +119,8 @@ public final class EscalationLadders {
     private List<OutboundMessage> toCaptains(Ladder ladder, Site site, Child child) {
         TemplateKey key = ladder.kind() == LadderKind.NO_SHOW ? TemplateKey.NO_SHOW_TO_CAPTAIN : TemplateKey.OVERDUE_TO_CAPTAIN;
         List<OutboundMessage> out = new ArrayList<>();
-        for (StaffMember captain : care.staffOf(site.code())) {
-            if (captain.role() == StaffRole.CAPTAIN) {
-                out.add(OutboundMessage.of(Address.of(captain.phone()), key, values(site, child), MessageClass.SAFETY));
-            }
+        for (StaffMember captain : care.captainsOf(site.code())) {
+            out.add(OutboundMessage.of(Address.of(captain.phone()), key, values(site, child), MessageClass.SAFETY));
         }
         return out;
     }

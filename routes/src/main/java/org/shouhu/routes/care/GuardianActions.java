@@ -200,9 +200,8 @@ final class GuardianActions {
     }
 
     private List<StaffMember> captainsOrAll(String siteCode) {
-        List<StaffMember> all = store.staffOf(siteCode);
-        List<StaffMember> captains = all.stream().filter(s -> s.role() == StaffRole.CAPTAIN).toList();
-        return captains.isEmpty() ? all : captains;
+        List<StaffMember> captains = store.captainsOf(siteCode);
+        return captains.isEmpty() ? store.staffOf(siteCode) : captains;
     }
 
     /** The one child a guardian command is about: the only child, or the one named; else asks which. */

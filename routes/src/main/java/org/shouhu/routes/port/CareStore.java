@@ -13,6 +13,7 @@ import org.shouhu.routes.care.Registration;
 import org.shouhu.routes.care.Sender;
 import org.shouhu.routes.care.Site;
 import org.shouhu.routes.care.StaffMember;
+import org.shouhu.routes.care.StaffRole;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.OutboundMessage;
 
@@ -38,6 +39,11 @@ public interface CareStore {
     void putStaff(StaffMember staff);
 
     List<StaffMember> staffOf(String siteCode);
+
+    /** The site's captains: who hears a ladder's second step and a safety message that could not be delivered. */
+    default List<StaffMember> captainsOf(String siteCode) {
+        return staffOf(siteCode).stream().filter(s -> s.role() == StaffRole.CAPTAIN).toList();
+    }
 
     /** Whether the site lets volunteers (not only its captain) approve registrations and make invite codes; false unless set. */
     default boolean volunteersMayApprove(String siteCode) {

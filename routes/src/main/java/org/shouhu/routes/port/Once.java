@@ -5,20 +5,14 @@ import java.util.Collection;
 import java.util.Set;
 
 /**
- * Remembers keys for a while so that something happens once: a repeated webhook is acted on once,
- * a stranger gets instructions once a day.
+ * Remembers keys for a while so that something happens once: a stranger gets instructions once a
+ * day, a redelivered message is sent by one worker at a time (its send lease). Provider messages are
+ * acted on once through {@link InboundClaims}, whose done mark is written with the replies.
  */
 public interface Once {
 
     /** True the first time a key is seen within {@code ttl}; false for every repeat. */
     boolean first(String key, Duration ttl);
-
-    /**
-     * {@link #first} and, only when it is the first time, one more on the fixed-window counter
-     * {@code counter} ({@code window} long), in one step: the counter with this one, or 0 when the
-     * key was seen before.
-     */
-    long firstCounted(String key, Duration ttl, String counter, Duration window);
 
     /** The keys among these seen for the first time within {@code ttl} (all remembered now), in one step. */
     Set<String> firstOf(Collection<String> keys, Duration ttl);

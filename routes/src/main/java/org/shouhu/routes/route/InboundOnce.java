@@ -34,7 +34,10 @@ public final class InboundOnce {
     public static final Duration LEASE = Duration.ofSeconds(10);
     /** The window {@link ReplyCap} counts a sender's messages in. */
     private static final Duration HOUR = Duration.ofHours(1);
-    /** How long a retry waits for another try that holds the message (WeChat gives up on an answer after 5 s). */
+    /**
+     * How long a retry waits for another try that holds the message, unless its channel says otherwise
+     * (the gateway gives WeChat 6 s: WeChat retries only a call it got no answer to within 5 s).
+     */
     static final Duration PATIENCE = Duration.ofSeconds(4);
     private static final long POLL_MILLIS = 50;
 

@@ -85,10 +85,7 @@ public final class Recipients {
             } else if (unreachable.contains(m.to())) {
                 boolean bySms = FallbackToSms.enqueue(m, care, outbox);
                 if (!bySms && notice != null) {
-                    List<org.shouhu.routes.model.OutboundMessage> notices = notice.about(m);
-                    if (!notices.isEmpty()) {
-                        outbox.enqueue(notices);
-                    }
+                    notice.tell(m, outbox);
                 }
                 messages.recordSuppressed(m, bySms ? "unreachable:sms-fallback" : "unreachable");
             } else if (m.kind() == MessageClass.ROUTINE && quiet) {

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.shouhu.routes.model.MessageClass;
-import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.MessageStore;
@@ -71,7 +70,7 @@ public final class SendFailures {
             LOG.warn("message {}: {} cannot be reached on this channel any more ({})", id, m.to().masked(), failure.code());
             care.setUnreachable(m.to(), true);
             if (!FallbackToSms.enqueue(m, care, outbox)) {
-                tellSomeone(m);
+                notice.tell(m, outbox);
             }
             messages.recordFailed(m, failure.code());
             return;
@@ -93,18 +92,8 @@ public final class SendFailures {
         } else {
             LOG.warn("message {} to {} failed for good ({}{})", id, m.to().masked(), failure.code(),
                     failure.isTransient() ? ", given up after " + giveUpAfter(m.kind()).toHours() + " h" : "");
-            tellSomeone(m);
+            notice.tell(m, outbox);
             messages.recordFailed(m, failure.code());
-        }
-    }
-
-    /** Queues the notices a safety message that cannot be delivered calls for. */
-    private void tellSomeone(StoredMessage m) {
-        List<OutboundMessage> notices = notice.about(m);
-        if (!notices.isEmpty()) {
-            LOG.warn("safety message {} to {} could not be delivered: {} notice(s) queued", m.id(), m.to().masked(),
-                    notices.size());
-            outbox.enqueue(notices);
         }
     }
 

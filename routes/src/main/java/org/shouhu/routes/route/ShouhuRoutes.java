@@ -12,7 +12,6 @@ import org.shouhu.routes.model.InboundMessage;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.InboundClaims;
-import org.shouhu.routes.port.Outbox;
 
 /**
  * The two routes between the channels and the care site. Inbound: claim the message (once per
@@ -42,12 +41,11 @@ public final class ShouhuRoutes extends RouteBuilder {
     private final Channels channels;
 
     /**
-     * The beans the routes call, each named for what it does. ({@code outbox} is no longer called
-     * by the routes: an inbound message's replies are queued by {@code once}, with its done mark.)
+     * The beans the routes call, each named for what it does (an inbound message's replies are
+     * queued by {@code once}, with its done mark).
      */
     public record Beans(InboundOnce once, CareStore care, CommandParser parser, CareService service,
-                        ReplyCap replyCap, Outbox outbox, Recipients recipients, MessageRenderer renderer,
-                        Channels channels) {
+                        ReplyCap replyCap, Recipients recipients, MessageRenderer renderer, Channels channels) {
     }
 
     public ShouhuRoutes(Beans beans) {

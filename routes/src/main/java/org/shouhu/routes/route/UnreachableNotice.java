@@ -16,6 +16,7 @@ import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.CareStore;
+import org.shouhu.routes.port.Outbox;
 import org.shouhu.routes.port.SafetyStore;
 import org.shouhu.templates.TemplateKey;
 import org.slf4j.Logger;
@@ -39,6 +40,16 @@ final class UnreachableNotice {
     UnreachableNotice(CareStore care, SafetyStore safety) {
         this.care = care;
         this.safety = safety;
+    }
+
+    /** Queues the notices a safety message that cannot be delivered calls for (none for other classes of message). */
+    void tell(StoredMessage failed, Outbox outbox) {
+        List<OutboundMessage> notices = about(failed);
+        if (!notices.isEmpty()) {
+            LOG.warn("safety message {} to {} could not be delivered: {} notice(s) queued", failed.id(),
+                    failed.to().masked(), notices.size());
+            outbox.enqueue(notices);
+        }
     }
 
     /** The notices a safety message that finally failed calls for (none for other classes of message). */
@@ -70,8 +81,8 @@ final class UnreachableNotice {
         Map<String, String> values = Map.of("rosterNo", String.valueOf(child.rosterNo()), "child", child.name(),
                 "relation", relation, "phone", guardian.masked());
         List<OutboundMessage> out = new ArrayList<>();
-        for (StaffMember captain : care.staffOf(child.siteCode())) {
-            if (captain.role() == StaffRole.CAPTAIN && !Address.of(captain.phone()).equals(guardian)) {
+        for (StaffMember captain : care.captainsOf(child.siteCode())) {
+            if (!Address.of(captain.phone()).equals(guardian)) {
                 out.add(OutboundMessage.of(Address.of(captain.phone()), TemplateKey.UNDELIVERED_TO_CAPTAIN, values,
                         MessageClass.SAFETY));
             }

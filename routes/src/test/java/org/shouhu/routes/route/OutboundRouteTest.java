@@ -116,7 +116,7 @@ class OutboundRouteTest extends CamelTestSupport {
         CareDay day = new CareDay(clock, ZoneId.of("Asia/Shanghai"));
         SendFailures failures = new SendFailures(messages, care, safety, outbox, once, clock);
         return new ShouhuRoutes(new ShouhuRoutes.Beans(new InboundOnce(null, clock) /* the outbound route never claims */, care, new CommandParser(), null,
-                new ReplyCap(20), outbox, new Recipients(care, messages, outbox, once, day, SafetySettings.defaults()),
+                new ReplyCap(20), new Recipients(care, messages, outbox, once, day, SafetySettings.defaults()),
                 new MessageRenderer(Templates.smsZh(), Templates.chatZh(), "【守护托管】"),
                 new Channels(List.of(sms), messages, failures, once, clock)));
     }

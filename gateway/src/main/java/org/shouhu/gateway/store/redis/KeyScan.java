@@ -7,7 +7,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
-/** Walks keys with SCAN (never KEYS, which stops Redis for the whole key space), for erasure and retention. */
+/** Walks keys with SCAN (never KEYS, which stops Redis for the whole key space): erasure, retention, adopting old ladder sets. */
 final class KeyScan {
 
     private KeyScan() {

@@ -55,6 +55,14 @@ final class Keys {
     /** The last error an outbox entry failed with, by stream entry id, until it is handled or dead-lettered. */
     static String outboxFailures() { return PREFIX + "outbox:failures"; }
     static String invite(String code) { return PREFIX + "invite:" + code; }
+    /** When an invite code expires by the gateway's clock (epoch ms); this decides, the TTL only collects. */
+    static String inviteUntil(String code) { return invite(code) + ":until"; }
+    static String inviteUses(String code) { return invite(code) + ":uses"; }
+    /** The code of an invite key ({@code sh:invite:{code}}), or null for its {@code :until} and {@code :uses} keys. */
+    static String inviteCode(String key) {
+        String code = key.substring((PREFIX + "invite:").length());
+        return code.contains(":") ? null : code;
+    }
     static String unreachable() { return PREFIX + "unreachable"; }
     static String fallbackPhone(String chat) { return PREFIX + "fallback:" + chat; }
     static String schedule(String code) { return PREFIX + "site:" + code + ":schedule"; }

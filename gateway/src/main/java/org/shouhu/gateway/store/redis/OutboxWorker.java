@@ -11,13 +11,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.shouhu.gateway.redis.RedisWatch;
 import org.shouhu.routes.fault.Failpoints;
 import org.shouhu.routes.model.OutboxEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XAutoClaimParams;
@@ -230,7 +230,7 @@ public final class OutboxWorker implements AutoCloseable {
         try {
             send.accept(entries.stream().map(e -> RedisMessages.entry(e.getFields(), claimed)).toList());
         } catch (RuntimeException e) {
-            if (redisAway(e)) { // every entry would fail alike: all wait for their claim
+            if (RedisWatch.unreachable(e)) { // every entry would fail alike: all wait for their claim
                 LOG.error("a batch of {} messages was not handled, left for redelivery: {}", entries.size(), e.toString());
                 return 0;
             }
@@ -265,16 +265,6 @@ public final class OutboxWorker implements AutoCloseable {
         }
     }
 
-    /** Whether the failure was Redis out of reach (it comes wrapped in the route's exception). */
-    private static boolean redisAway(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof JedisConnectionException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void forgetFailures(StreamEntryID... ids) {
         try {
             redis.hdel(Keys.outboxFailures(), java.util.Arrays.stream(ids).map(StreamEntryID::toString)
@@ -304,7 +294,7 @@ public final class OutboxWorker implements AutoCloseable {
                 send.accept(List.of(RedisMessages.entry(entry.getFields(), true)));
             } catch (RuntimeException e) {
                 LOG.error("outbox entry {} was not handled, left for redelivery: {}", entry.getID(), e.toString());
-                if (redisAway(e)) { // the rest would fail alike
+                if (RedisWatch.unreachable(e)) { // the rest would fail alike
                     break;
                 }
                 noteFailure(entry.getID(), e);

@@ -408,7 +408,7 @@ public final class RedisCareStore implements CareStore {
 
     /** An invite code's keys: the child ids, its expiry time by our clock, its count of uses. */
     private static List<String> inviteKeys(String code) {
-        return List.of(Keys.invite(code), Keys.invite(code) + ":until", Keys.invite(code) + ":uses");
+        return List.of(Keys.invite(code), Keys.inviteUntil(code), Keys.inviteUses(code));
     }
 
     @Override

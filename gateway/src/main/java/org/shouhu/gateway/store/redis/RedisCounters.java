@@ -17,13 +17,6 @@ public final class RedisCounters implements Once, RateLimiter {
     private static final String COUNT = "local n = redis.call('INCR', KEYS[1]) "
             + "if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
 
-    /** SET NX the marker KEYS[1]; only if it was not there, INCR the counter KEYS[2] (expiring with its window). */
-    private static final String FIRST_COUNTED = """
-            if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
-            local n = redis.call('INCR', KEYS[2])
-            if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
-            return n""";
-
     private final UnifiedJedis redis;
     private final Clock clock;
 
@@ -35,12 +28,6 @@ public final class RedisCounters implements Once, RateLimiter {
     @Override
     public boolean first(String key, Duration ttl) {
         return "OK".equals(redis.set(Keys.once(key), "1", SetParams.setParams().nx().px(ttl.toMillis())));
-    }
-
-    @Override
-    public long firstCounted(String key, Duration ttl, String counter, Duration window) {
-        return (Long) redis.eval(FIRST_COUNTED, List.of(Keys.once(key), counter(counter, window)),
-                List.of(String.valueOf(ttl.toMillis()), String.valueOf(window.toMillis())));
     }
 
     @Override

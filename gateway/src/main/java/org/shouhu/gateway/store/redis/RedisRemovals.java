@@ -99,7 +99,8 @@ public final class RedisRemovals implements Removals {
     /** Invites naming the child: the child is taken off each; a code naming no one else is deleted. */
     private void eraseInvites(String childId) {
         scan(Keys.PREFIX + "invite:*", key -> {
-            if (key.endsWith(":uses")) {
+            String code = Keys.inviteCode(key);
+            if (code == null) {
                 return;
             }
             String ids = redis.get(key);
@@ -111,7 +112,7 @@ public final class RedisRemovals implements Removals {
                 return;
             }
             if (left.isEmpty()) {
-                redis.del(key, key + ":uses");
+                redis.del(key, Keys.inviteUntil(code), Keys.inviteUses(code));
             } else {
                 redis.set(key, String.join(",", left), SetParams.setParams().xx().keepTtl());
             }
@@ -137,7 +138,7 @@ public final class RedisRemovals implements Removals {
         return registered;
     }
 
-    /** The child's escalation ladders (ids {@code KIND:site:date:child}), their logs and their places in the due and open sets. */
+    /** The child's escalation ladders (ids {@code KIND:site:date:child}), their logs, step markers and places in the due and open sets. */
     private void eraseLadders(String site, String childId) {
         List<String> ids = new ArrayList<>();
         scan(Keys.PREFIX + "ladder:*:" + site + ":*:" + childId, key -> ids.add(key.substring((Keys.PREFIX + "ladder:").length())));
@@ -145,7 +146,12 @@ public final class RedisRemovals implements Removals {
             String date = id.split(":")[2];
             redis.zrem(Keys.laddersDue(), id);
             redis.srem(Keys.PREFIX + "ladders:" + site + ":" + date + ":open", id);
-            redis.del(Keys.ladder(id), Keys.ladder(id) + ":log", Keys.PREFIX + "ladders:" + site + ":" + date + ":" + childId);
+            List<String> keys = new ArrayList<>(List.of(Keys.ladder(id), Keys.ladder(id) + ":log",
+                    Keys.PREFIX + "ladders:" + site + ":" + date + ":" + childId));
+            for (int step = 0; step <= org.shouhu.routes.care.Ladder.LAST_STEP; step++) {
+                keys.add(Keys.ladderStepQueued(id, step)); // its name holds the child's id (it expires in 3 days anyway)
+            }
+            redis.del(keys.toArray(String[]::new));
         }
     }
 
@@ -311,9 +317,10 @@ public final class RedisRemovals implements Removals {
 
         List<String> invites = new ArrayList<>();
         scan(Keys.PREFIX + "invite:*", key -> {
-            String ids = key.endsWith(":uses") ? null : redis.get(key);
+            String code = Keys.inviteCode(key);
+            String ids = code == null ? null : redis.get(key);
             if (ids != null && Arrays.asList(ids.split(",")).contains(childId)) {
-                invites.add(key.substring((Keys.PREFIX + "invite:").length()));
+                invites.add(code);
             }
         });
         invites.sort(null);

@@ -28,9 +28,7 @@ import org.shouhu.routes.model.Phone;
 import org.shouhu.routes.port.SafetyStore;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
-import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.ZAddParams;
-import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -257,26 +255,20 @@ public final class RedisSafetyStore implements SafetyStore {
      * @return how many open ladders it found in old sets
      */
     public int adoptOpenLaddersKeptPerChild() {
-        int adopted = 0;
+        int[] adopted = {0};
         try {
-            ScanParams match = new ScanParams().match(Keys.PREFIX + "ladders:*").count(1000);
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                ScanResult<String> page = redis.scan(cursor, match);
-                for (String key : page.getResult()) {
-                    if (!key.endsWith(":open") && !key.equals(Keys.laddersDue())) {
-                        adopted += adopt(key);
-                    }
+            KeyScan.each(redis, Keys.PREFIX + "ladders:*", key -> {
+                if (!key.endsWith(":open") && !key.equals(Keys.laddersDue())) {
+                    adopted[0] += adopt(key);
                 }
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            });
         } catch (RuntimeException e) {
             LOG.error("open ladders kept per child could not all be looked for: {}", e.toString());
         }
-        if (adopted > 0) {
-            LOG.info("{} open escalation ladders found in per-child sets, added to their site day's set", adopted);
+        if (adopted[0] > 0) {
+            LOG.info("{} open escalation ladders found in per-child sets, added to their site day's set", adopted[0]);
         }
-        return adopted;
+        return adopted[0];
     }
 
     private int adopt(String perChild) {

@@ -88,6 +88,7 @@ public final class Gateway implements AutoCloseable {
     private final TwilioApiClient twilioApi;
     private final CamelInboundSink inbound;
     private final RedisSafetyStore safetyStore;
+    private final org.shouhu.gateway.store.redis.NodeLiveness liveness;
     private final SafetyService safety;
     private final SafetySweep sweep;
     private final org.shouhu.gateway.store.redis.CacheInvalidation invalidation;
@@ -113,7 +114,8 @@ public final class Gateway implements AutoCloseable {
         this.invalidation = care.listenForInvalidations(); // a removed person is neither obeyed nor told on any node
         RedisCounters counters = new RedisCounters(redis, clock);
         RedisBindAttempts bindAttempts = new RedisBindAttempts(redis, clock);
-        this.safetyStore = new RedisSafetyStore(redis, messages);
+        this.liveness = org.shouhu.gateway.store.redis.NodeLiveness.start(redis, config.nodeId()); // others take over what this node holds within seconds of its death
+        this.safetyStore = new RedisSafetyStore(redis, messages, liveness);
         safetyStore.adoptOpenLaddersKeptPerChild(); // before anything reads a site day's open ladders
         Templates sms = Templates.smsZh();
         EscalationLadders ladders = new EscalationLadders(care, safetyStore, config.safety(), day);
@@ -123,7 +125,7 @@ public final class Gateway implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }) : null;
-        this.safety = new SafetyService(care, safetyStore, new RedisSafetyEvents(redis, messages), day, config.safety(),
+        this.safety = new SafetyService(care, safetyStore, new RedisSafetyEvents(redis, messages, liveness), day, config.safety(),
                 ladders, alerts, firing);
 
 
@@ -149,7 +151,7 @@ public final class Gateway implements AutoCloseable {
         camel.start();
         ProducerTemplate producer = camel.createProducerTemplate();
 
-        this.outbox = new OutboxWorker(redis, clock, ids -> producer.sendBody(ShouhuRoutes.OUTBOUND, ids), config.nodeId());
+        this.outbox = new OutboxWorker(redis, clock, ids -> producer.sendBody(ShouhuRoutes.OUTBOUND, ids), liveness);
         if (config.outboxWorkers() > 0) {
             outbox.start(config.outboxWorkers());
         }
@@ -268,6 +270,7 @@ public final class Gateway implements AutoCloseable {
         }
         http.close();
         outbox.close();
+        liveness.close(); // a clean stop: nothing this node held waits for its key to expire
         try {
             twilioApi.close();
         } catch (IOException e) {

@@ -82,5 +82,8 @@ final class Keys {
     static String alertRecipients(String id) { return PREFIX + "alert:" + id + ":to"; }
     static String alertAcked(String id) { return PREFIX + "alert:" + id + ":acked"; }
     static String alertMessages(String id) { return PREFIX + "alert:" + id + ":msgs"; }
+    /** A node's liveness: its incarnation, while it runs (a real-time TTL of seconds). */
+    static String node(String nodeId) { return PREFIX + "node:" + nodeId; }
+    static String laddersClaims() { return PREFIX + "ladders:claims"; }
     static String pendingAlert(String address) { return PREFIX + "alert-pending:" + address; }
 }

@@ -20,6 +20,7 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XPendingParams;
+import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XTrimParams;
 import redis.clients.jedis.params.XReadGroupParams;
@@ -41,7 +42,10 @@ import redis.clients.jedis.resps.StreamPendingSummary;
  * such a poison entry is dead-lettered once the stream has delivered it {@link DeadLetters#MAX_DELIVERIES}
  * times (see {@link DeadLetters}), instead of being claimed every five minutes for ever. While a
  * batch is in progress its claim on its entries is renewed every minute, so no other node takes
- * over entries this one is still sending, however slow its providers.
+ * over entries this one is still sending, however slow its providers. With {@link NodeLiveness}, a
+ * consumer is named {@code {nodeId}@{incarnation}-…}, and the entries of a consumer whose node is
+ * dead (its liveness key gone, or held by a later incarnation) are claimed within seconds
+ * ({@link #DEAD_MIN_IDLE}), not five minutes; a dead consumer with nothing pending is deleted from the group.
  */
 public final class OutboxWorker implements AutoCloseable {
 
@@ -70,6 +74,37 @@ public final class OutboxWorker implements AutoCloseable {
      * is soon enough for each, and keeps them off the path of every small batch.
      */
     private static final long CHORES_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
+
+    /**
+     * How long an entry of a dead node's consumer must have been idle before it is claimed: a node
+     * whose key lapsed while it lives (a long pause) keeps an entry it has just read.
+     */
+    static final Duration DEAD_MIN_IDLE = Duration.ofSeconds(5);
+    /** How often a node looks for dead nodes' pending entries: a few seconds is the promise, the look is one XPENDING. */
+    private static final long DEAD_CHECK_EVERY_NANOS = Duration.ofSeconds(3).toNanos();
+    /** How often a node deletes dead consumers with nothing pending from the group. */
+    private static final long CONSUMER_CLEANUP_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
+
+    /**
+     * Deletes the consumers of dead nodes that have nothing pending, atomically with the look (a
+     * consumer that reads in between is not deleted with its entries). A consumer name without
+     * {@code @incarnation} (a node without liveness) is never judged. KEYS: the stream; ARGV: group,
+     * the node key prefix. Returns how many it deleted.
+     */
+    private static final String DELETE_DEAD_CONSUMERS = """
+            local deleted = 0
+            for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+              local name, pending
+              for i = 1, #c, 2 do
+                if c[i] == 'name' then name = c[i + 1] elseif c[i] == 'pending' then pending = c[i + 1] end
+              end
+              local id, inc = string.match(name, '^(.+)@(%x+)%-')
+              if id and pending == 0 and redis.call('GET', ARGV[2] .. id) ~= inc then
+                redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], name)
+                deleted = deleted + 1
+              end
+            end
+            return deleted""";
 
     /** Moves due ids from the delayed set to the stream, atomically, so two nodes never both do. */
     private static final String MOVE_DUE = """
@@ -108,6 +143,10 @@ public final class OutboxWorker implements AutoCloseable {
     private final String consumerPrefix;
     private final AtomicBoolean running = new AtomicBoolean();
     private final DeadLetters deadLetters;
+    /** This node's liveness, or null: then only the five-minute rule frees another's entries. */
+    private final NodeLiveness liveness;
+    private final java.util.concurrent.atomic.AtomicLong lastDeadCheck = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - DEAD_CHECK_EVERY_NANOS);
+    private final java.util.concurrent.atomic.AtomicLong lastCleanup = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - CONSUMER_CLEANUP_EVERY_NANOS);
     private ExecutorService threads;
 
     /**
@@ -115,12 +154,26 @@ public final class OutboxWorker implements AutoCloseable {
      * @param consumerPrefix this node's name in the consumer group
      */
     public OutboxWorker(UnifiedJedis redis, Clock clock, Consumer<List<OutboxEntry>> send, String consumerPrefix) {
-        this(redis, clock, send, consumerPrefix, KEEP_ALIVE_EVERY);
+        this(redis, clock, send, consumerPrefix, KEEP_ALIVE_EVERY, null);
+    }
+
+    /**
+     * A worker of a node that beats {@code liveness}: its consumers are named after the node's
+     * incarnation, and it claims a dead node's entries within seconds.
+     */
+    public OutboxWorker(UnifiedJedis redis, Clock clock, Consumer<List<OutboxEntry>> send, NodeLiveness liveness) {
+        this(redis, clock, send, liveness.nodeId() + "@" + liveness.incarnation(), KEEP_ALIVE_EVERY, liveness);
     }
 
     /** As above, renewing the claims of a batch in progress every {@code keepAliveEvery} (tests shorten it). */
     OutboxWorker(UnifiedJedis redis, Clock clock, Consumer<List<OutboxEntry>> send, String consumerPrefix,
                  Duration keepAliveEvery) {
+        this(redis, clock, send, consumerPrefix, keepAliveEvery, null);
+    }
+
+    private OutboxWorker(UnifiedJedis redis, Clock clock, Consumer<List<OutboxEntry>> send, String consumerPrefix,
+                         Duration keepAliveEvery, NodeLiveness liveness) {
+        this.liveness = liveness;
         this.keepAliveEvery = keepAliveEvery;
         this.redis = redis;
         this.clock = clock;
@@ -161,6 +214,7 @@ public final class OutboxWorker implements AutoCloseable {
                 if (System.nanoTime() - lastChores >= CHORES_EVERY_NANOS) {
                     moveDueRetries();
                     claimAbandoned(consumer);
+                    claimFromDeadNodes(consumer, false);
                     trimHandled();
                     lastChores = System.nanoTime();
                 }
@@ -190,7 +244,7 @@ public final class OutboxWorker implements AutoCloseable {
     public int drain(int lane) {
         String consumer = consumerPrefix + "-drain-" + lane;
         moveDueRetries();
-        int total = claimAbandoned(consumer);
+        int total = claimAbandoned(consumer) + claimFromDeadNodes(consumer, true);
         while (true) {
             List<StreamEntry> entries = read(consumer, DRAIN_BATCH, null);
             if (entries.isEmpty()) {
@@ -349,6 +403,84 @@ public final class OutboxWorker implements AutoCloseable {
         LOG.info("claimed {} outbox entries left by a stopped node", claimed.getValue().size());
         return process(consumer, claimed.getValue(), true);
     }
+
+    /**
+     * Claims the entries pending with consumers of dead nodes, once they have been idle
+     * {@link #DEAD_MIN_IDLE} (an ordinary {@code XCLAIM}: it counts a delivery, and of two nodes
+     * claiming at once only one gets each entry), dead-letters those delivered too often, and now
+     * and then deletes dead consumers with nothing pending. At most every few seconds per node
+     * unless {@code now}; a look costs one {@code XPENDING} summary when nothing is pending.
+     */
+    private int claimFromDeadNodes(String consumer, boolean now) {
+        if (liveness == null || !due(lastDeadCheck, DEAD_CHECK_EVERY_NANOS, now)) {
+            return 0;
+        }
+        if (due(lastCleanup, CONSUMER_CLEANUP_EVERY_NANOS, now)) {
+            Object deleted = redis.eval(DELETE_DEAD_CONSUMERS, List.of(Keys.outbox()), List.of(GROUP, Keys.node("")));
+            if (!Long.valueOf(0).equals(deleted)) {
+                LOG.info("deleted {} consumers of stopped nodes from the outbox group", deleted);
+            }
+        }
+        StreamPendingSummary summary = redis.xpending(Keys.outbox(), GROUP);
+        if (summary.getTotal() == 0) {
+            return 0;
+        }
+        int total = 0;
+        Map<String, String> incarnations = new java.util.HashMap<>();
+        for (String other : summary.getConsumerMessageCount().keySet()) {
+            if (!deadConsumer(other, incarnations)) {
+                continue;
+            }
+            List<StreamPendingEntry> pending = redis.xpending(Keys.outbox(), GROUP, XPendingParams.xPendingParams()
+                    .idle(DEAD_MIN_IDLE.toMillis()).start(StreamEntryID.MINIMUM_ID).end(StreamEntryID.MAXIMUM_ID)
+                    .count(BATCH).consumer(other));
+            List<StreamEntryID> take = new java.util.ArrayList<>();
+            for (StreamPendingEntry entry : pending) {
+                if (entry.getDeliveredTimes() >= DeadLetters.MAX_DELIVERIES) {
+                    deadLetters.deadLetter(GROUP, entry.getID(), entry.getDeliveredTimes(), clock.instant());
+                } else {
+                    take.add(entry.getID());
+                }
+            }
+            if (take.isEmpty()) {
+                continue;
+            }
+            Failpoints.hit("outbound.before-dead-claim");
+            List<StreamEntry> claimed = redis.xclaim(Keys.outbox(), GROUP, consumer, DEAD_MIN_IDLE.toMillis(),
+                    XClaimParams.xClaimParams(), take.toArray(StreamEntryID[]::new));
+            claimed = claimed.stream().filter(java.util.Objects::nonNull).toList(); // an entry trimmed meanwhile
+            if (!claimed.isEmpty()) {
+                LOG.info("claimed {} outbox entries of {}, whose node is gone", claimed.size(), other);
+                total += process(consumer, claimed, true);
+            }
+        }
+        return total;
+    }
+
+    private static boolean due(java.util.concurrent.atomic.AtomicLong last, long every, boolean now) {
+        long at = System.nanoTime();
+        long was = last.get();
+        return (now || at - was >= every) && last.compareAndSet(was, at);
+    }
+
+    /**
+     * Whether a consumer ({@code {nodeId}@{incarnation}-…}) belongs to a node that is no longer
+     * alive in that incarnation; a name without an incarnation is never judged dead here.
+     */
+    private boolean deadConsumer(String name, Map<String, String> incarnations) {
+        java.util.regex.Matcher m = CONSUMER.matcher(name);
+        if (!m.matches()) {
+            return false;
+        }
+        String alive = incarnations.computeIfAbsent(m.group(1), id -> {
+            String v = redis.get(Keys.node(id));
+            return v == null ? "" : v;
+        });
+        return !alive.equals(m.group(2));
+    }
+
+    /** A consumer's name: node id, its incarnation, then which thread or drain lane. */
+    private static final java.util.regex.Pattern CONSUMER = java.util.regex.Pattern.compile("(.+)@(\\p{XDigit}+)-.*");
 
     /**
      * Dead-letters the entries idle long enough to be claimed that the stream has already delivered

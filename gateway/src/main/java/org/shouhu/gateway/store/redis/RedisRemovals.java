@@ -145,6 +145,7 @@ public final class RedisRemovals implements Removals {
         for (String id : ids) {
             String date = id.split(":")[2];
             redis.zrem(Keys.laddersDue(), id);
+            redis.hdel(Keys.laddersClaims(), id);
             redis.srem(Keys.PREFIX + "ladders:" + site + ":" + date + ":open", id);
             List<String> keys = new ArrayList<>(List.of(Keys.ladder(id), Keys.ladder(id) + ":log",
                     Keys.PREFIX + "ladders:" + site + ":" + date + ":" + childId));

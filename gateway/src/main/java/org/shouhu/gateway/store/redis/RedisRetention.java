@@ -141,6 +141,7 @@ public final class RedisRetention {
             LocalDate date = parts.length == 4 ? date(parts[2]) : null;
             if (date != null && parts[1].equals(code) && retention.isPast(schedule, pastEnds, date, today)) {
                 redis.zrem(Keys.laddersDue(), id);
+                redis.hdel(Keys.laddersClaims(), id);
                 redis.del(key, key + ":log", Keys.openLadders(code, date),
                         Keys.PREFIX + "ladders:" + code + ":" + date + ":" + parts[3]);
                 deleted[0]++;

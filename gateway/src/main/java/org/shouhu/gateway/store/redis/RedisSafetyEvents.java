@@ -17,7 +17,8 @@ import redis.clients.jedis.params.SetParams;
 /**
  * Timed events' leases in Redis, one string per event ({@code sh:once:event:{EVENT}:{site}:{date}}):
  * {@code {until}/{node}} while a node holds it (until: ms of the gateway's clock, so a simulated
- * clock moves it too), {@code done} once fired to the end. The key itself expires after three
+ * clock moves it too; node: {@link NodeLiveness#holder()}, and a lease whose node is dead counts as
+ * run out at once), {@code done} once fired to the end. The key itself expires after three
  * days, only to clean up. An event's own messages are queued with {@link RedisMessages#enqueueOnce}
  * under the marker {@code …:queued}, in the transaction that writes {@code done}.
  */
@@ -30,15 +31,17 @@ public final class RedisSafetyEvents implements SafetyEvents {
     /**
      * Leases each event not done whose lease ran out (or never was), answering per key {@code DONE},
      * {@code BUSY} or {@code OURS}. A lease written by a node of the last version ({@code 1}, held three
-     * days, set before it fired) counts as done: that node fired it. KEYS: the events; ARGV: now, until, node, keep (ms).
+     * days, set before it fired) counts as done: that node fired it. A lease held by a node
+     * whose liveness key is gone has run out. KEYS: the events; ARGV: now, until, node, keep (ms), node key prefix.
      */
-    private static final String LEASE = """
+    private static final String LEASE = NodeLiveness.DEAD_FUNCTION + """
             local out = {}
             for i, key in ipairs(KEYS) do
               local v = redis.call('GET', key)
               local held = v and tonumber(string.match(v, '^(%d+)/'))
               if v == 'done' or (v and not held) then out[i] = 'DONE'
-              elseif held and held > tonumber(ARGV[1]) then out[i] = 'BUSY'
+              elseif held and held > tonumber(ARGV[1])
+                  and not holder_dead(string.match(v, '^%d+/(.*)$'), ARGV[5]) then out[i] = 'BUSY'
               else
                 redis.call('SET', key, ARGV[2] .. '/' .. ARGV[3], 'PX', ARGV[4])
                 out[i] = 'OURS'
@@ -54,12 +57,23 @@ public final class RedisSafetyEvents implements SafetyEvents {
 
     private final UnifiedJedis redis;
     private final RedisMessages outbox;
-    /** Names this node's leases, so it lets go of its own only. */
-    private final String node = UUID.randomUUID().toString();
+    /** Names this node's leases, so it lets go of its own only (and others see when its node died). */
+    private final String node;
 
+    /** Leases signed with a random name, judged by their timeout only (no liveness). */
     public RedisSafetyEvents(UnifiedJedis redis, RedisMessages outbox) {
+        this(redis, outbox, UUID.randomUUID().toString());
+    }
+
+    /** Leases signed by this node's liveness: when the node dies, another takes its leases at once. */
+    public RedisSafetyEvents(UnifiedJedis redis, RedisMessages outbox, NodeLiveness liveness) {
+        this(redis, outbox, liveness.holder());
+    }
+
+    private RedisSafetyEvents(UnifiedJedis redis, RedisMessages outbox, String node) {
         this.redis = redis;
         this.outbox = outbox;
+        this.node = node;
     }
 
     @SuppressWarnings("unchecked")
@@ -72,7 +86,7 @@ public final class RedisSafetyEvents implements SafetyEvents {
         List<String> keys = new ArrayList<>(asked.size());
         asked.forEach(e -> keys.add(Keys.once(e)));
         List<String> answers = (List<String>) redis.eval(LEASE, keys, List.of(String.valueOf(now.toEpochMilli()),
-                String.valueOf(now.plus(visibility).toEpochMilli()), node, String.valueOf(KEEP.toMillis())));
+                String.valueOf(now.plus(visibility).toEpochMilli()), node, String.valueOf(KEEP.toMillis()), Keys.node("")));
         Map<String, Lease> leases = new LinkedHashMap<>();
         for (int i = 0; i < asked.size(); i++) {
             leases.put(asked.get(i), Lease.valueOf(answers.get(i)));

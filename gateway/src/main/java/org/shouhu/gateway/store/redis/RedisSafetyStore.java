@@ -35,7 +35,8 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * The safety loop in Redis: schedules and coordinators as hashes, each ladder a hash (step, closed,
  * due, its step log as a list) with its next step in the sorted set {@code sh:ladders:due}, claimed
- * with a visibility timeout, each step taken by one transaction that re-reads the child's day and
+ * with a visibility timeout (and, with liveness, noted in {@code sh:ladders:claims} so a dead node's
+ * claims are taken at once), each step taken by one transaction that re-reads the child's day and
  * queues the step's messages once ({@link RedisMessages#enqueueOnceIf}), and among its site day's open ladders (one set, so a check-in of twenty children
  * looks once, not twenty times); alerts with their recipient, acknowledged and message sets.
  */
@@ -54,11 +55,34 @@ public final class RedisSafetyStore implements SafetyStore {
     /**
      * Claims up to ARGV[3] ids due at or before ARGV[1] by making them due again at ARGV[2] (now +
      * the visibility timeout) instead of removing them: each id goes to one caller, and one whose
-     * caller died is claimed again once that time has come.
+     * caller died is claimed again once that time has come. With a holder (ARGV[4], see
+     * {@link NodeLiveness#holder()}) each claim is noted in the hash KEYS[2] as {@code {until}/{holder}},
+     * and a ladder whose claim is still standing (its due score is that until) but whose holder's
+     * node is dead is claimed at once; notes no longer standing (the ladder was stepped, retried or
+     * closed since) are dropped here. KEYS: due set, claims; ARGV: now, until, max, holder or '', node key prefix.
      */
-    private static final String CLAIM = """
-            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-            for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id) end
+    private static final String CLAIM = NodeLiveness.DEAD_FUNCTION + """
+            local max = tonumber(ARGV[3])
+            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, max)
+            local taken = {}
+            for _, id in ipairs(ids) do taken[id] = true end
+            local claims = redis.call('HGETALL', KEYS[2])
+            for i = 1, #claims, 2 do
+              local id = claims[i]
+              local till, holder = string.match(claims[i + 1], '^(%d+)/(.*)$')
+              local score = redis.call('ZSCORE', KEYS[1], id)
+              if not score or not till or tonumber(score) ~= tonumber(till) then
+                redis.call('HDEL', KEYS[2], id)
+              elseif not taken[id] and #ids < max and holder_dead(holder, ARGV[5]) then
+                ids[#ids + 1] = id
+                taken[id] = true
+              end
+            end
+            for _, id in ipairs(ids) do
+              redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id)
+              if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], id, ARGV[2] .. '/' .. ARGV[4])
+              else redis.call('HDEL', KEYS[2], id) end
+            end
             return ids""";
 
     /**
@@ -109,9 +133,23 @@ public final class RedisSafetyStore implements SafetyStore {
     private final Cache<String, SiteSchedule> schedules = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofSeconds(10)).build();
 
+    /** Signs this node's ladder claims, so another node takes them at once when this one dies; '' for none. */
+    private final String holder;
+
+    /** A store whose ladder claims are judged by their timeout only (no liveness). */
     public RedisSafetyStore(UnifiedJedis redis, RedisMessages outbox) {
+        this(redis, outbox, "");
+    }
+
+    /** A store whose ladder claims are signed by this node's liveness. */
+    public RedisSafetyStore(UnifiedJedis redis, RedisMessages outbox, NodeLiveness liveness) {
+        this(redis, outbox, liveness.holder());
+    }
+
+    private RedisSafetyStore(UnifiedJedis redis, RedisMessages outbox, String holder) {
         this.redis = redis;
         this.outbox = outbox;
+        this.holder = holder;
     }
 
     @Override
@@ -258,7 +296,7 @@ public final class RedisSafetyStore implements SafetyStore {
         int[] adopted = {0};
         try {
             KeyScan.each(redis, Keys.PREFIX + "ladders:*", key -> {
-                if (!key.endsWith(":open") && !key.equals(Keys.laddersDue())) {
+                if (!key.endsWith(":open") && !key.equals(Keys.laddersDue()) && !key.equals(Keys.laddersClaims())) {
                     adopted[0] += adopt(key);
                 }
             });
@@ -334,8 +372,8 @@ public final class RedisSafetyStore implements SafetyStore {
     @SuppressWarnings("unchecked")
     @Override
     public List<String> claimDueLadders(Instant now, int max) {
-        Object ids = redis.eval(CLAIM, List.of(Keys.laddersDue()), List.of(String.valueOf(now.toEpochMilli()),
-                String.valueOf(now.plus(CLAIM_VISIBILITY).toEpochMilli()), String.valueOf(max)));
+        Object ids = redis.eval(CLAIM, List.of(Keys.laddersDue(), Keys.laddersClaims()), List.of(String.valueOf(now.toEpochMilli()),
+                String.valueOf(now.plus(CLAIM_VISIBILITY).toEpochMilli()), String.valueOf(max), holder, Keys.node("")));
         return (List<String>) ids;
     }
 

@@ -10,7 +10,9 @@
  * dead-letters entries that fail every delivery into {@link org.shouhu.gateway.store.redis.DeadLetters}),
  * with {@link org.shouhu.gateway.store.redis.RedisSafetyStore} (schedules, ladders,
  * alerts) and {@link org.shouhu.gateway.store.redis.RedisSafetyEvents} (leases and done marks of the
- * timed events). {@link org.shouhu.gateway.store.redis.CacheInvalidation} tells every node which cached
+ * timed events), both signed by {@link org.shouhu.gateway.store.redis.NodeLiveness} (a node's
+ * short-lived key, so another takes over a dead node's outbox entries, leases and claims in seconds).
+ * {@link org.shouhu.gateway.store.redis.CacheInvalidation} tells every node which cached
  * entries a write made stale (pub/sub); {@link org.shouhu.gateway.store.redis.RedisBindAttempts},
  * {@link org.shouhu.gateway.store.redis.RedisRemovals}, {@link org.shouhu.gateway.store.redis.RedisAuditLog}
  * and {@link org.shouhu.gateway.store.redis.RedisRetention} are bind limits, removal and erasure, the

@@ -394,8 +394,8 @@ public final class PrivateRedis implements AutoCloseable {
         }
     }
 
-    /** The redis-server binary, installed with apt-get when missing and we are root. */
-    static String ensureInstalled() throws IOException {
+    /** The redis-server binary, installed with apt-get when missing and we are root (the fault suite's servers use it too). */
+    public static synchronized String ensureInstalled() throws IOException {
         for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return candidate;

@@ -38,7 +38,7 @@ final class RedisProcess implements AutoCloseable {
 
     /** Starts the server (again), loading what its AOF holds, and waits until it answers PING. */
     RedisProcess start() throws IOException {
-        process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        process = new ProcessBuilder(List.of(org.shouhu.gateway.redis.PrivateRedis.ensureInstalled(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--dir", dir.toAbsolutePath().toString(), "--appendonly", "yes", "--appendfsync", "everysec",
                 "--save", "", "--daemonize", "no", "--logfile", "redis.log"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

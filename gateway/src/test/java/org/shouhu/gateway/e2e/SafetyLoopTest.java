@@ -1,5 +1,6 @@
 package org.shouhu.gateway.e2e;
 
+import org.shouhu.gateway.testing.OutboxStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -133,7 +134,7 @@ class SafetyLoopTest {
                 GatewayUnderTest.at("2026-07-15", "09:00"), List.of(org.shouhu.routes.model.OutboundMessage.of(
                         new org.shouhu.routes.model.Address(CAPTAIN), org.shouhu.templates.TemplateKey.NO_SHOW_TO_CAPTAIN,
                         Map.of(), org.shouhu.routes.model.MessageClass.SAFETY))));
-        assertEquals(0, gw.redis().xlen("sh:outbox"), "nothing queued for the captain");
+        assertEquals(0, OutboxStreams.length(gw.redis()), "nothing queued for the captain");
         Ladder ladder = ladder(LadderKind.NO_SHOW, "c1");
         assertTrue(ladder.closed());
         assertEquals(0, ladder.step());

@@ -106,8 +106,8 @@ class SafetyLoopTest {
                 Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, child("c2")), Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, child("c3"))),
                 gw.redis().smembers("sh:ladders:ZT0427:2026-07-15:open"), "the site day's open ladders, in one set");
         gw.text(WANG_FATHER, "1");
-        assertEquals(List.of(new Sms(WANG_FATHER, SIG + "收到，已告诉托管点王小明在路上。"),
-                new Sms(CAPTAIN, SIG + "1号王小明家长回复：在路上。")), gw.sent());
+        assertEquals(List.of(new Sms(CAPTAIN, SIG + "1号王小明家长回复：在路上。"), // the escalation's news first (urgent lane)
+                new Sms(WANG_FATHER, SIG + "收到，已告诉托管点王小明在路上。")), gw.sent());
         gw.text(LI_GRANDMA, "2");
         assertEquals(List.of(new Sms(LI_GRANDMA, SIG + "已记下李小红今天请假，托管点已知道。回4查询"),
                 new Sms(CAPTAIN, SIG + "2号李小红今天请假（外婆报告）。")), gw.sent());

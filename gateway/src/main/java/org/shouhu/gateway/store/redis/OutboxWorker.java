@@ -396,7 +396,7 @@ public final class OutboxWorker implements AutoCloseable {
                     moveDueRetries();
                 }
                 if (due(clock(lastChores, queue), CHORES_EVERY_NANOS, false)) {
-                    chores(queue, consumer, false);
+                    chores(queue, consumer, false, true);
                 }
                 for (Batch b : next(queue, consumer, batchSize(queue, BATCH), true)) {
                     process(consumer, b.stream(), b.entries(), false);
@@ -417,9 +417,9 @@ public final class OutboxWorker implements AutoCloseable {
     /**
      * A channel's chores: claim what stopped or dead nodes left, dead-letter poison, trim, sweep
      * spent bulk groups. Claims are looked for only when something is pending on any of the
-     * channel's streams (one call), so a quiet channel costs two calls.
+     * channel's streams (one call), so a quiet channel costs one call, and its trim (in the loop) two more.
      */
-    private int chores(Queue queue, String consumer, boolean now) {
+    private int chores(Queue queue, String consumer, boolean now, boolean trim) {
         int claimed = 0;
         List<String> keys = new java.util.ArrayList<>(queue.lanes());
         if (!queue.legacy()) {
@@ -430,7 +430,9 @@ public final class OutboxWorker implements AutoCloseable {
             List<String> streams = streams(queue);
             claimed = claimAbandoned(streams, consumer) + claimFromDeadNodes(queue, streams, consumer, now);
         }
-        trim(queue);
+        if (trim) {
+            trim(queue);
+        }
         return claimed;
     }
 
@@ -535,7 +537,7 @@ public final class OutboxWorker implements AutoCloseable {
         moveDueRetries();
         int total = 0;
         for (Queue q : QUEUES) {
-            total += chores(q, consumer, true);
+            total += chores(q, consumer, true, false); // trimmed at the end, when anything was sent
         }
         boolean more = true;
         while (more) {

@@ -100,7 +100,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Config config, Clock nodeClock, List<ChannelSender> replacements, TwilioSettings twilio,
                     PrivateRedis privateRedis) throws Exception {
         this.privateRedis = privateRedis;
-        int connections = config.outboxWorkers() + config.httpWorkers() + 8;
+        int connections = OutboxWorker.threadCount(config.outboxWorkers()) + config.httpWorkers() + 8;
         this.redis = privateRedis != null ? privateRedis.connect(connections) : RedisPools.tcp(config.redisUrl(), connections);
         Clock clock = org.shouhu.gateway.clock.RedisTimeClock.following(nodeClock, redis); // the system clock: fire by Redis's TIME, as every node does
         this.watch = RedisWatch.start(redis, Duration.ofMillis(500));
@@ -151,7 +151,8 @@ public final class Gateway implements AutoCloseable {
         camel.start();
         ProducerTemplate producer = camel.createProducerTemplate();
 
-        this.outbox = new OutboxWorker(redis, clock, ids -> producer.sendBody(ShouhuRoutes.OUTBOUND, ids), liveness);
+        this.outbox = new OutboxWorker(redis, clock, ids -> producer.sendBody(ShouhuRoutes.OUTBOUND, ids), liveness,
+                org.shouhu.routes.port.Pacer.UNPACED); // the pacing work wires its Redis pacer here (read size per channel)
         if (config.outboxWorkers() > 0) {
             outbox.start(config.outboxWorkers());
         }

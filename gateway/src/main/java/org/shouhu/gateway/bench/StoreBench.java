@@ -116,6 +116,8 @@ public final class StoreBench {
              PrivateRedis server = PrivateRedis.startOwned(dir.path(), 0);
              UnifiedJedis redis = server.connect(2)) {
             redis.xgroupCreate("sh:outbox", "senders", new StreamEntryID(0), true);
+            redis.xgroupCreate(CURRENT_STREAM, "senders", new StreamEntryID(0), true);
+            String stream = "now".equals(name) ? CURRENT_STREAM : "sh:outbox";
             Layout layout = switch (name) {
                 case "before" -> scripted(redis, BEFORE_ENQUEUE, BEFORE_RECEIPT, id -> "sh:msg:m" + id);
                 case "least" -> scripted(redis, LEAST_ENQUEUE, LEAST_RECEIPT, id -> "sh:msgs:" + id / 1000);
@@ -130,7 +132,7 @@ public final class StoreBench {
                     layout.enqueue(next, n);
                     next += n;
                 }
-                drain(redis, layout);
+                drain(redis, stream, layout);
             }
             double wall = (System.nanoTime() - start) / 1e9;
             double redisCpu = ServerInfo.cpuSeconds(redis, "") - redisBefore;
@@ -206,11 +208,14 @@ public final class StoreBench {
         };
     }
 
-    private static void drain(UnifiedJedis redis, Layout layout) {
+    /** The lane {@link RedisMessages} queues the benchmark's arrival confirmations on. */
+    private static final String CURRENT_STREAM = "sh:out:sms:confirm";
+
+    private static void drain(UnifiedJedis redis, String stream, Layout layout) {
         while (true) {
             List<Map.Entry<String, List<StreamEntry>>> read = redis.xreadGroup("senders", "bench",
                     XReadGroupParams.xReadGroupParams().count(READ_BATCH),
-                    Map.of("sh:outbox", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+                    Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
             if (read == null || read.isEmpty() || read.get(0).getValue().isEmpty()) {
                 return;
             }
@@ -219,9 +224,9 @@ public final class StoreBench {
                 layout.receipts(entries.subList(from, Math.min(entries.size(), from + RECEIPT_BATCH)));
             }
             StreamEntryID[] ids = entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new);
-            redis.xack("sh:outbox", "senders", ids);
+            redis.xack(stream, "senders", ids);
             StreamEntryID last = ids[ids.length - 1];
-            redis.xtrim("sh:outbox", XTrimParams.xTrimParams().minId(
+            redis.xtrim(stream, XTrimParams.xTrimParams().minId(
                     new StreamEntryID(last.getTime(), last.getSequence() + 1).toString()));
         }
     }

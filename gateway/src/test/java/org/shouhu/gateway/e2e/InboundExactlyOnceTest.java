@@ -162,8 +162,8 @@ class InboundExactlyOnceTest {
         Failpoints.configure("inbound.after-effect=throw@1");
         assertEquals(500, gw.text(WANG_FATHER, "1", SID));
         assertEquals(200, gw.text(WANG_FATHER, "1", SID));
-        assertEquals(List.of(new Sms(WANG_FATHER, SIG + "收到，已告诉托管点王小明在路上。"),
-                new Sms(GatewayUnderTest.CAPTAIN, SIG + "1号王小明家长回复：在路上。")), gw.sent());
+        assertEquals(List.of(new Sms(GatewayUnderTest.CAPTAIN, SIG + "1号王小明家长回复：在路上。"), // urgent lane first
+                new Sms(WANG_FATHER, SIG + "收到，已告诉托管点王小明在路上。")), gw.sent());
     }
 
     /** Another node's try of the same message, holding its claim. */

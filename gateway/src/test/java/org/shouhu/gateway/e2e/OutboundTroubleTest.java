@@ -1,5 +1,6 @@
 package org.shouhu.gateway.e2e;
 
+import org.shouhu.gateway.testing.OutboxStreams;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -122,7 +123,7 @@ class OutboundTroubleTest {
             StoredMessage held = gw.gateway.messages().load(alert.id()).orElseThrow();
             assertEquals(0, held.attempts(), "not an attempt");
             assertEquals(gw.clock.instant().plusSeconds(5).toEpochMilli(),
-                    gw.redis().zscore("sh:outbox:delayed", alert.id()).longValue(), "waits the clamped 5 s");
+                    OutboxStreams.delayedUntil(gw.redis(), alert.id()).longValue(), "waits the clamped 5 s");
         }
 
         gw.acceptMessages();
@@ -139,7 +140,7 @@ class OutboundTroubleTest {
         throttle("864000"); // ten days
         StoredMessage alert = noShowAlertTo(ZHANG_GRANDPA);
         gw.gateway.drainOutbox();
-        Double due = gw.redis().zscore("sh:outbox:delayed", alert.id());
+        Double due = OutboxStreams.delayedUntil(gw.redis(), alert.id());
         assertEquals(gw.clock.instant().plus(Duration.ofMinutes(10)).toEpochMilli(), due.longValue(), "ten minutes, not ten days");
 
         gw.acceptMessages();
@@ -218,12 +219,12 @@ class OutboundTroubleTest {
         for (int delivery = 2; delivery <= 5; delivery++) {
             idleForTenMinutes();
             gw.gateway.drainOutbox(); // claimed again, fails again
-            assertEquals(1L, pending().getTotal(), "still pending after delivery " + delivery);
+            assertEquals(1L, OutboxStreams.pending(gw.redis()), "still pending after delivery " + delivery);
         }
         idleForTenMinutes();
         gw.gateway.drainOutbox();
 
-        assertEquals(0L, pending().getTotal(), "given up: no longer claimed every five minutes");
+        assertEquals(0L, OutboxStreams.pending(gw.redis()), "given up: no longer claimed every five minutes");
         var answer = gw.admin("GET", "/api/dead-letters", null);
         assertEquals(200, answer.statusCode());
         JsonNode letters = json.readTree(answer.body()).get("deadLetters");
@@ -238,19 +239,9 @@ class OutboundTroubleTest {
         assertEquals(0, requestsToTwilio(), "nothing was ever sent");
     }
 
-    private StreamPendingSummary pending() {
-        return gw.redis().xpending("sh:outbox", "senders");
-    }
 
     /** Makes the pending entries look idle for ten minutes, as if their worker had stopped, without counting a delivery. */
     private void idleForTenMinutes() {
-        StreamPendingSummary summary = pending();
-        if (summary.getTotal() == 0) {
-            return;
-        }
-        gw.redis().xpending("sh:outbox", "senders", redis.clients.jedis.params.XPendingParams.xPendingParams()
-                .start(StreamEntryID.MINIMUM_ID).end(StreamEntryID.MAXIMUM_ID).count(10)).forEach(e ->
-                gw.redis().xclaimJustId("sh:outbox", "senders", e.getConsumerName(), 0,
-                        XClaimParams.xClaimParams().idle(600_000), e.getID()));
+        OutboxStreams.idle(gw.redis(), 600_000);
     }
 }

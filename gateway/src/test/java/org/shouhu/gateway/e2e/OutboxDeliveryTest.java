@@ -1,5 +1,6 @@
 package org.shouhu.gateway.e2e;
 
+import org.shouhu.gateway.testing.OutboxStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.shouhu.gateway.testing.GatewayUnderTest.to;
@@ -82,7 +83,7 @@ class OutboxDeliveryTest {
         gw.gateway.messages().recordSent(queued, "sms", HELP, new SendReceipt("SMalready", DeliveryStatus.QUEUED));
         assertEquals(1, gw.gateway.drainOutbox(), "the claimed entry is handled and acknowledged");
         assertEquals(List.of(), gw.sent());
-        assertEquals(0L, gw.gateway.redis().xlen("sh:outbox"));
+        assertEquals(0L, OutboxStreams.length(gw.gateway.redis()));
     }
 
     @Test
@@ -248,9 +249,9 @@ class OutboxDeliveryTest {
     private void abandonedByAStoppedNode() {
         var read = gw.gateway.redis().xreadGroup("senders", "stopped-node-0",
                 redis.clients.jedis.params.XReadGroupParams.xReadGroupParams().count(1),
-                Map.of("sh:outbox", redis.clients.jedis.StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+                Map.of("sh:out:sms:reply", redis.clients.jedis.StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
         redis.clients.jedis.StreamEntryID entry = read.get(0).getValue().get(0).getID();
-        gw.gateway.redis().xclaim("sh:outbox", "senders", "stopped-node-0", 0,
+        gw.gateway.redis().xclaim("sh:out:sms:reply", "senders", "stopped-node-0", 0,
                 redis.clients.jedis.params.XClaimParams.xClaimParams().idle(600_000), entry);
     }
 
@@ -297,7 +298,7 @@ class OutboxDeliveryTest {
         gw.clock.advance(Duration.ofMinutes(1));
         assertEquals(1, gw.gateway.drainOutbox());
         assertEquals(List.of(HELP), to(gw.sent(), GRANDMA));
-        assertEquals(0L, gw.gateway.redis().xlen("sh:outbox"), "handled entries are trimmed from the stream");
+        assertEquals(0L, OutboxStreams.length(gw.gateway.redis()), "handled entries are trimmed from the stream");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.shouhu.gateway.e2e;
 
+import org.shouhu.gateway.testing.OutboxStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -344,14 +345,14 @@ class SafetyLoopExactlyOnceTest {
             if (dead.get()) {
                 throw new JedisConnectionException("the node is gone");
             }
-            long before = redis.xlen("sh:outbox");
+            long before = OutboxStreams.length(redis);
             Object result;
             try {
                 result = method.invoke(target, args);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
-            hook.after(port.getSimpleName(), method.getName(), redis.xlen("sh:outbox") > before);
+            hook.after(port.getSimpleName(), method.getName(), OutboxStreams.length(redis) > before);
             return result;
         };
         return (T) Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port}, handler);

@@ -1,5 +1,6 @@
 package org.shouhu.gateway.e2e;
 
+import org.shouhu.gateway.testing.OutboxStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -105,8 +106,8 @@ class SafetyLoopTest {
                 Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, child("c2")), Ladder.id(LadderKind.NO_SHOW, "ZT0427", DAY, child("c3"))),
                 gw.redis().smembers("sh:ladders:ZT0427:2026-07-15:open"), "the site day's open ladders, in one set");
         gw.text(WANG_FATHER, "1");
-        assertEquals(List.of(new Sms(WANG_FATHER, SIG + "收到，已告诉托管点王小明在路上。"),
-                new Sms(CAPTAIN, SIG + "1号王小明家长回复：在路上。")), gw.sent());
+        assertEquals(List.of(new Sms(CAPTAIN, SIG + "1号王小明家长回复：在路上。"), // the escalation's news first (urgent lane)
+                new Sms(WANG_FATHER, SIG + "收到，已告诉托管点王小明在路上。")), gw.sent());
         gw.text(LI_GRANDMA, "2");
         assertEquals(List.of(new Sms(LI_GRANDMA, SIG + "已记下李小红今天请假，托管点已知道。回4查询"),
                 new Sms(CAPTAIN, SIG + "2号李小红今天请假（外婆报告）。")), gw.sent());
@@ -133,7 +134,7 @@ class SafetyLoopTest {
                 GatewayUnderTest.at("2026-07-15", "09:00"), List.of(org.shouhu.routes.model.OutboundMessage.of(
                         new org.shouhu.routes.model.Address(CAPTAIN), org.shouhu.templates.TemplateKey.NO_SHOW_TO_CAPTAIN,
                         Map.of(), org.shouhu.routes.model.MessageClass.SAFETY))));
-        assertEquals(0, gw.redis().xlen("sh:outbox"), "nothing queued for the captain");
+        assertEquals(0, OutboxStreams.length(gw.redis()), "nothing queued for the captain");
         Ladder ladder = ladder(LadderKind.NO_SHOW, "c1");
         assertTrue(ladder.closed());
         assertEquals(0, ladder.step());

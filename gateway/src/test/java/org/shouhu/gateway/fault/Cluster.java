@@ -1,5 +1,6 @@
 package org.shouhu.gateway.fault;
 
+import org.shouhu.gateway.testing.OutboxStreams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -137,7 +138,7 @@ final class Cluster implements AutoCloseable {
         try {
             if (redis != null) {
                 try (redis.clients.jedis.Jedis jedis = redis.connect()) {
-                    return jedis.xpending("sh:outbox", "senders").getTotal();
+                    return OutboxStreams.pending(jedis);
                 }
             }
             Path data = dir.resolve("private-redis");
@@ -145,7 +146,7 @@ final class Cluster implements AutoCloseable {
             String password = Files.readString(data.resolve("redis-auth.conf")).strip().replaceFirst("^requirepass ", "");
             try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis("127.0.0.1", Integer.parseInt(port), 5000)) {
                 jedis.auth(password);
-                return jedis.xpending("sh:outbox", "senders").getTotal();
+                return OutboxStreams.pending(jedis);
             }
         } catch (IOException | RuntimeException e) {
             return -1;

@@ -16,7 +16,7 @@ import redis.clients.jedis.resps.StreamEntry;
 /**
  * Outbox entries that failed every delivery ({@link #MAX_DELIVERIES}, counted by the stream's own
  * delivery count): taken out of the consumer group's pending list ({@code XACK}) and kept in the hash
- * {@code sh:deadletters} — stream entry id → {entry, id, to (masked), deliveries, reason, at} — for
+ * {@code sh:deadletters} — {@code {stream}/{entry id}} → {stream, entry, id, to (masked), deliveries, reason, at} — for
  * {@code GET /api/dead-letters}, with one log line. Both happen in one script, only if the entry
  * was still pending, so two nodes never dead-letter the same entry twice.
  */
@@ -27,12 +27,15 @@ public final class DeadLetters {
     public static final int MAX_DELIVERIES = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** KEYS: stream, dead letters, failures; ARGV: group, entry, message id, masked to, deliveries, time. */
+    /**
+     * KEYS: stream, dead letters, failures; ARGV: group, entry, message id, masked to, deliveries,
+     * time, the entry's field in the failures and dead letters.
+     */
     private static final String DEAD_LETTER = """
             if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
-            local reason = redis.call('HGET', KEYS[3], ARGV[2]) or 'failed on every delivery'
-            redis.call('HDEL', KEYS[3], ARGV[2])
-            redis.call('HSET', KEYS[2], ARGV[2], cjson.encode({entry = ARGV[2], id = ARGV[3], to = ARGV[4],
+            local reason = redis.call('HGET', KEYS[3], ARGV[7]) or 'failed on every delivery'
+            redis.call('HDEL', KEYS[3], ARGV[7])
+            redis.call('HSET', KEYS[2], ARGV[7], cjson.encode({stream = KEYS[1], entry = ARGV[2], id = ARGV[3], to = ARGV[4],
               deliveries = tonumber(ARGV[5]), reason = reason, at = ARGV[6]}))
             return 1""";
 
@@ -42,17 +45,26 @@ public final class DeadLetters {
         this.redis = redis;
     }
 
+    /**
+     * An entry's field in {@code sh:outbox:failures} and {@code sh:deadletters}: its id on the stream
+     * of earlier versions, {@code {stream}/{id}} on a lane's (entry ids repeat across streams).
+     */
+    static String field(String stream, StreamEntryID entry) {
+        return Keys.legacyOutbox().equals(stream) ? entry.toString() : stream + "/" + entry;
+    }
+
     /** Dead-letters a pending entry of {@code group}; false when it was no longer pending (handled, or another node did it). */
-    boolean deadLetter(String group, StreamEntryID entry, long deliveries, java.time.Instant now) {
-        List<StreamEntry> found = redis.xrange(Keys.outbox(), entry, entry, 1);
+    boolean deadLetter(String group, String stream, StreamEntryID entry, long deliveries, java.time.Instant now) {
+        List<StreamEntry> found = redis.xrange(stream, entry, entry, 1);
         Map<String, String> fields = found.isEmpty() ? Map.of() : found.get(0).getFields();
         String id = fields.getOrDefault("id", "?");
         String to = Phone.mask(fields.getOrDefault("to", ""));
-        Object done = redis.eval(DEAD_LETTER, List.of(Keys.outbox(), Keys.deadLetters(), Keys.outboxFailures()),
-                List.of(group, entry.toString(), id, to, String.valueOf(deliveries), now.toString()));
+        Object done = redis.eval(DEAD_LETTER, List.of(stream, Keys.deadLetters(), Keys.outboxFailures()),
+                List.of(group, entry.toString(), id, to, String.valueOf(deliveries), now.toString(), field(stream, entry)));
         boolean mine = Long.valueOf(1).equals(done);
         if (mine) {
-            LOG.error("outbox entry {} (message {} to {}) failed {} deliveries: dead-lettered", entry, id, to, deliveries);
+            LOG.error("outbox entry {} of {} (message {} to {}) failed {} deliveries: dead-lettered", entry, stream, id, to,
+                    deliveries);
         }
         return mine;
     }
@@ -61,7 +73,7 @@ public final class DeadLetters {
      * Notes why an entry failed (the class and message of the root cause, numbers masked, no quoted
      * input), for its dead letter.
      */
-    void noteFailure(StreamEntryID entry, RuntimeException failure) {
+    void noteFailure(String stream, StreamEntryID entry, RuntimeException failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -71,7 +83,7 @@ public final class DeadLetters {
         if (source >= 0) {
             reason = reason.substring(0, source).strip();
         }
-        redis.hset(Keys.outboxFailures(), entry.toString(), reason.length() > 300 ? reason.substring(0, 300) : reason);
+        redis.hset(Keys.outboxFailures(), field(stream, entry), reason.length() > 300 ? reason.substring(0, 300) : reason);
     }
 
     /** Every dead letter, oldest first. */

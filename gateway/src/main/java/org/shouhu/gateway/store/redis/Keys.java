@@ -48,7 +48,14 @@ final class Keys {
         return PREFIX + "msgs:" + Long.parseLong(id, 1, id.length(), 10) / MESSAGES_PER_HASH;
     }
     static String sentTo(String address) { return PREFIX + "to:" + address; }
-    static String outbox() { return PREFIX + "outbox"; }
+    /** The single outbox stream of earlier versions: still read, and where a channel without lanes queues. */
+    static String legacyOutbox() { return PREFIX + "outbox"; }
+    /** The outbox stream of a channel's lane other than bulk ({@code sh:out:sms:urgent}). */
+    static String lane(String channel, org.shouhu.routes.model.Lane lane) { return PREFIX + "out:" + channel + ":" + lane.key(); }
+    /** A channel's active bulk groups (fan-outs), scored by the messages each has been given to send. */
+    static String bulkGroups(String channel) { return PREFIX + "out:" + channel + ":bulk"; }
+    /** The outbox stream of one fan-out ({@code group}) in a channel's bulk lane. */
+    static String bulkGroup(String channel, String group) { return bulkGroups(channel) + ":" + group; }
     static String outboxDelayed() { return PREFIX + "outbox:delayed"; }
     /** Outbox entries given up after too many deliveries: stream entry id → JSON record (see {@code DeadLetters}). */
     static String deadLetters() { return PREFIX + "deadletters"; }

@@ -579,8 +579,7 @@ public final class RedisCareStore implements CareStore {
                 redis.call('HSET', KEYS[1], id, after)
                 changed[#changed + 1] = id
               end
-              a = a + 4
-              if n > 0 then k = k + 1 + n; a = a + 3 + 5 * n end
+              if n > 0 then k, a = queue_positions(k, a + 4, n) else a = a + 4 end
             end
             return changed""";
 

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.DeliveryStatus;
+import org.shouhu.routes.model.Lane;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.model.OutboxEntry;
@@ -28,13 +29,14 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * The outbox and the message record in Redis. A message is queued on the stream {@code sh:outbox}
- * (read by a consumer group), whose entry carries the whole message, so that its first delivery
- * needs no read; its id goes on its recipient's list. Its record is written at its first outcome —
+ * The outbox and the message record in Redis. A message is queued on the stream of its channel
+ * and {@link Lane} ({@code sh:out:{channel}:{lane}}; a fan-out's bulk messages on a stream of their
+ * own, {@code sh:out:{channel}:bulk:{group}}), read by a consumer group, whose entry carries the
+ * whole message, so that its first delivery needs no read; its id goes on its recipient's list. Its record is written at its first outcome —
  * sent, held, put off, suppressed, failed — as one JSON field of a hash per thousand ids,
  * {@code sh:msgs:{n}}, that expires as a whole: a message costs Redis no key, no expiry and no
  * write of its own before it is sent. Retries and holds come back through the sorted set
- * {@code sh:outbox:delayed} (by id only). A provider's report names our id (see
+ * {@code sh:outbox:delayed} ({@code {id}|{stream}}: the id, and the lane it goes back to). A provider's report names our id (see
  * {@code TwilioSettings.statusCallbackUrl}), so there is no index from the provider's ids to ours.
  */
 public final class RedisMessages implements Outbox, MessageStore {
@@ -80,35 +82,55 @@ public final class RedisMessages implements Outbox, MessageStore {
      * The one place that knows how a message is queued, as a Lua function other scripts include
      * (see {@link #segment}): {@code queue_messages(k, a, n)} queues {@code n} messages, each its id
      * on the recipient's list (trimmed once it is {@code SENT_TO_SLACK} past {@code SENT_TO_KEPT})
-     * and its stream entry, which carries the message. KEYS from {@code k}: the stream, then each
-     * message's list; ARGV from {@code a}: createdAt, kept, slack, then id, to, template, params,
-     * kind of each. Returns the positions of the KEYS and ARGV that follow.
+     * and its entry, which carries the message, on the stream of its channel and lane
+     * ({@link Keys#lane}); a bulk message on its fan-out's own stream ({@link Keys#bulkGroup}),
+     * whose group joins the channel's bulk groups ({@code lane_join}, {@link #LANE_FUNCTION}). A
+     * stream is made with the consumer group {@code senders} when it does not exist. KEYS from
+     * {@code k}: each message's list, stream and bulk groups (its stream again when not bulk); ARGV
+     * from {@code a}: createdAt, kept, slack, then id, to, template, params, kind, group ({@code ''}
+     * when not bulk) of each. Returns the positions of the KEYS and ARGV that follow, as
+     * {@code queue_positions(k, a, n)} does without queueing (for a script that skips a segment).
      */
     public static final String QUEUE_FUNCTION = """
+            local function lane_ready(stream)
+              if redis.call('EXISTS', stream) == 0 then redis.call('XGROUP', 'CREATE', stream, 'senders', '0', 'MKSTREAM') end
+            end
+            local function lane_join(groups, group)
+              local low = redis.call('ZRANGEBYSCORE', groups, '-inf', '(+inf', 'LIMIT', 0, 1, 'WITHSCORES')
+              redis.call('ZADD', groups, 'LT', low[2] or 0, group)
+            end
+            local function queue_positions(k, a, n) return k + 3 * n, a + 3 + 6 * n end
             local function queue_messages(k, a, n)
               local now, kept, slack = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+              local ready = {}
               for i = 0, n - 1 do
-                local b = a + 3 + i * 5
-                local id, to, template, params, kind = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
-                if redis.call('LPUSH', KEYS[k + 1 + i], id) > kept + slack then redis.call('LTRIM', KEYS[k + 1 + i], 0, kept - 1) end
-                redis.call('XADD', KEYS[k], '*', 'id', id, 'to', to, 'template', template, 'params', params,
+                local b, c = a + 3 + i * 6, k + i * 3
+                local id, to, template, params, kind, group = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
+                local stream = KEYS[c + 1]
+                if redis.call('LPUSH', KEYS[c], id) > kept + slack then redis.call('LTRIM', KEYS[c], 0, kept - 1) end
+                if not ready[stream] then
+                  ready[stream] = true
+                  lane_ready(stream)
+                  if group ~= '' then lane_join(KEYS[c + 2], group) end
+                end
+                redis.call('XADD', stream, '*', 'id', id, 'to', to, 'template', template, 'params', params,
                   'kind', kind, 'createdAt', now)
               end
-              return k + 1 + n, a + 3 + 5 * n
+              return queue_positions(k, a, n)
             end
             """;
 
     /**
      * Queues messages atomically, in one call ({@link #QUEUE_FUNCTION}); then, if given, the marker
      * that says they are queued — set last, so only when every write before it succeeded (a script
-     * stops at its first error). KEYS: the stream, then each message's list, then the marker if
-     * any; ARGV: keep (ms), createdAt, kept, slack, then id, to, template, params, kind of each.
+     * stops at its first error). KEYS: each message's list, stream and bulk groups, then the marker
+     * if any; ARGV: keep (ms), createdAt, kept, slack, then id, to, template, params, kind, group of each.
      */
     private static final String ENQUEUE = QUEUE_FUNCTION + """
             local keep = ARGV[1]
-            local n = (#ARGV - 4) / 5
+            local n = (#ARGV - 4) / 6
             queue_messages(1, 2, n)
-            if #KEYS > 1 + n then redis.call('SET', KEYS[#KEYS], '1', 'PX', keep) end
+            if #KEYS > 3 * n then redis.call('SET', KEYS[#KEYS], '1', 'PX', keep) end
             return 1""";
 
     private static final int SENT_TO_KEPT = 200;
@@ -265,17 +287,57 @@ public final class RedisMessages implements Outbox, MessageStore {
     public Segment segment(List<OutboundMessage> messages) {
         long first = messages.isEmpty() ? 0 : reserveIds(messages.size());
         List<OutboundMessage> stored = new ArrayList<>(messages.size());
-        List<String> keys = new ArrayList<>(1 + messages.size());
-        List<String> args = new ArrayList<>(3 + 5 * messages.size());
-        keys.add(Keys.outbox());
+        List<String> keys = new ArrayList<>(3 * messages.size());
+        List<String> args = new ArrayList<>(3 + 6 * messages.size());
         args.addAll(List.of(clock.instant().toString(), String.valueOf(SENT_TO_KEPT), String.valueOf(SENT_TO_SLACK)));
+        String group = null; // this call's fan-out: named after its first bulk message
         for (int i = 0; i < messages.size(); i++) {
             OutboundMessage m = messages.get(i).withId("m" + (first + i));
             keys.add(Keys.sentTo(m.to().value()));
-            args.addAll(List.of(m.id(), m.to().value(), m.template().name(), toJson(m.params()), m.kind().name()));
+            Lane lane = Lane.of(m.template(), m.kind());
+            String channel = m.to().channel();
+            if (lane == Lane.BULK && Lane.CHANNELS.contains(channel)) {
+                group = group == null ? m.id() : group;
+                keys.add(Keys.bulkGroup(channel, group));
+                keys.add(Keys.bulkGroups(channel));
+                args.addAll(List.of(m.id(), m.to().value(), m.template().name(), toJson(m.params()), m.kind().name(), group));
+            } else {
+                String stream = stream(channel, lane);
+                keys.add(stream);
+                keys.add(stream);
+                args.addAll(List.of(m.id(), m.to().value(), m.template().name(), toJson(m.params()), m.kind().name(), ""));
+            }
             stored.add(m);
         }
         return new Segment(stored, keys, args);
+    }
+
+    /**
+     * The stream of a channel's lane other than bulk; a channel the outbox has no lanes for (an
+     * address of a channel added since, say) goes on the stream of earlier versions, which every
+     * node still reads, and is sent or failed there as before.
+     */
+    static String stream(String channel, Lane lane) {
+        return Lane.CHANNELS.contains(channel) ? Keys.lane(channel, lane) : Keys.legacyOutbox();
+    }
+
+    /**
+     * Where a message put off until {@code at} goes back when it is due: its lane's stream; a bulk
+     * message joins the bulk group of what its channel put off to the same minute (a quiet-hours
+     * hold, a fan-out's retries), which takes its fair share beside the fan-outs still going.
+     */
+    static String delayedStream(StoredMessage m, Instant at) {
+        Lane lane = Lane.of(m.template(), m.kind());
+        String channel = m.to().channel();
+        if (lane == Lane.BULK && Lane.CHANNELS.contains(channel)) {
+            return Keys.bulkGroup(channel, "r" + at.toEpochMilli() / 60_000);
+        }
+        return stream(channel, lane);
+    }
+
+    /** The delayed set's member for a message that goes back to {@code stream}: {@code {id}|{stream}}. */
+    static String delayedMember(String id, String stream) {
+        return id + "|" + stream;
     }
 
     /** The messages with their ids, and the ENQUEUE call's keys and arguments; {@code marker}: set once they are queued, or null. */
@@ -426,12 +488,13 @@ public final class RedisMessages implements Outbox, MessageStore {
 
     @Override
     public void retryAt(StoredMessage m, String errorCode, Instant at) {
-        delay(List.of(outcome(m, null, errorCode, 1)), at);
+        delay(List.of(m), List.of(outcome(m, null, errorCode, 1)), at);
     }
 
     @Override
     public void holdUntil(java.util.Collection<StoredMessage> messages, String reason, Instant at) {
-        delay(messages.stream().map(m -> outcome(m, null, reason, 0)).toList(), at);
+        List<StoredMessage> held = List.copyOf(messages);
+        delay(held, held.stream().map(m -> outcome(m, null, reason, 0)).toList(), at);
     }
 
     @Override
@@ -439,15 +502,15 @@ public final class RedisMessages implements Outbox, MessageStore {
         write(List.of(outcome(m, DeliveryStatus.FAILED, errorCode, 1)));
     }
 
-    /** Writes the records and queues their messages again at {@code at}, in one transaction. */
-    private void delay(List<Write> writes, Instant at) {
+    /** Writes the records and queues their messages again at {@code at}, each on its lane, in one transaction. */
+    private void delay(List<StoredMessage> messages, List<Write> writes, Instant at) {
         if (writes.isEmpty()) {
             return;
         }
         try (AbstractTransaction tx = redis.multi()) {
             write(tx, writes);
-            for (Write w : writes) {
-                tx.zadd(Keys.outboxDelayed(), at.toEpochMilli(), w.id());
+            for (StoredMessage m : messages) { // each goes back to its lane's stream
+                tx.zadd(Keys.outboxDelayed(), at.toEpochMilli(), delayedMember(m.id(), delayedStream(m, at)));
             }
             for (Object result : tx.exec()) {
                 if (result instanceof JedisDataException failed) { // a record not written: say so, the route retries the batch

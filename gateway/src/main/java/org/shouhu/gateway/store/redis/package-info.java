@@ -1,12 +1,13 @@
 /**
  * The ports in Redis, the system of record: {@link org.shouhu.gateway.store.redis.RedisCareStore}
  * (care domain, with Caffeine caches of hot look-ups), {@link org.shouhu.gateway.store.redis.RedisMessages}
- * (outbox stream, message records, delivery status), {@link org.shouhu.gateway.store.redis.RedisIds}
+ * (the outbox's streams, a lane per channel and urgency, message records, delivery status), {@link org.shouhu.gateway.store.redis.RedisIds}
  * (message and child ids that never repeat, even after Redis lost writes), {@link org.shouhu.gateway.store.redis.RedisCounters}
  * (act-once keys and rate windows), {@link org.shouhu.gateway.store.redis.RedisInboundClaims} (a
  * provider message's claim, and its done mark queued with its replies through
  * {@code RedisMessages.QUEUE_FUNCTION}, which the day-record script also queues with) and
- * {@link org.shouhu.gateway.store.redis.OutboxWorker} (the consumer-group reader, which
+ * {@link org.shouhu.gateway.store.redis.OutboxWorker} (the consumer-group reader, per channel highest
+ * lane first and fan-outs in turn, which
  * dead-letters entries that fail every delivery into {@link org.shouhu.gateway.store.redis.DeadLetters}),
  * with {@link org.shouhu.gateway.store.redis.RedisSafetyStore} (schedules, ladders,
  * alerts) and {@link org.shouhu.gateway.store.redis.RedisSafetyEvents} (leases and done marks of the

@@ -1,5 +1,6 @@
 package org.shouhu.gateway.store.redis;
 
+import org.shouhu.gateway.testing.OutboxStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -42,7 +43,7 @@ class AlertQueueingTest {
     void anAlertsMessagesAreQueuedWithItsRecord() {
         List<OutboundMessage> queued = store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()).orElseThrow();
 
-        assertEquals(2, redis.xlen(Keys.outbox()));
+        assertEquals(2, OutboxStreams.length(redis));
         assertEquals(queued.stream().map(OutboundMessage::id).toList(), redis.lrange(Keys.alertMessages("a1"), 0, -1));
         assertEquals("a1", redis.get(Keys.pendingAlert(GRANDMA.value())));
         assertEquals("a1", redis.get(Keys.pendingAlert(FATHER.value())));
@@ -58,7 +59,7 @@ class AlertQueueingTest {
         assertEquals(Set.of(Keys.messageSeq(), Keys.messageBlocks()), redis.keys("sh:*"), "nothing queued, nothing recorded, only ids reserved");
 
         store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages());
-        assertEquals(2, redis.xlen(Keys.outbox()), "one message to each guardian");
+        assertEquals(2, OutboxStreams.length(redis), "one message to each guardian");
     }
 
     @Test
@@ -67,11 +68,11 @@ class AlertQueueingTest {
             assertThrows(JedisConnectionException.class,
                     () -> store(replyLost).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()));
         }
-        assertEquals(2, redis.xlen(Keys.outbox()), "Redis ran it");
+        assertEquals(2, OutboxStreams.length(redis), "Redis ran it");
 
         assertEquals(Optional.empty(), store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()),
                 "fired again by the next sweep: already queued");
-        assertEquals(2, redis.xlen(Keys.outbox()), "still one message to each guardian");
+        assertEquals(2, OutboxStreams.length(redis), "still one message to each guardian");
         assertEquals(2, redis.llen(Keys.alertMessages("a1")));
     }
 
@@ -79,7 +80,7 @@ class AlertQueueingTest {
     void anAlertIdIsQueuedOnceHoweverOftenItIsFired() {
         store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages());
         assertEquals(Optional.empty(), store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()));
-        assertEquals(2, redis.xlen(Keys.outbox()));
+        assertEquals(2, OutboxStreams.length(redis));
     }
 
     @Test
@@ -88,12 +89,12 @@ class AlertQueueingTest {
 
         assertThrows(JedisDataException.class, () -> store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()),
                 "the sweep sees the failure and fires the alert again");
-        assertEquals(0, redis.xlen(Keys.outbox()), "nothing queued, though the rest of the transaction wrote the alert's record");
+        assertEquals(0, OutboxStreams.length(redis), "nothing queued, though the rest of the transaction wrote the alert's record");
 
         redis.del(Keys.sentTo(GRANDMA.value()));
         assertEquals(2, store(redis).queueAlert(ALERT, List.of(GRANDMA, FATHER), messages()).orElseThrow().size(),
                 "fired again, it is queued: the marker is set only with the messages");
-        assertEquals(2, redis.xlen(Keys.outbox()));
+        assertEquals(2, OutboxStreams.length(redis));
     }
 
     /** A client whose connection drops at EXEC: before Redis got it ({@code ran} false) or after Redis ran it. */

@@ -1,5 +1,6 @@
 package org.shouhu.gateway.store.redis;
 
+import org.shouhu.gateway.testing.OutboxStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -91,7 +92,7 @@ class DayRecordChangesTest {
                 new DayChange(null, DayRecord.expected("c2").arrived(LocalTime.of(8, 5)), List.of(arrival("+8613912340002", "李小红"))),
                 new DayChange(null, DayRecord.expected("c3").arrived(LocalTime.of(8, 5)))));
         assertEquals(Set.of("c1", "c3"), changed);
-        List<String> to = redis.xrange(Keys.outbox(), "-", "+").stream().map(e -> e.getFields().get("to")).toList();
+        List<String> to = OutboxStreams.entries(redis).stream().map(e -> e.getFields().get("to")).toList();
         assertEquals(List.of("+8613912345678", "+8613712340000"), to);
         assertEquals(1, redis.llen(Keys.sentTo("+8613912345678")));
         assertEquals(0, redis.llen(Keys.sentTo("+8613912340002")));
@@ -101,7 +102,7 @@ class DayRecordChangesTest {
     void aChangeWhoseNoticesCannotBeQueuedIsNotStoredEither() {
         UnifiedJedis redis = TestRedis.fresh();
         RedisCareStore care = new RedisCareStore(redis, new RedisMessages(redis, CLOCK));
-        redis.set(Keys.outbox(), "not a stream"); // any error inside the script
+        redis.set(Keys.lane("sms", org.shouhu.routes.model.Lane.CONFIRM), "not a stream"); // any error inside the script
         assertThrows(JedisDataException.class, () -> care.changeDayRecords("ZT0427", TODAY,
                 List.of(new DayChange(null, ARRIVED, List.of(arrival("+8613912345678", "王小明"))))));
         assertEquals(java.util.Optional.empty(), care.dayRecord("ZT0427", TODAY, "c1"), "the retry finds the child expected");

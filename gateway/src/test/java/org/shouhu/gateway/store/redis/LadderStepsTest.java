@@ -1,5 +1,6 @@
 package org.shouhu.gateway.store.redis;
 
+import org.shouhu.gateway.testing.OutboxStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -54,7 +55,7 @@ class LadderStepsTest {
     void aLadderOpensAndQueuesItsMessagesOnce() {
         assertEquals(1, store.openLadder(ladder(LadderKind.NO_SHOW, "c1"), STEP, toGrandma()).orElseThrow().size());
         assertEquals(Optional.empty(), store.openLadder(ladder(LadderKind.NO_SHOW, "c1"), STEP, toGrandma()));
-        assertEquals(1, redis.xlen(Keys.outbox()));
+        assertEquals(1, OutboxStreams.length(redis));
         assertEquals(String.valueOf(STEP.toEpochMilli()), redis.hget(Keys.ladder(id(LadderKind.NO_SHOW, "c1")), "due"));
         assertTrue(redis.sismember(Keys.openLadders("ZT0427", DAY), id(LadderKind.NO_SHOW, "c1")));
     }
@@ -65,7 +66,7 @@ class LadderStepsTest {
     void noLadderOpensForAChildWhoseDayNoLongerCallsForIt(LadderKind kind, String day) {
         redis.hset(Keys.day("ZT0427", DAY), "c1", day);
         assertEquals(Optional.empty(), store.openLadder(ladder(kind, "c1"), STEP, toGrandma()));
-        assertEquals(0, redis.xlen(Keys.outbox()));
+        assertEquals(0, OutboxStreams.length(redis));
         assertEquals(Optional.empty(), store.ladder(id(kind, "c1")));
         assertEquals(List.of(), store.claimDueLadders(STEP, 10));
     }
@@ -80,7 +81,7 @@ class LadderStepsTest {
         Ladder l = open(kind, "c1");
         redis.hset(Keys.day("ZT0427", DAY), "c1", day);
         assertEquals(Optional.empty(), store.stepLadder(l.id(), 1, STEP, "captain@" + STEP, STEP.plusSeconds(900), toCaptain()));
-        assertEquals(1, redis.xlen(Keys.outbox()), "only step 0's");
+        assertEquals(1, OutboxStreams.length(redis), "only step 0's");
         Ladder closed = store.ladder(l.id()).orElseThrow();
         assertTrue(closed.closed());
         assertEquals(0, closed.step());
@@ -97,7 +98,7 @@ class LadderStepsTest {
                     "captain@" + STEP, STEP.plusSeconds(900), toCaptain()));
         }
         assertEquals(Optional.empty(), store.stepLadder(l.id(), 1, STEP, "captain@" + STEP, STEP.plusSeconds(900), toCaptain()));
-        assertEquals(2, redis.xlen(Keys.outbox()), "the guardian's and one captain's");
+        assertEquals(2, OutboxStreams.length(redis), "the guardian's and one captain's");
         assertEquals(List.of("guardians@" + OPEN, "captain@" + STEP), store.ladder(l.id()).orElseThrow().steps());
         assertEquals(STEP.plusSeconds(900).toEpochMilli(), redis.zscore(Keys.laddersDue(), l.id()).longValue());
     }
@@ -121,7 +122,7 @@ class LadderStepsTest {
         store.claimDueLadders(STEP, 10);
         assertEquals(Optional.empty(), store.stepLadder(l.id(), 1, STEP.minusSeconds(60), "captain", STEP.plusSeconds(900),
                 toCaptain()));
-        assertEquals(1, redis.xlen(Keys.outbox()));
+        assertEquals(1, OutboxStreams.length(redis));
         assertEquals(STEP.toEpochMilli(), redis.zscore(Keys.laddersDue(), l.id()).longValue(), "due again at its own time");
     }
 
@@ -133,7 +134,7 @@ class LadderStepsTest {
         assertTrue(store.ladder(l.id()).orElseThrow().closed());
         assertNull(redis.zscore(Keys.laddersDue(), l.id()));
         assertEquals(Optional.empty(), store.stepLadder(l.id(), 2, STEP.plusSeconds(900), "coordinator", null, toCaptain()));
-        assertEquals(3, redis.xlen(Keys.outbox()));
+        assertEquals(3, OutboxStreams.length(redis));
     }
 
     private Ladder open(LadderKind kind, String child) {

@@ -1,5 +1,6 @@
 package org.shouhu.gateway.store.redis;
 
+import org.shouhu.gateway.testing.OutboxStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -84,7 +85,7 @@ class NodeLivenessTest {
         assertEquals(2, workerB.drain());
 
         assertEquals(queued.stream().map(OutboundMessage::id).toList(), sentByB);
-        assertEquals(0L, redis.xpending(Keys.outbox(), OutboxWorker.GROUP).getTotal(), "acknowledged by B");
+        assertEquals(0L, OutboxStreams.pending(redis), "acknowledged by B");
     }
 
     @Test
@@ -99,7 +100,7 @@ class NodeLivenessTest {
 
         assertEquals(0, workerB.drain());
         assertEquals(List.of(), sentByB);
-        assertEquals(1L, redis.xpending(Keys.outbox(), OutboxWorker.GROUP).getTotal());
+        assertEquals(1L, OutboxStreams.pending(redis));
     }
 
     @Test
@@ -148,10 +149,7 @@ class NodeLivenessTest {
     }
 
     private void idle(Duration idle) {
-        redis.xpending(Keys.outbox(), OutboxWorker.GROUP, XPendingParams.xPendingParams()
-                .start(StreamEntryID.MINIMUM_ID).end(StreamEntryID.MAXIMUM_ID).count(10)).forEach(e ->
-                redis.xclaimJustId(Keys.outbox(), OutboxWorker.GROUP, e.getConsumerName(), 0,
-                        XClaimParams.xClaimParams().idle(idle.toMillis()), e.getID()));
+        OutboxStreams.idle(redis, idle.toMillis());
     }
 
     private static OutboundMessage help(String to) {

@@ -1,5 +1,6 @@
 package org.shouhu.gateway.store.redis;
 
+import org.shouhu.gateway.testing.OutboxStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.testing.TestRedis;
 import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.Lane;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.model.OutboxEntry;
@@ -47,12 +49,12 @@ class OutboxPoisonTest {
         for (int delivery = 2; delivery <= 5; delivery++) {
             idleForTenMinutes();
             assertEquals(0, worker.drain());
-            assertEquals(1L, redis.xpending(Keys.outbox(), OutboxWorker.GROUP).getTotal());
+            assertEquals(1L, OutboxStreams.pending(redis));
         }
         idleForTenMinutes();
         worker.drain();
 
-        assertEquals(0L, redis.xpending(Keys.outbox(), OutboxWorker.GROUP).getTotal(), "acknowledged: never claimed again");
+        assertEquals(0L, OutboxStreams.pending(redis), "acknowledged: never claimed again");
         List<Map<String, Object>> letters = new DeadLetters(redis).list();
         assertEquals(1, letters.size());
         assertEquals(poison, letters.get(0).get("id"));
@@ -81,11 +83,11 @@ class OutboxPoisonTest {
         assertEquals(1, idleWhileSending.size());
         assertTrue(idleWhileSending.get(0) < OutboxWorker.CLAIM_IDLE.toMillis(),
                 "its claim was renewed while it sent: idle " + idleWhileSending.get(0) + " ms");
-        assertEquals(1L, redis.xinfoGroups(Keys.outbox()).get(0).getConsumers(), "nobody else took it");
+        assertEquals(1L, redis.xinfoGroups(Keys.lane("sms", Lane.REPLY)).get(0).getConsumers(), "nobody else took it");
     }
 
     private long pendingIdleMillis() {
-        return redis.xpending(Keys.outbox(), OutboxWorker.GROUP, XPendingParams.xPendingParams()
+        return redis.xpending(Keys.lane("sms", Lane.REPLY), OutboxWorker.GROUP, XPendingParams.xPendingParams()
                 .start(StreamEntryID.MINIMUM_ID).end(StreamEntryID.MAXIMUM_ID).count(10)).get(0).getIdleTime();
     }
 
@@ -99,9 +101,6 @@ class OutboxPoisonTest {
     }
 
     private void idleForTenMinutes() {
-        redis.xpending(Keys.outbox(), OutboxWorker.GROUP, XPendingParams.xPendingParams()
-                .start(StreamEntryID.MINIMUM_ID).end(StreamEntryID.MAXIMUM_ID).count(10)).forEach(e ->
-                redis.xclaimJustId(Keys.outbox(), OutboxWorker.GROUP, e.getConsumerName(), 0,
-                        XClaimParams.xClaimParams().idle(600_000), e.getID()));
+        OutboxStreams.idle(redis, 600_000);
     }
 }

@@ -1,5 +1,6 @@
 package org.shouhu.gateway.store.redis;
 
+import org.shouhu.gateway.testing.OutboxStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,9 +63,9 @@ class RedisInboundClaimsTest {
 
         assertEquals(java.util.Optional.empty(), claims.finish(first, REMEMBER, reply()),
                 "the try that was taken over queues nothing");
-        assertEquals(0, redis.xlen(Keys.outbox()));
+        assertEquals(0, OutboxStreams.length(redis));
         assertEquals(1, claims.finish(second, REMEMBER, reply()).orElseThrow().size());
-        assertEquals(1, redis.xlen(Keys.outbox()));
+        assertEquals(1, OutboxStreams.length(redis));
     }
 
     @Test
@@ -85,7 +86,7 @@ class RedisInboundClaimsTest {
     void noRepliesStillMarkTheMessageDone() {
         claims.finish(claim(T0), REMEMBER, List.of()).orElseThrow();
         assertEquals(Outcome.DONE, claim(T0.plusSeconds(1)).outcome());
-        assertEquals(0, redis.xlen(Keys.outbox()));
+        assertEquals(0, OutboxStreams.length(redis));
     }
 
     @Test

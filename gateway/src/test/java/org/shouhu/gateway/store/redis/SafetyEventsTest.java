@@ -1,5 +1,6 @@
 package org.shouhu.gateway.store.redis;
 
+import org.shouhu.gateway.testing.OutboxStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,11 +93,11 @@ class SafetyEventsTest {
         try (UnifiedJedis replyLost = replyLost()) {
             assertThrows(JedisConnectionException.class, () -> events(replyLost).queueAndFinish(EVENT, reminders()));
         }
-        assertEquals(2, redis.xlen(Keys.outbox()), "Redis ran it");
+        assertEquals(2, OutboxStreams.length(redis), "Redis ran it");
         assertEquals("done", redis.get(Keys.once(EVENT)), "in the same transaction as the messages");
 
         assertEquals(Optional.empty(), other.queueAndFinish(EVENT, reminders()), "fired again: queued before");
-        assertEquals(2, redis.xlen(Keys.outbox()));
+        assertEquals(2, OutboxStreams.length(redis));
     }
 
     @Test
@@ -104,7 +105,7 @@ class SafetyEventsTest {
         node.lease(List.of(EVENT), NOW, VISIBILITY);
         redis.set(Keys.sentTo(GRANDMA.value()), "not a list"); // Redis refuses to queue
         assertThrows(RuntimeException.class, () -> node.queueAndFinish(EVENT, reminders()));
-        assertEquals(0, redis.xlen(Keys.outbox()));
+        assertEquals(0, OutboxStreams.length(redis));
         redis.del(Keys.sentTo(GRANDMA.value()));
         assertEquals(2, node.queueAndFinish(EVENT, reminders()).orElseThrow().size(), "queued when fired again");
         assertEquals(Map.of(EVENT, DONE), other.lease(List.of(EVENT), NOW.plus(Duration.ofHours(1)), VISIBILITY));

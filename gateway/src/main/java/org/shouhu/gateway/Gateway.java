@@ -48,7 +48,11 @@ import org.shouhu.routes.care.CareDay;
 import org.shouhu.routes.care.CareService;
 import org.shouhu.routes.care.TextBudget;
 import org.shouhu.routes.command.CommandParser;
+import org.shouhu.gateway.pacing.PacedChannel;
+import org.shouhu.gateway.pacing.RedisPacer;
 import org.shouhu.routes.port.ChannelSender;
+import org.shouhu.routes.port.Pacer;
+import org.shouhu.routes.port.Sleeper;
 import org.shouhu.routes.route.CamelInboundSink;
 import org.shouhu.routes.route.Channels;
 import org.shouhu.routes.route.InboundOnce;
@@ -96,6 +100,7 @@ public final class Gateway implements AutoCloseable {
     /** The threads due sites fire on ({@code SHOUHU_SWEEP_THREADS}); none when it is 1. */
     private final ExecutorService firing;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Pacer pacer;
 
     private Gateway(Config config, Clock nodeClock, List<ChannelSender> replacements, TwilioSettings twilio,
                     PrivateRedis privateRedis) throws Exception {
@@ -136,6 +141,7 @@ public final class Gateway implements AutoCloseable {
         config.telegram().ifPresent(t -> senders.add(new TelegramSender(t)));
         config.wechat().ifPresent(w -> senders.add(new WechatSender(w)));
         senders.addAll(replacements); // a later sender for the same channel wins
+        this.pacer = pacer(config, twilio, redis, clock);
 
         this.camel = new DefaultCamelContext();
         camel.setStreamCaching(false); // bodies are our own objects, never streams to read twice
@@ -147,7 +153,8 @@ public final class Gateway implements AutoCloseable {
                 new ReplyCap(config.replyCapPerHour()),
                 new Recipients(care, messages, messages, counters, day, config.safety(), safetyStore),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
-                new Channels(senders, messages, new SendFailures(messages, care, safetyStore, messages, counters, clock), counters, clock))));
+                new Channels(senders, messages, new SendFailures(messages, care, safetyStore, messages, counters, clock), counters, clock,
+                        pacer, clock instanceof SettableClock settable ? settable::advanceTo : Sleeper.of(clock)))));
         camel.start();
         ProducerTemplate producer = camel.createProducerTemplate();
 
@@ -202,6 +209,36 @@ public final class Gateway implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The channels' pacing from the configuration: each Twilio number of {@code TWILIO_FROM} (or the
+     * messaging service, which picks its own numbers) at {@code TWILIO_MPS} for SMS and
+     * {@code TWILIO_WHATSAPP_MPS} for WhatsApp, both under the account's {@code TWILIO_ACCOUNT_MPS};
+     * the Telegram bot and the WeChat account each as one identity. A rate of 0 leaves its channel unpaced.
+     */
+    private static Pacer pacer(Config config, TwilioSettings twilio, UnifiedJedis redis, Clock clock) {
+        Config.Pacing rates = config.pacing();
+        List<String> numbers = twilio.messagingServiceSid() != null ? java.util.Collections.singletonList(null) : twilio.numbers();
+        java.util.Map<String, PacedChannel> paced = new java.util.HashMap<>();
+        if (rates.twilioMps() > 0) {
+            paced.put(org.shouhu.routes.model.Address.SMS, new PacedChannel(numbers, rates.twilioMps(), "twilio", rates.twilioAccountMps()));
+        }
+        if (rates.whatsappMps() > 0) {
+            paced.put(TwilioSender.WHATSAPP, new PacedChannel(numbers, rates.whatsappMps(), "twilio", rates.twilioAccountMps()));
+        }
+        if (rates.telegramMps() > 0 && config.telegram().isPresent()) {
+            paced.put(TelegramWebhookEndpoint.CHANNEL, PacedChannel.single(rates.telegramMps()));
+        }
+        if (rates.wechatMps() > 0 && config.wechat().isPresent()) {
+            paced.put(WechatSender.CHANNEL, PacedChannel.single(rates.wechatMps()));
+        }
+        return paced.isEmpty() ? Pacer.UNPACED : new RedisPacer(redis, clock, paced);
+    }
+
+    /** How fast this node's channels may send, shared with every node on the Redis (lanes size their reads by it). */
+    public Pacer pacer() {
+        return pacer;
     }
 
     public int httpPort() {

@@ -24,6 +24,14 @@ public final class SettableClock extends Clock {
         now.updateAndGet(t -> t.plus(by));
     }
 
+    /**
+     * Moves the clock on to {@code instant}, never back: how a node on this clock waits for a pacer's
+     * slot (simulated time passes instead of the thread sleeping).
+     */
+    public void advanceTo(Instant instant) {
+        now.accumulateAndGet(instant, (t, at) -> at.isAfter(t) ? at : t);
+    }
+
     @Override
     public Instant instant() {
         return now.get();

@@ -37,7 +37,8 @@ public record Config(
         Optional<WechatSettings> wechat,
         HttpFront http,
         String redisMaxMemory,
-        int retentionDaysAfterSeason) {
+        int retentionDaysAfterSeason,
+        Pacing pacing) {
 
     /**
      * Where the HTTP front listens and what it takes on before it refuses (see {@code HttpLimits}).
@@ -48,6 +49,21 @@ public record Config(
      * @param idleTimeout    a connection without a whole request this long is closed ({@code SHOUHU_HTTP_IDLE_SECONDS})
      */
     public record HttpFront(String host, int queue, int maxConnections, Duration idleTimeout) {
+    }
+
+    /**
+     * Messages a second each sending identity may send, all nodes together; 0: that channel is not paced.
+     *
+     * @param twilioMps        per Twilio number of {@code TWILIO_FROM}, or for the messaging service ({@code TWILIO_MPS}, 10)
+     * @param twilioAccountMps the Twilio account, SMS and WhatsApp together ({@code TWILIO_ACCOUNT_MPS}, 2000; 0: no cap)
+     * @param whatsappMps      per WhatsApp sender ({@code TWILIO_WHATSAPP_MPS}, 80)
+     * @param telegramMps      the Telegram bot ({@code TELEGRAM_MPS}, 30)
+     * @param wechatMps        the WeChat account ({@code WECHAT_MPS}, 0: WeChat limits by daily quota, not by second)
+     */
+    public record Pacing(double twilioMps, double twilioAccountMps, double whatsappMps, double telegramMps, double wechatMps) {
+
+        /** Nothing paced (the demo, the simulation, most tests). */
+        public static final Pacing NONE = new Pacing(0, 0, 0, 0, 0);
     }
 
     /** Twilio's settings: account, sender number or messaging service, and where its API is. */
@@ -92,13 +108,40 @@ public record Config(
                         positive(env, "SHOUHU_HTTP_MAX_CONNECTIONS", 10_000),
                         Duration.ofSeconds(positive(env, "SHOUHU_HTTP_IDLE_SECONDS", 30))),
                 memory(env, "SHOUHU_REDIS_MAXMEMORY", org.shouhu.gateway.redis.PrivateRedis.DEFAULT_MAX_MEMORY),
-                integer(env, "SHOUHU_RETENTION_DAYS_AFTER_SEASON", 90));
+                integer(env, "SHOUHU_RETENTION_DAYS_AFTER_SEASON", 90),
+                new Pacing(
+                        rate(env, "TWILIO_MPS", 10),
+                        rate(env, "TWILIO_ACCOUNT_MPS", 2000),
+                        rate(env, "TWILIO_WHATSAPP_MPS", 80),
+                        rate(env, "TELEGRAM_MPS", 30),
+                        rate(env, "WECHAT_MPS", 0)));
     }
 
     public Config withHttpPort(int port) {
         return new Config(port, publicUrl, redisUrl, redisDir, adminToken, smsSignature, zone, replyCapPerHour,
                 outboxWorkers, httpWorkers, nodeId, simulatedClock, sweepSeconds, sweepThreads, safety, twilio, telegram, wechat,
-                http, redisMaxMemory, retentionDaysAfterSeason);
+                http, redisMaxMemory, retentionDaysAfterSeason, pacing);
+    }
+
+    /** Messages a second: a number ≥ 0 ({@code 0.5}, {@code 10}), or {@code 0} / {@code unpaced} for no pacing. */
+    private static double rate(Map<String, String> env, String name, double fallback) {
+        String value = text(env, name, null);
+        if (value == null) {
+            return fallback;
+        }
+        if (value.equalsIgnoreCase("unpaced")) {
+            return 0;
+        }
+        try {
+            double rate = Double.parseDouble(value);
+            if (!(rate >= 0) || Double.isInfinite(rate)) {
+                throw new NumberFormatException();
+            }
+            return rate;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be messages a second (a number ≥ 0, like 10 or 0.5) or unpaced, not \""
+                    + value + "\"");
+        }
     }
 
     private static String text(Map<String, String> env, String name, String fallback) {

@@ -76,6 +76,8 @@ public final class Demo {
             env.put("TWILIO_ACCOUNT_SID", ACCOUNT);
             env.put("TWILIO_AUTH_TOKEN", TOKEN);
             env.put("TWILIO_FROM", OUR_NUMBER);
+            env.put("TWILIO_MPS", "unpaced"); // the simulated providers take everything at once
+            env.put("TELEGRAM_MPS", "unpaced");
             env.put("TWILIO_API_URL", provider.url());
             env.put("TELEGRAM_BOT_TOKEN", TELEGRAM_TOKEN);
             env.put("TELEGRAM_WEBHOOK_SECRET", TELEGRAM_SECRET);

@@ -135,6 +135,7 @@ public final class SeasonSimulation {
         env.put("TWILIO_ACCOUNT_SID", "ACseason000000000000000000000000");
         env.put("TWILIO_AUTH_TOKEN", "unused");
         env.put("TWILIO_FROM", "+8610690000");
+        env.put("TWILIO_MPS", "unpaced"); // the in-process provider takes everything at once
         env.put("TWILIO_API_URL", "http://127.0.0.1:9");
         provider = new InProcessProvider(clock);
         try (redisDir; Gateway g = Gateway.start(Config.fromEnv(env), clock, List.of(provider))) {

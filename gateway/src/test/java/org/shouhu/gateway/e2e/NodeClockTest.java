@@ -63,6 +63,7 @@ class NodeClockTest {
                 "SHOUHU_SWEEP_SECONDS", "0", "TWILIO_ACCOUNT_SID", GatewayUnderTest.ACCOUNT,
                 "TWILIO_AUTH_TOKEN", GatewayUnderTest.AUTH_TOKEN, "TWILIO_FROM", GatewayUnderTest.OUR_NUMBER));
         env.put("SHOUHU_NODE_ID", "slow");
+        GatewayUnderTest.unpaced(env);
         env.put("TWILIO_API_URL", gw.twilioApi.baseUrl());
         return Config.fromEnv(env);
     }

@@ -371,6 +371,7 @@ class SafetyLoopTest {
                 "SHOUHU_SWEEP_SECONDS", "0", "TWILIO_ACCOUNT_SID", GatewayUnderTest.ACCOUNT,
                 "TWILIO_AUTH_TOKEN", GatewayUnderTest.AUTH_TOKEN, "TWILIO_FROM", GatewayUnderTest.OUR_NUMBER));
         env.put("SHOUHU_NODE_ID", "restarted");
+        GatewayUnderTest.unpaced(env);
         env.put("TWILIO_API_URL", gw.twilioApi.baseUrl());
         env.putAll(extra);
         return Config.fromEnv(env);

@@ -102,6 +102,7 @@ final class Cluster implements AutoCloseable {
         env.put("TWILIO_ACCOUNT_SID", ACCOUNT);
         env.put("TWILIO_AUTH_TOKEN", AUTH_TOKEN);
         env.put("TWILIO_FROM", OUR_NUMBER);
+        env.putAll(org.shouhu.gateway.testing.GatewayUnderTest.UNPACED);
         env.put("TWILIO_API_URL", provider.url());
         extra.forEach((k, v) -> {
             if (v == null) {

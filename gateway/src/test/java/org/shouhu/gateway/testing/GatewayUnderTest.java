@@ -47,6 +47,15 @@ public final class GatewayUnderTest implements AutoCloseable {
     /** In an extra environment value, stands for the WireMock base URL (all provider APIs share one stub). */
     public static final String STUB = "{stub}";
 
+    /** Every channel unpaced: most tests send many messages at one instant of their settable clock. */
+    public static final Map<String, String> UNPACED = Map.of("TWILIO_MPS", "unpaced", "TWILIO_WHATSAPP_MPS", "unpaced",
+            "TELEGRAM_MPS", "unpaced", "WECHAT_MPS", "unpaced");
+
+    /** Puts {@link #UNPACED} into a node's environment. */
+    public static void unpaced(Map<String, String> env) {
+        env.putAll(UNPACED);
+    }
+
     /** One SMS as Twilio's API received it. */
     public record Sms(String to, String body) {
     }
@@ -81,6 +90,7 @@ public final class GatewayUnderTest implements AutoCloseable {
         env.put("TWILIO_ACCOUNT_SID", ACCOUNT);
         env.put("TWILIO_AUTH_TOKEN", AUTH_TOKEN);
         env.put("TWILIO_FROM", OUR_NUMBER);
+        unpaced(env); // a test of pacing sets its rates in extraEnv
         env.put("TWILIO_API_URL", twilioApi.baseUrl());
         extraEnv.forEach((k, v) -> env.put(k, v.replace(STUB, twilioApi.baseUrl())));
         gateway = Gateway.start(Config.fromEnv(env), clock);

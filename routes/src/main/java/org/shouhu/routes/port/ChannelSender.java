@@ -26,4 +26,12 @@ public interface ChannelSender {
     default SendReceipt send(RenderedMessage message) throws SendFailedException {
         return send(message.to(), message.text(), message.id());
     }
+
+    /**
+     * The same, in a pacer's slot: a channel with several sending identities (Twilio's list of
+     * numbers) overrides this to send from {@code slot.sender()}; the rest ignore the slot.
+     */
+    default SendReceipt send(RenderedMessage message, Pacer.Slot slot) throws SendFailedException {
+        return send(message);
+    }
 }

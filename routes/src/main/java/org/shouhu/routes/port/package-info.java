@@ -8,6 +8,8 @@
  * provider), and what channels call in with: {@link org.shouhu.routes.port.InboundSink} (which throws
  * {@link org.shouhu.routes.port.InboundInProgressException} while another try holds a message) and
  * {@link org.shouhu.routes.port.DeliveryReports}.
+ * Pacing: {@link org.shouhu.routes.port.Pacer} (each channel's slots, shared by all nodes) and
+ * {@link org.shouhu.routes.port.Sleeper} (how a sender waits for its slot: a clock to move in tests).
  * Access and PIPL: {@link org.shouhu.routes.port.BindAttempts} (invite-code tries, atomic),
  * {@link org.shouhu.routes.port.Removals} (removal, erasure, export) and
  * {@link org.shouhu.routes.port.AuditLog} (admin changes, append-only).

@@ -21,7 +21,9 @@ import org.shouhu.routes.model.RenderedMessage;
 import org.shouhu.routes.port.ChannelSender;
 import org.shouhu.routes.port.MessageStore;
 import org.shouhu.routes.port.Once;
+import org.shouhu.routes.port.Pacer;
 import org.shouhu.routes.port.SendFailedException;
+import org.shouhu.routes.port.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * part goes on its channel's own small pool of threads (a bulkhead, {@link #LANE_THREADS} a
  * channel), so a provider that hangs or trickles holds up only its own part, each call cut at its
  * sender's deadline; a batch of one channel goes on the worker's own thread.
+ *
+ * <p>Each provider call first reserves its slot from the {@link Pacer} (shared by all nodes), waits
+ * for it with the {@link Sleeper} and sends from the slot's sender; a slot later than the batch's
+ * hand-back time puts the rest back to go then. A throttle slows the throttled sender down in the
+ * pacer, and the rest of the part goes on in the next slots (other senders first); unpaced (a slot
+ * at {@link Instant#MIN}, as {@link Pacer#UNPACED} gives), the rest waits as long as the provider asked.
  */
 public final class Channels {
 
@@ -58,8 +66,19 @@ public final class Channels {
     private final SendFailures failures;
     private final Once once;
     private final Clock clock;
+    private final Pacer pacer;
+    private final Sleeper sleeper;
 
+    /** Unpaced: every message goes as soon as the one before it has. */
     public Channels(List<ChannelSender> senders, MessageStore messages, SendFailures failures, Once once, Clock clock) {
+        this(senders, messages, failures, once, clock, Pacer.UNPACED, Sleeper.of(clock));
+    }
+
+    /** Paced by {@code pacer}, waiting for each slot with {@code sleeper}. */
+    public Channels(List<ChannelSender> senders, MessageStore messages, SendFailures failures, Once once, Clock clock,
+                    Pacer pacer, Sleeper sleeper) {
+        this.pacer = pacer;
+        this.sleeper = sleeper;
         for (ChannelSender s : senders) {
             this.senders.put(s.channel(), s);
         }
@@ -124,9 +143,23 @@ public final class Channels {
                     putBack(batch.subList(i, batch.size()), leased, "batch-too-slow", clock.instant());
                     break;
                 }
+                Pacer.Slot slot = pacer.reserve(message.to().channel());
+                if (slot.at().isAfter(handBackAt)) { // all its senders are busy or throttled for longer than this batch may take
+                    putBack(batch.subList(i, batch.size()), leased, "paced", slot.at());
+                    break;
+                }
+                if (slot.at().isAfter(clock.instant())) {
+                    try {
+                        sleeper.sleepUntil(slot.at());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // the node is stopping: what is not tried goes back
+                        putBack(batch.subList(i, batch.size()), leased, "interrupted", clock.instant());
+                        break;
+                    }
+                }
                 Failpoints.hit("outbound.before-send"); // nothing of this message has left yet
                 try {
-                    MessageStore.Sent sent = sendOne(message);
+                    MessageStore.Sent sent = sendOne(message, slot);
                     Failpoints.hit("outbound.after-send"); // the provider has it; its receipt is not written yet
                     if (receipts.isEmpty()) {
                         oldest = System.nanoTime();
@@ -134,7 +167,10 @@ public final class Channels {
                     receipts.add(sent);
                 } catch (SendFailedException e) {
                     failures.handle(message.message(), leased.contains(message.id()), e);
-                    if (e.isThrottled() && i + 1 < batch.size()) { // the provider asked us to slow down: the rest waits as long
+                    boolean paced = !slot.at().equals(Instant.MIN);
+                    if (e.isThrottled() && paced) { // this sender goes slower for a while; the next slots route around it
+                        pacer.throttled(message.to().channel(), slot.sender(), e.retryAfter().orElse(null));
+                    } else if (e.isThrottled() && i + 1 < batch.size()) { // the provider asked us to slow down: the rest waits as long
                         putBack(batch.subList(i + 1, batch.size()), leased, e.code(),
                                 clock.instant().plus(SendFailures.throttleWait(e)));
                         break;
@@ -163,13 +199,13 @@ public final class Channels {
     }
 
     /** One provider call; a sender's unexpected exception counts as a transient failure, so one bad message cannot stall its batch. */
-    private MessageStore.Sent sendOne(RenderedMessage message) throws SendFailedException {
+    private MessageStore.Sent sendOne(RenderedMessage message, Pacer.Slot slot) throws SendFailedException {
         ChannelSender sender = senders.get(message.to().channel());
         if (sender == null) {
             throw SendFailedException.permanent("no-channel", "no sender for channel " + message.to().channel());
         }
         try {
-            return new MessageStore.Sent(message.message(), sender.channel(), message.text(), sender.send(message),
+            return new MessageStore.Sent(message.message(), sender.channel(), message.text(), sender.send(message, slot),
                     message.attempt());
         } catch (RuntimeException e) {
             LOG.error("the {} sender failed on message {}: {}", sender.channel(), message.id(), e.toString());

@@ -4,7 +4,8 @@
  * sender's hour, and queues its replies with the mark that it is done), the parser, the care
  * service, {@link org.shouhu.routes.route.ReplyCap} (reads that count); outbound —
  * {@link org.shouhu.routes.route.Recipients}, {@link org.shouhu.routes.route.MessageRenderer},
- * {@link org.shouhu.routes.route.Channels} (a lane of threads per channel, a bulkhead), and
+ * {@link org.shouhu.routes.route.Channels} (a lane of threads per channel, a bulkhead; each call in
+ * a slot of the {@code Pacer}, from the slot's sender), and
  * {@link org.shouhu.routes.route.SendFailures} (a provider's refusal is one message's outcome,
  * handed over by {@code Channels}: throttles, backoff, give-up by age, and for an undeliverable
  * safety message a notice to the captain or coordinator, {@code UnreachableNotice}); the route's

@@ -10,7 +10,9 @@ import java.time.Clock;
 import java.util.Set;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.DeliveryStatus;
+import org.shouhu.routes.model.RenderedMessage;
 import org.shouhu.routes.port.ChannelSender;
+import org.shouhu.routes.port.Pacer;
 import org.shouhu.routes.port.SendFailedException;
 import org.shouhu.routes.port.SendReceipt;
 import org.slf4j.Logger;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends text through Twilio's Messages API to one address channel: SMS to bare E.164 numbers, or WhatsApp to
- * {@code whatsapp:+…} addresses.
+ * {@code whatsapp:+…} addresses; from the number a pacer's slot names (one of {@code TWILIO_FROM}), else the first.
  */
 public final class TwilioSender implements ChannelSender {
 
@@ -62,13 +64,29 @@ public final class TwilioSender implements ChannelSender {
 
     @Override
     public SendReceipt send(Address to, String text, String messageId) throws SendFailedException {
+        return send(to, text, messageId, null);
+    }
+
+    /** From the slot's number when it is one of ours; a messaging service picks its own sender. */
+    @Override
+    public SendReceipt send(RenderedMessage message, Pacer.Slot slot) throws SendFailedException {
+        String number = slot.sender();
+        if (number != null && !settings.numbers().contains(number)) {
+            log.warn("a slot named {}, which is not one of TWILIO_FROM: message {} goes from the first number",
+                    number, message.id());
+            number = null;
+        }
+        return send(message.to(), message.text(), message.id(), number);
+    }
+
+    private SendReceipt send(Address to, String text, String messageId, String number) throws SendFailedException {
         if (!channel.equals(to.channel())) {
             throw SendFailedException.permanent("wrong-channel", "the " + channel + " sender cannot reach a "
                     + to.channel() + " address");
         }
         api.forgetLastExchange();
         try {
-            Message message = creator(to, text, messageId).create(rest);
+            Message message = creator(to, text, messageId, number).create(rest);
             SendReceipt receipt = new SendReceipt(message.getSid(), statusOf(message));
             log.info("Twilio took message {} for {} as {} ({})", messageId, to.masked(), receipt.providerId(),
                     receipt.status().word());
@@ -82,17 +100,17 @@ public final class TwilioSender implements ChannelSender {
         }
     }
 
-    private MessageCreator creator(Address to, String text, String messageId) {
+    private MessageCreator creator(Address to, String text, String messageId, String number) {
         PhoneNumber recipient = new PhoneNumber(to.value());
         MessageCreator creator = settings.messagingServiceSid() != null
                 ? Message.creator(recipient, settings.messagingServiceSid(), text)
-                : Message.creator(recipient, new PhoneNumber(senderAddress()), text);
+                : Message.creator(recipient, new PhoneNumber(senderAddress(number)), text);
         return creator.setStatusCallback(URI.create(settings.statusCallbackUrl(messageId)));
     }
 
-    /** Our number as this channel writes it: {@code +1…} for SMS, {@code whatsapp:+1…} for WhatsApp. */
-    private String senderAddress() {
-        String from = settings.from();
+    /** Our number ({@code number}, or the first) as this channel writes it: {@code +1…} for SMS, {@code whatsapp:+1…} for WhatsApp. */
+    private String senderAddress(String number) {
+        String from = number != null ? number : settings.numbers().get(0);
         boolean prefixed = from.startsWith(WHATSAPP + ":");
         return WHATSAPP.equals(channel) && !prefixed ? WHATSAPP + ":" + from : from;
     }

@@ -2,13 +2,16 @@ package org.shouhu.gateway.channel.twilio;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * How the gateway talks to Twilio and how Twilio reaches the gateway.
  *
  * @param accountSid          the account ({@code AC…}); also the user name of API calls
  * @param authToken           the account's auth token: API password and webhook signing key
- * @param from                the sending number in E.164 ({@code +1500…}), or null when a messaging service sends
+ * @param from                the sending number in E.164 ({@code +1500…}), or several separated by commas to spread
+ *                            over ({@link #numbers()}), or null when a messaging service sends
  * @param messagingServiceSid the messaging service ({@code MG…}) that picks the sender, or null; wins over {@code from}
  * @param apiUrl              base URL of the REST API; null means {@value #DEFAULT_API_URL} (tests and the demo point it
  *                            at a local stub)
@@ -26,6 +29,9 @@ public record TwilioSettings(String accountSid, String authToken, String from, S
         requireText(authToken, "authToken");
         requireText(publicUrl, "publicUrl");
         from = blankToNull(from);
+        if (from != null && Arrays.stream(from.split(",", -1)).anyMatch(String::isBlank)) {
+            throw new IllegalArgumentException("Twilio setting from has an empty number in its list");
+        }
         messagingServiceSid = blankToNull(messagingServiceSid);
         apiUrl = withoutTrailingSlash(apiUrl == null || apiUrl.isBlank() ? DEFAULT_API_URL : apiUrl.strip());
         publicUrl = withoutTrailingSlash(publicUrl.strip());
@@ -45,6 +51,11 @@ public record TwilioSettings(String accountSid, String authToken, String from, S
     public String statusCallbackUrl(String messageId) {
         return statusCallbackUrl() + "?" + TwilioStatusEndpoint.MESSAGE_PARAM + "="
                 + java.net.URLEncoder.encode(messageId, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Our sending numbers, in the order given ({@code from} split at commas); empty when a messaging service sends alone. */
+    public List<String> numbers() {
+        return from == null ? List.of() : Arrays.stream(from.split(",")).map(String::strip).toList();
     }
 
     /** Whether outbound messages have a sender: a number or a messaging service. */

@@ -40,7 +40,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.DeliveryStatus;
+import org.shouhu.routes.model.MessageClass;
+import org.shouhu.routes.model.OutboundMessage;
+import org.shouhu.routes.model.RenderedMessage;
+import org.shouhu.routes.model.StoredMessage;
+import org.shouhu.routes.port.Pacer;
 import org.shouhu.routes.port.SendFailedException;
+import org.shouhu.templates.TemplateKey;
 import org.shouhu.routes.port.SendReceipt;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +95,47 @@ class TwilioSenderTest {
 
         assertEquals(Map.of("To", Fixtures.PARENT_NUMBER, "MessagingServiceSid", "MG9752274e9e519418a7406176694466fa",
                 "Body", TEXT, "StatusCallback", STATUS_CALLBACK + "?m=msg-2"), sentForm());
+    }
+
+    @Test
+    void aPacedSlotSendsFromItsNumberOfTheList() throws Exception {
+        TWILIO.stubFor(post(urlEqualTo(MESSAGES)).willReturn(created()));
+        TwilioSettings settings = new TwilioSettings(Fixtures.ACCOUNT_SID, Fixtures.AUTH_TOKEN,
+                "+15005550006, +15005550007,+15005550008", null, TWILIO.baseUrl(), Fixtures.PUBLIC_URL);
+
+        smsSender(settings).send(rendered(PARENT, "msg-11"), new Pacer.Slot("+15005550007", java.time.Instant.EPOCH));
+
+        assertEquals(Map.of("To", Fixtures.PARENT_NUMBER, "From", "+15005550007", "Body", TEXT,
+                "StatusCallback", STATUS_CALLBACK + "?m=msg-11"), sentForm());
+    }
+
+    @Test
+    void aSlotNamingANumberNotOursSendsFromTheFirst() throws Exception {
+        TWILIO.stubFor(post(urlEqualTo(MESSAGES)).willReturn(created()));
+        TwilioSettings settings = new TwilioSettings(Fixtures.ACCOUNT_SID, Fixtures.AUTH_TOKEN,
+                "+15005550006,+15005550007", null, TWILIO.baseUrl(), Fixtures.PUBLIC_URL);
+
+        smsSender(settings).send(rendered(PARENT, "msg-12"), new Pacer.Slot("+19999999999", java.time.Instant.EPOCH));
+
+        assertEquals("+15005550006", sentForm().get("From"));
+    }
+
+    @Test
+    void aWhatsAppSlotSendsFromItsNumberWithThePrefix() throws Exception {
+        TWILIO.stubFor(post(urlEqualTo(MESSAGES)).willReturn(created()));
+        TwilioSettings settings = new TwilioSettings(Fixtures.ACCOUNT_SID, Fixtures.AUTH_TOKEN,
+                "+14155238886,+14155238887", null, TWILIO.baseUrl(), Fixtures.PUBLIC_URL);
+        api = new TwilioApiClient(TWILIO.baseUrl());
+
+        new TwilioSender("whatsapp", settings, api).send(rendered(new Address("whatsapp:" + Fixtures.PARENT_NUMBER), "msg-13"),
+                new Pacer.Slot("+14155238887", java.time.Instant.EPOCH));
+
+        assertEquals("whatsapp:+14155238887", sentForm().get("From"));
+    }
+
+    private static RenderedMessage rendered(Address to, String id) {
+        return new RenderedMessage(StoredMessage.queued(new OutboundMessage(id, to, TemplateKey.ARRIVAL, Map.of(),
+                MessageClass.ROUTINE), java.time.Instant.EPOCH), TEXT, 1);
     }
 
     @Test

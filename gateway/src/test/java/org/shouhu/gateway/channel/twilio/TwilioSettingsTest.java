@@ -3,6 +3,7 @@ package org.shouhu.gateway.channel.twilio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +38,18 @@ class TwilioSettingsTest {
 
         assertThrows(IllegalArgumentException.class,
                 () -> new TwilioSender("sms", receiveOnly, new TwilioApiClient(receiveOnly.apiUrl())));
+    }
+
+    @Test
+    void fromMayListSeveralNumbersToSpreadOver() {
+        TwilioSettings three = new TwilioSettings(Fixtures.ACCOUNT_SID, Fixtures.AUTH_TOKEN,
+                " +15005550006, +15005550007 ,+15005550008", null, null, Fixtures.PUBLIC_URL);
+
+        assertEquals(java.util.List.of("+15005550006", "+15005550007", "+15005550008"), three.numbers());
+        assertEquals(java.util.List.of(), new TwilioSettings(Fixtures.ACCOUNT_SID, Fixtures.AUTH_TOKEN, null,
+                "MG9752274e9e519418a7406176694466fa", null, Fixtures.PUBLIC_URL).numbers());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> new TwilioSettings(
+                Fixtures.ACCOUNT_SID, Fixtures.AUTH_TOKEN, "+15005550006,,+15005550007", null, null, Fixtures.PUBLIC_URL));
+        assertTrue(empty.getMessage().contains("empty number"), empty.getMessage());
     }
 }

@@ -1,0 +1,181 @@
+package org.shouhu.gateway.pacing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.shouhu.routes.port.Pacer;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * {@link Pacer} in Redis, shared by every node: each sending identity of a paced channel has its
+ * theoretical arrival time (GCRA, no burst) in the hash {@code sh:pace:{channel}}, and one script
+ * per slot picks the identity free earliest, gives its slot and moves it on by its interval; an
+ * account cap ({@code sh:pace:account:{account}}) is one more arrival time every slot must pass.
+ * A throttle halves the identity's rate for {@link #SLOW_FOR} (again, down to 1/{@link #MAX_DIVISOR},
+ * when the provider throttles it again a second or more later) and puts its next slot past the
+ * provider's {@code Retry-After}. Time is the gateway's clock (with {@code SHOUHU_CLOCK=system}
+ * Redis's, so all nodes agree), in microseconds. A channel not named is unpaced and costs no round trip.
+ */
+public final class RedisPacer implements Pacer {
+
+    /** How long a throttled identity goes slower. */
+    static final Duration SLOW_FOR = Duration.ofSeconds(60);
+    /** The most a throttled identity is slowed down (its rate over this). */
+    static final int MAX_DIVISOR = 16;
+    /** A throttle without {@code Retry-After} pauses the identity this long (its message waits longer, in SendFailures). */
+    static final Duration PAUSE_WITHOUT_RETRY_AFTER = Duration.ofSeconds(1);
+    /** The longest pause a {@code Retry-After} gets here (as SendFailures clamps its message's wait). */
+    static final Duration MAX_PAUSE = Duration.ofMinutes(10);
+    /** A batch read is about this much of the channel's slots. */
+    static final Duration BATCH_SPAN = Duration.ofMillis(200);
+    /** The largest batch a paced channel reads. */
+    static final int MAX_BATCH = 50;
+    /** The field that stands for a channel's default identity (a null sender). */
+    static final String DEFAULT_SENDER = "-";
+    private static final long KEEP_MS = Duration.ofDays(1).toMillis();
+
+    /**
+     * KEYS: channel hash, account hash. ARGV: now µs, interval µs, account interval µs (0: none),
+     * keep ms, identities…. Fields per identity: {@code t:} arrival time, {@code s:} slow until,
+     * {@code d:} divisor, {@code l:} last throttle. Returns {identity, slot µs}.
+     */
+    private static final String RESERVE = """
+            local now = tonumber(ARGV[1])
+            local base = tonumber(ARGV[2])
+            local best, bestAt, bestInterval
+            for i = 5, #ARGV do
+              local id = ARGV[i]
+              local v = redis.call('HMGET', KEYS[1], 't:' .. id, 's:' .. id, 'd:' .. id)
+              local at = math.max(tonumber(v[1]) or 0, now)
+              if best == nil or at < bestAt then
+                local interval = base
+                if v[2] and tonumber(v[2]) > now then interval = base * (tonumber(v[3]) or 2) end
+                best, bestAt, bestInterval = id, at, interval
+              end
+            end
+            local account = tonumber(ARGV[3])
+            if account > 0 then
+              bestAt = math.max(bestAt, tonumber(redis.call('HGET', KEYS[2], 't') or '0'))
+              redis.call('HSET', KEYS[2], 't', string.format('%.0f', bestAt + account))
+              redis.call('PEXPIRE', KEYS[2], ARGV[4])
+            end
+            redis.call('HSET', KEYS[1], 't:' .. best, string.format('%.0f', bestAt + bestInterval))
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            return {best, string.format('%.0f', bestAt)}""";
+
+    /** KEYS: channel hash. ARGV: now µs, identity, pause µs, slow-for µs, max divisor, keep ms. */
+    private static final String THROTTLED = """
+            local now = tonumber(ARGV[1])
+            local id = ARGV[2]
+            local v = redis.call('HMGET', KEYS[1], 't:' .. id, 's:' .. id, 'd:' .. id, 'l:' .. id)
+            local div = 2
+            if v[2] and tonumber(v[2]) > now then
+              div = tonumber(v[3]) or 2
+              if now - (tonumber(v[4]) or 0) >= 1000000 then div = math.min(div * 2, tonumber(ARGV[5])) end
+            end
+            local at = math.max(tonumber(v[1]) or 0, now + tonumber(ARGV[3]))
+            redis.call('HSET', KEYS[1], 't:' .. id, string.format('%.0f', at),
+              's:' .. id, string.format('%.0f', now + tonumber(ARGV[4])), 'd:' .. id, div,
+              'l:' .. id, string.format('%.0f', now))
+            redis.call('PEXPIRE', KEYS[1], ARGV[6])
+            return div""";
+
+    private final UnifiedJedis redis;
+    private final Clock clock;
+    private final Map<String, PacedChannel> channels;
+
+    /** Paces the channels named in {@code channels}; every other channel is unpaced. */
+    public RedisPacer(UnifiedJedis redis, Clock clock, Map<String, PacedChannel> channels) {
+        this.redis = redis;
+        this.clock = clock;
+        this.channels = Map.copyOf(channels);
+    }
+
+    @Override
+    public Slot reserve(String channel) {
+        PacedChannel paced = channels.get(channel);
+        if (paced == null) {
+            return UNPACED.reserve(channel);
+        }
+        List<String> args = new ArrayList<>(4 + paced.senders().size());
+        args.add(Long.toString(micros(clock.instant())));
+        args.add(Long.toString(interval(paced.perSender())));
+        args.add(Long.toString(paced.accountRate() > 0 ? interval(paced.accountRate()) : 0));
+        args.add(Long.toString(KEEP_MS));
+        paced.senders().forEach(s -> args.add(field(s)));
+        List<?> slot = (List<?>) redis.eval(RESERVE, List.of(key(channel), accountKey(paced)), args);
+        String sender = String.valueOf(slot.get(0));
+        long at = Long.parseLong(String.valueOf(slot.get(1)));
+        return new Slot(DEFAULT_SENDER.equals(sender) ? null : sender, Instant.EPOCH.plus(at, java.time.temporal.ChronoUnit.MICROS));
+    }
+
+    @Override
+    public void throttled(String channel, String sender, Duration retryAfter) {
+        PacedChannel paced = channels.get(channel);
+        if (paced == null) {
+            return;
+        }
+        Duration pause = retryAfter == null || retryAfter.isNegative() || retryAfter.isZero() ? PAUSE_WITHOUT_RETRY_AFTER
+                : retryAfter.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : retryAfter;
+        redis.eval(THROTTLED, List.of(key(channel)), List.of(Long.toString(micros(clock.instant())), field(sender),
+                Long.toString(pause.toNanos() / 1000), Long.toString(SLOW_FOR.toNanos() / 1000),
+                Integer.toString(MAX_DIVISOR), Long.toString(KEEP_MS)));
+    }
+
+    @Override
+    public int batchSize(String channel) {
+        if (!channels.containsKey(channel)) {
+            return UNPACED.batchSize(channel);
+        }
+        double slots = rate(channel) * BATCH_SPAN.toNanos() / 1e9;
+        return (int) Math.max(1, Math.min(MAX_BATCH, Math.round(slots)));
+    }
+
+    /** The configured rate of each identity over its divisor while it is slowed down, summed; at most the account's cap. */
+    @Override
+    public double rate(String channel) {
+        PacedChannel paced = channels.get(channel);
+        if (paced == null) {
+            return UNPACED.rate(channel);
+        }
+        String[] fields = new String[paced.senders().size() * 2];
+        for (int i = 0; i < paced.senders().size(); i++) {
+            fields[2 * i] = "s:" + field(paced.senders().get(i));
+            fields[2 * i + 1] = "d:" + field(paced.senders().get(i));
+        }
+        List<String> values = redis.hmget(key(channel), fields);
+        long now = micros(clock.instant());
+        double rate = 0;
+        for (int i = 0; i < paced.senders().size(); i++) {
+            String slowUntil = values.get(2 * i);
+            boolean slow = slowUntil != null && Long.parseLong(slowUntil) > now;
+            rate += slow ? paced.perSender() / Double.parseDouble(values.get(2 * i + 1)) : paced.perSender();
+        }
+        return paced.accountRate() > 0 ? Math.min(rate, paced.accountRate()) : rate;
+    }
+
+    /** The hash of a channel's identities. */
+    static String key(String channel) {
+        return "sh:pace:" + channel;
+    }
+
+    private static String accountKey(PacedChannel paced) {
+        return "sh:pace:account:" + (paced.account() == null ? "-" : paced.account());
+    }
+
+    private static String field(String sender) {
+        return sender == null ? DEFAULT_SENDER : sender;
+    }
+
+    /** Microseconds between slots at {@code perSecond}. */
+    private static long interval(double perSecond) {
+        return Math.max(1, Math.round(1_000_000 / perSecond));
+    }
+
+    private static long micros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+    }
+}

@@ -159,7 +159,7 @@ public final class Gateway implements AutoCloseable {
         ProducerTemplate producer = camel.createProducerTemplate();
 
         this.outbox = new OutboxWorker(redis, clock, ids -> producer.sendBody(ShouhuRoutes.OUTBOUND, ids), liveness,
-                org.shouhu.routes.port.Pacer.UNPACED); // the pacing work wires its Redis pacer here (read size per channel)
+                pacer); // a worker reads about the slots of its channel's next 200 ms, so lanes keep their order under pacing
         if (config.outboxWorkers() > 0) {
             outbox.start(config.outboxWorkers());
         }

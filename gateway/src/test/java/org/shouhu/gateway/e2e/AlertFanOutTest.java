@@ -182,17 +182,17 @@ class AlertFanOutTest {
         gw.gateway.drainOutbox();
         List<Sms> sent = gw.sent();
         assertEquals(List.of(SIG + "已开始发送4条，约1分钟内发完。回进度查看", SIG + "未到3人：1王小明 2李小红 3张小刚",
-                SIG + "通知4条：已发出0条。还剩4条，约1分钟内发完。"), to(sent, CAPTAIN));
+                SIG + "通知4条：已发0。剩4条，约1分钟内发完。"), to(sent, CAPTAIN));
         assertEquals(List.of(SIG + "永丰小学托管点通知：明天下雨，请8点前送到"), to(sent, WANG_GRANDMA));
         assertEquals(7, sent.size());
 
         gw.text(CAPTAIN, "通知进度");
-        assertEquals(List.of(SIG + "通知4条：已发出4条。全部发完了。"), to(gw.sent(), CAPTAIN));
+        assertEquals(List.of(SIG + "通知4条：已发4。全部发完了。"), to(gw.sent(), CAPTAIN));
         String id = gw.redis().get("sh:site:ZT0427:broadcast");
         StoredMessage first = gw.gateway.messages().loadAll(gw.gateway.safetyStore().alertMessageIds(id)).get(0);
         assertEquals(200, gw.status(first, "delivered"));
         gw.text(CAPTAIN, "TZJD");
-        assertEquals(List.of(SIG + "通知4条：已发出4条，已送达1条。全部发完了。"), to(gw.sent(), CAPTAIN));
+        assertEquals(List.of(SIG + "通知4条：已发4，送达1。全部发完了。"), to(gw.sent(), CAPTAIN));
         JsonNode view = get(id);
         assertEquals("notice", view.get("kind").asText());
         assertEquals(1, view.get("delivered").asInt());

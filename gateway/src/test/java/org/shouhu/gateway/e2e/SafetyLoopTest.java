@@ -276,7 +276,10 @@ class SafetyLoopTest {
         gw.at("21:30");
         gw.text(CAPTAIN, "通知 明天下雨，请8点前送到");
         List<Sms> sent = gw.sent();
-        assertEquals(List.of(new Sms(CAPTAIN, SIG + "已开始发送4条，约1分钟内发完。回进度查看")), sent, "the reply goes, the notices wait");
+        assertEquals(List.of(new Sms(CAPTAIN, SIG + "4条通知早上08:00开始发，约1分钟内发完。回进度查看")), sent,
+                "the reply goes and says when the notices will; they wait");
+        gw.text(CAPTAIN, "进度");
+        assertEquals(List.of(SIG + "通知4条：已发0。剩4条，早上08:00开始，约1分钟内发完。"), to(gw.sent(), CAPTAIN));
         assertEquals(201, gw.admin("POST", "/api/alerts", "{\"scope\":\"site:ZT0427\",\"text\":\"山洪预警，今晚不要去河边。\"}").statusCode());
         gw.gateway.drainOutbox();
         assertEquals(4, gw.sent().size(), "safety alerts are not held");

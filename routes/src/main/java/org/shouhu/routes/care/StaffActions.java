@@ -234,6 +234,10 @@ final class StaffActions {
         Map<String, String> values = new HashMap<>(SendingTime.wording(
                 SendingTime.of(SendingTime.byChannel(recipients), pacer)));
         values.put("count", String.valueOf(recipients.size()));
+        SafetySettings settings = ladders.settings();
+        if (settings.isQuiet(day.time())) { // routine notices wait for the morning: say so, not "within a minute"
+            values.put("from", CareDay.format(settings.quietUntil()));
+        }
         out.reply(TemplateKey.NOTICE_SENT, values);
     }
 
@@ -270,6 +274,9 @@ final class StaffActions {
         values.put("out", String.valueOf(count - Integer.parseInt(values.getOrDefault("left", "0"))));
         if (values.containsKey("left")) {
             values.putAll(SendingTime.wording(left));
+            if (ladders.settings().isQuiet(day.time())) {
+                values.put("from", CareDay.format(ladders.settings().quietUntil()));
+            }
         }
         out.reply(TemplateKey.NOTICE_PROGRESS, values);
     }

@@ -7,7 +7,8 @@
  * (a provider message's claim and done mark), {@link org.shouhu.routes.port.ChannelSender} (one per
  * provider), and what channels call in with: {@link org.shouhu.routes.port.InboundSink} (which throws
  * {@link org.shouhu.routes.port.InboundInProgressException} while another try holds a message) and
- * {@link org.shouhu.routes.port.DeliveryReports}.
+ * {@link org.shouhu.routes.port.DeliveryReports}. {@link org.shouhu.routes.port.MessageTally} counts
+ * where an alert's messages stand; {@link org.shouhu.routes.port.Pacer} says how fast each channel sends.
  * Access and PIPL: {@link org.shouhu.routes.port.BindAttempts} (invite-code tries, atomic),
  * {@link org.shouhu.routes.port.Removals} (removal, erasure, export) and
  * {@link org.shouhu.routes.port.AuditLog} (admin changes, append-only).

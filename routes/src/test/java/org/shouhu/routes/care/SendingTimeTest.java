@@ -52,6 +52,16 @@ class SendingTimeTest {
     }
 
     @org.junit.jupiter.api.Test
+    void theLongestProgressAndStartRepliesFitOneSegment() {
+        Map<String, String> values = new java.util.HashMap<>(Map.of("count", "30000", "out", "29999", "delivered", "29999",
+                "failed", "29999", "left", "29999", "from", "08:00", "hours", "12.5"));
+        for (TemplateKey key : List.of(TemplateKey.NOTICE_PROGRESS, TemplateKey.NOTICE_SENT)) {
+            String text = "【守护托管】" + sms.render(key, values);
+            assertEquals(1, org.shouhu.templates.SmsLength.segments(text), key + ": " + text);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void addressesAreCountedByTheirChannel() {
         assertEquals(Map.of(Address.SMS, 2, "telegram", 1), SendingTime.byChannel(List.of(new Address("+8613912345678"),
                 new Address("+8613912345679"), new Address("telegram:42"))));

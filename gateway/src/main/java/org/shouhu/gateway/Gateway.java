@@ -175,11 +175,18 @@ public final class Gateway implements AutoCloseable {
         }) : null;
         Runnable expandSoon = expanding == null ? () -> { } : () -> {
             try {
-                expanding.execute(this::expandAlerts);
+                expanding.execute(() -> {
+                    try {
+                        expandAlerts();
+                    } catch (RuntimeException e) { // Redis away: the next sweep, here or elsewhere, expands it
+                        LOG.error("pending alerts not expanded now, left to the sweep: {}", e.toString());
+                    }
+                });
             } catch (java.util.concurrent.RejectedExecutionException stopping) { // the sweep of another node expands it
                 LOG.warn("alert expansion not started here: the node is stopping");
             }
         };
+        expandSoon.run(); // what a node that died before expanding left, without waiting for a sweep
 
         this.inbound = new CamelInboundSink(producer);
         this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),

@@ -124,7 +124,28 @@ public final class Gateway implements AutoCloseable {
         safetyStore.adoptOpenLaddersKeptPerChild(); // before anything reads a site day's open ladders
         Templates sms = Templates.smsZh();
         EscalationLadders ladders = new EscalationLadders(care, safetyStore, config.safety(), day);
-        Alerts alerts = new Alerts(care, safetyStore, day);
+        // Alerts started here are expanded at once on this node, behind the answer; the sweep on any
+        // node expands those whose node died first. Where no workers run (tests, the demo), the
+        // caller drives it: drainOutbox, runSafety, expandAlerts.
+        this.expanding = config.outboxWorkers() > 0 ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "alert-expand");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        Runnable expandAlertsSoon = expanding == null ? () -> { } : () -> {
+            try {
+                expanding.execute(() -> {
+                    try {
+                        expandAlerts();
+                    } catch (RuntimeException e) { // Redis away: the next sweep, here or elsewhere, expands it
+                        LOG.error("pending alerts not expanded now, left to the sweep: {}", e.toString());
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopping) { // the sweep of another node expands it
+                LOG.warn("alert expansion not started here: the node is stopping");
+            }
+        };
+        Alerts alerts = new Alerts(care, safetyStore, day, expandAlertsSoon);
         this.alerts = alerts;
         // The pacing branch replaces this with its RedisPacer (TWILIO_MPS…): finish estimates and the
         // staff broadcast's "约5分钟发完" follow its rates; unpaced, everything is "within a minute".
@@ -165,28 +186,7 @@ public final class Gateway implements AutoCloseable {
         if (config.outboxWorkers() > 0) {
             outbox.start(config.outboxWorkers());
         }
-        // Alerts started here are expanded at once on this node, behind the answer; the sweep on any
-        // node expands those whose node died first. Where no workers run (tests, the demo), the
-        // caller drives it: drainOutbox, runSafety, expandAlerts.
-        this.expanding = config.outboxWorkers() > 0 ? Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "alert-expand");
-            t.setDaemon(true);
-            return t;
-        }) : null;
-        Runnable expandSoon = expanding == null ? () -> { } : () -> {
-            try {
-                expanding.execute(() -> {
-                    try {
-                        expandAlerts();
-                    } catch (RuntimeException e) { // Redis away: the next sweep, here or elsewhere, expands it
-                        LOG.error("pending alerts not expanded now, left to the sweep: {}", e.toString());
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException stopping) { // the sweep of another node expands it
-                LOG.warn("alert expansion not started here: the node is stopping");
-            }
-        };
-        expandSoon.run(); // what a node that died before expanding left, without waiting for a sweep
+        expandAlertsSoon.run(); // what a node that died before expanding left, without waiting for a sweep
 
         this.inbound = new CamelInboundSink(producer);
         this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),
@@ -197,7 +197,7 @@ public final class Gateway implements AutoCloseable {
                 .route("/health", call -> HttpReply.text(200, "PONG".equals(redis.ping()) ? "ok" : "redis?"))
                 .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
                         new SafetyAdmin(safetyStore, safety, alerts, new Lessons(care, safetyStore, day), messages,
-                                new ChatBinding(care, safetyStore, bindAttempts), care, progress, expandSoon,
+                                new ChatBinding(care, safetyStore, bindAttempts), care, progress,
                                 clock instanceof SettableClock settable && config.simulatedClock() ? settable : null),
                         new org.shouhu.gateway.admin.PrivacyAdmin(new org.shouhu.gateway.store.redis.RedisRemovals(redis, care),
                                 new org.shouhu.gateway.store.redis.RedisAuditLog(redis), care, clock))

@@ -52,8 +52,6 @@ public final class SafetyAdmin {
     private final SafetyService service;
     private final Alerts alerts;
     private final AlertProgress progress;
-    /** Asks this node to expand pending alerts now, behind the answer (a no-op where tests drive it). */
-    private final Runnable expandSoon;
     private final SettableClock clock;
     private final Lessons lessons;
     private final Outbox outbox;
@@ -62,8 +60,7 @@ public final class SafetyAdmin {
 
     /** {@code clock} is null unless the gateway runs on a simulated clock. */
     public SafetyAdmin(SafetyStore safety, SafetyService service, Alerts alerts, Lessons lessons, Outbox outbox,
-                       ChatBinding binding, CareStore care, AlertProgress progress, Runnable expandSoon,
-                       SettableClock clock) {
+                       ChatBinding binding, CareStore care, AlertProgress progress, SettableClock clock) {
         this.safety = safety;
         this.binding = binding;
         this.care = care;
@@ -72,7 +69,6 @@ public final class SafetyAdmin {
         this.service = service;
         this.alerts = alerts;
         this.progress = progress;
-        this.expandSoon = expandSoon;
         this.clock = clock;
     }
 
@@ -142,7 +138,7 @@ public final class SafetyAdmin {
      * {@code POST /api/alerts}: {@code {"scope":"county:威信县","kind":"drowning","text":…}} to every
      * guardian in scope. Answered as soon as the alert and its job are written (one atomic write):
      * the recipients are worked out and the messages queued behind the answer, by this node at once
-     * or, should it die, by another ({@link Alerts#expandPending}). With {@code "requestId"} (the
+     * (its expander, which {@link Alerts#start} asks) or, should it die, by another ({@link Alerts#expandPending}). With {@code "requestId"} (the
      * console's own id for this alert), asking again sends nothing and answers with the alert sent
      * the first time ({@code "repeated": true}); the same requestId with another scope, kind or text
      * is refused (409), not swallowed.
@@ -178,9 +174,6 @@ public final class SafetyAdmin {
         if (started.repeated() && !(alert.scope().equals(scope) && alert.kind().equals(kind) && alert.text().equals(text))) {
             throw new ApiRefusal(409, "requestId " + requestId + " was used for another alert (" + alert.scope()
                     + "): give this one its own requestId");
-        }
-        if (!started.repeated()) {
-            expandSoon.run();
         }
         Map<String, Object> v = new LinkedHashMap<>(progressView(alert.id()));
         v.put("repeated", started.repeated());

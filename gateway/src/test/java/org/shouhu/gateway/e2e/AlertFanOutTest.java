@@ -221,6 +221,23 @@ class AlertFanOutTest {
     }
 
     @Test
+    void aNodeWithWorkersExpandsWhatItStartedWithoutBeingDriven() throws Exception {
+        gw.close();
+        gw = new GatewayUnderTest(Map.of("SHOUHU_OUTBOX_WORKERS", "1")).withSite();
+        gw.at("10:00");
+        gw.textOnly(CAPTAIN, "通知 明天放假"); // nothing drains or expands by hand: the node's own threads do
+        List<Sms> sent = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (sent.size() < 5 && System.nanoTime() < deadline) { // real threads: wait for them, not for time to pass
+            sent.addAll(gw.sent());
+            Thread.onSpinWait();
+        }
+        assertEquals(List.of(SIG + "已开始发送4条，约1分钟内发完。回进度查看"), to(sent, CAPTAIN));
+        assertEquals(List.of(SIG + "永丰小学托管点通知：明天放假"), to(sent, WANG_GRANDMA));
+        assertEquals(5, sent.size());
+    }
+
+    @Test
     void progressBeforeAnyBroadcastSaysHowToSendOne() throws Exception {
         gw.text(CAPTAIN, "进度");
         assertEquals(List.of(SIG + "还没有发过通知。群发通知请发：通知 内容"), to(gw.sent(), CAPTAIN));

@@ -39,10 +39,19 @@ public final class Alerts {
     private final SafetyStore safety;
     private final CareDay day;
 
+    /** Told when an alert was started, so it is expanded soon (a node's own expander); nothing where tests drive it. */
+    private final Runnable started;
+
     public Alerts(CareStore care, SafetyStore safety, CareDay day) {
+        this(care, safety, day, () -> { });
+    }
+
+    /** {@code started}: asked to expand soon after each alert or broadcast is started (it must not block). */
+    public Alerts(CareStore care, SafetyStore safety, CareDay day, Runnable started) {
         this.care = care;
         this.safety = safety;
         this.day = day;
+        this.started = started;
     }
 
     /** A fresh alert id for an alert asked for without one of the console's. */
@@ -53,11 +62,12 @@ public final class Alerts {
 
     /**
      * Records the alert and the job that expands it, in one atomic write, and returns at once: its
-     * messages are queued behind the answer ({@link #expandPending}). An id started before is not
+     * messages are queued behind the answer ({@link #expandPending}), which it asks for. An id started before is not
      * started again: the alert recorded then comes back, {@code repeated}.
      */
     public Started start(AlertJob job) {
         if (safety.startAlert(job)) {
+            started.run();
             return new Started(job.alert(0), false);
         }
         return new Started(safety.alert(job.id())

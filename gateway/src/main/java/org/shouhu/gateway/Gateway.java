@@ -15,6 +15,7 @@ import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.schedule.SafetySweep;
 import org.shouhu.gateway.store.redis.RedisSafetyEvents;
 import org.shouhu.gateway.store.redis.RedisSafetyStore;
+import org.shouhu.routes.care.AlertProgress;
 import org.shouhu.routes.care.Alerts;
 import org.shouhu.routes.care.ChatBinding;
 import org.shouhu.routes.care.EscalationLadders;
@@ -44,6 +45,7 @@ import org.shouhu.gateway.store.redis.RedisBindAttempts;
 import org.shouhu.gateway.store.redis.RedisCounters;
 import org.shouhu.gateway.store.redis.RedisInboundClaims;
 import org.shouhu.gateway.store.redis.RedisMessages;
+import org.shouhu.gateway.store.redis.RedisMessageTally;
 import org.shouhu.routes.care.CareDay;
 import org.shouhu.routes.care.CareService;
 import org.shouhu.routes.care.TextBudget;
@@ -99,6 +101,9 @@ public final class Gateway implements AutoCloseable {
     private final org.shouhu.gateway.schedule.RetentionSweep retention;
     /** The threads due sites fire on ({@code SHOUHU_SWEEP_THREADS}); none when it is 1. */
     private final ExecutorService firing;
+    private final Alerts alerts;
+    /** Expands alerts started on this node, one at a time; none where the outbox is drained by hand. */
+    private final ExecutorService expanding;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Pacer pacer;
 
@@ -124,7 +129,33 @@ public final class Gateway implements AutoCloseable {
         safetyStore.adoptOpenLaddersKeptPerChild(); // before anything reads a site day's open ladders
         Templates sms = Templates.smsZh();
         EscalationLadders ladders = new EscalationLadders(care, safetyStore, config.safety(), day);
-        Alerts alerts = new Alerts(care, safetyStore, day);
+        // Alerts started here are expanded at once on this node, behind the answer; the sweep on any
+        // node expands those whose node died first. Where no workers run (tests, the demo), the
+        // caller drives it: drainOutbox, runSafety, expandAlerts.
+        this.expanding = config.outboxWorkers() > 0 ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "alert-expand");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        Runnable expandAlertsSoon = expanding == null ? () -> { } : () -> {
+            try {
+                expanding.execute(() -> {
+                    try {
+                        expandAlerts();
+                    } catch (RuntimeException e) { // Redis away: the next sweep, here or elsewhere, expands it
+                        LOG.error("pending alerts not expanded now, left to the sweep: {}", e.toString());
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopping) { // the sweep of another node expands it
+                LOG.warn("alert expansion not started here: the node is stopping");
+            }
+        };
+        Alerts alerts = new Alerts(care, safetyStore, day, expandAlertsSoon);
+        this.alerts = alerts;
+        // finish estimates and the staff broadcast's "约5分钟发完" follow the pacer's rates (TWILIO_MPS…);
+        // unpaced, everything is "within a minute"
+        this.pacer = pacer(config, twilio, redis, clock);
+        AlertProgress progress = new AlertProgress(safetyStore, new RedisMessageTally(redis), pacer, clock);
         this.firing = config.sweepThreads() > 1 ? Executors.newFixedThreadPool(config.sweepThreads(), r -> {
             Thread t = new Thread(r, "safety-fire");
             t.setDaemon(true);
@@ -141,7 +172,6 @@ public final class Gateway implements AutoCloseable {
         config.telegram().ifPresent(t -> senders.add(new TelegramSender(t)));
         config.wechat().ifPresent(w -> senders.add(new WechatSender(w)));
         senders.addAll(replacements); // a later sender for the same channel wins
-        this.pacer = pacer(config, twilio, redis, clock);
 
         this.camel = new DefaultCamelContext();
         camel.setStreamCaching(false); // bodies are our own objects, never streams to read twice
@@ -149,7 +179,7 @@ public final class Gateway implements AutoCloseable {
                 new InboundOnce(new RedisInboundClaims(redis, messages), clock,
                         java.util.Map.of(WechatEndpoint.CHANNEL, WECHAT_PATIENCE)), care, new CommandParser(),
                 new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature()),
-                        bindAttempts),
+                        bindAttempts, alerts, progress, pacer),
                 new ReplyCap(config.replyCapPerHour()),
                 new Recipients(care, messages, messages, counters, day, config.safety(), safetyStore),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
@@ -163,6 +193,7 @@ public final class Gateway implements AutoCloseable {
         if (config.outboxWorkers() > 0) {
             outbox.start(config.outboxWorkers());
         }
+        expandAlertsSoon.run(); // what a node that died before expanding left, without waiting for a sweep
 
         this.inbound = new CamelInboundSink(producer);
         this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),
@@ -173,7 +204,7 @@ public final class Gateway implements AutoCloseable {
                 .route("/health", call -> HttpReply.text(200, "PONG".equals(redis.ping()) ? "ok" : "redis?"))
                 .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
                         new SafetyAdmin(safetyStore, safety, alerts, new Lessons(care, safetyStore, day), messages,
-                                new ChatBinding(care, safetyStore, bindAttempts), care, messages,
+                                new ChatBinding(care, safetyStore, bindAttempts), care, progress,
                                 clock instanceof SettableClock settable && config.simulatedClock() ? settable : null),
                         new org.shouhu.gateway.admin.PrivacyAdmin(new org.shouhu.gateway.store.redis.RedisRemovals(redis, care),
                                 new org.shouhu.gateway.store.redis.RedisAuditLog(redis), care, clock))
@@ -263,9 +294,21 @@ public final class Gateway implements AutoCloseable {
                 new org.shouhu.routes.care.Retention(config.retentionDaysAfterSeason()));
     }
 
-    /** Sends every message that is due now on the calling thread (tests and the demo). */
+    /** Expands pending alerts and sends every message that is due now on the calling thread (tests and the demo). */
     public int drainOutbox() {
+        expandAlerts();
         return outbox.drain();
+    }
+
+    /** Expands the alerts and broadcasts whose messages are not yet queued (claiming each); returns how many. */
+    public int expandAlerts() {
+        int expanded = 0;
+        int now;
+        do {
+            now = alerts.expandPending(20);
+            expanded += now;
+        } while (now > 0);
+        return expanded;
     }
 
     /** {@link #drainOutbox()} as drain lane {@code lane}, for callers draining on several threads at once. */
@@ -305,6 +348,9 @@ public final class Gateway implements AutoCloseable {
         invalidation.close();
         if (firing != null) {
             firing.shutdown();
+        }
+        if (expanding != null) {
+            expanding.shutdown();
         }
         http.close();
         outbox.close();

@@ -53,6 +53,12 @@ class TemplatesTest {
         v.put("days", "14");
         v.put("opens", "08:00");
         v.put("minutes", "15");
+        // a broadcast's progress: every count at once (its hours wording: SendingTimeTest)
+        v.put("out", "29999");
+        v.put("delivered", "29999");
+        v.put("failed", "29999");
+        v.put("left", "29999");
+        v.put("from", "08:00");                            // a broadcast sent in quiet hours
         v.put("guardians", "奶奶+8613912345678，爸爸+8613712340000");
         v.put("text", "明天有大雨，河水会涨，请8点前把孩子送到托管点，下午5点前来接。路上不要让孩子靠近河边和水塘。");
         return v;

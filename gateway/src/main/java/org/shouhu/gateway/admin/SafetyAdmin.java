@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.routes.care.Alert;
+import org.shouhu.routes.care.AlertJob;
+import org.shouhu.routes.care.AlertProgress;
 import org.shouhu.routes.care.Alerts;
 import org.shouhu.routes.care.ChatBinding;
 import org.shouhu.routes.care.Coordinator;
@@ -22,9 +24,8 @@ import org.shouhu.routes.care.Lessons;
 import org.shouhu.routes.care.SafetyService;
 import org.shouhu.routes.care.Site;
 import org.shouhu.routes.care.SiteSchedule;
-import org.shouhu.routes.model.DeliveryStatus;
+import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.port.CareStore;
-import org.shouhu.routes.port.MessageStore;
 import org.shouhu.routes.port.Outbox;
 import org.shouhu.routes.port.SafetyStore;
 import org.shouhu.templates.SmsLength;
@@ -50,7 +51,7 @@ public final class SafetyAdmin {
     private final SafetyStore safety;
     private final SafetyService service;
     private final Alerts alerts;
-    private final MessageStore messages;
+    private final AlertProgress progress;
     private final SettableClock clock;
     private final Lessons lessons;
     private final Outbox outbox;
@@ -59,7 +60,7 @@ public final class SafetyAdmin {
 
     /** {@code clock} is null unless the gateway runs on a simulated clock. */
     public SafetyAdmin(SafetyStore safety, SafetyService service, Alerts alerts, Lessons lessons, Outbox outbox,
-                       ChatBinding binding, CareStore care, MessageStore messages, SettableClock clock) {
+                       ChatBinding binding, CareStore care, AlertProgress progress, SettableClock clock) {
         this.safety = safety;
         this.binding = binding;
         this.care = care;
@@ -67,7 +68,7 @@ public final class SafetyAdmin {
         this.outbox = outbox;
         this.service = service;
         this.alerts = alerts;
-        this.messages = messages;
+        this.progress = progress;
         this.clock = clock;
     }
 
@@ -135,9 +136,12 @@ public final class SafetyAdmin {
 
     /**
      * {@code POST /api/alerts}: {@code {"scope":"county:威信县","kind":"drowning","text":…}} to every
-     * guardian in scope. With {@code "requestId"} (the console's own id for this alert), asking again
-     * sends nothing and answers with the alert sent the first time ({@code "repeated": true}); the
-     * same requestId with another scope, kind or text is refused (409), not swallowed.
+     * guardian in scope. Answered as soon as the alert and its job are written (one atomic write):
+     * the recipients are worked out and the messages queued behind the answer, by this node at once
+     * (its expander, which {@link Alerts#start} asks) or, should it die, by another ({@link Alerts#expandPending}). With {@code "requestId"} (the
+     * console's own id for this alert), asking again sends nothing and answers with the alert sent
+     * the first time ({@code "repeated": true}); the same requestId with another scope, kind or text
+     * is refused (409), not swallowed.
      */
     Map<String, Object> sendAlert(JsonBody body) {
         String requestId = body.text("requestId");
@@ -150,6 +154,9 @@ public final class SafetyAdmin {
         }
         String kind = Typed.of("kind", body.text("kind")).text();
         kind = kind.isEmpty() ? "drowning" : kind;
+        if (kind.equals(Alert.NOTICE)) {
+            throw new InvalidInput("kind", "\"notice\" is a staff broadcast's kind; give the alert another");
+        }
         String text = body.text("text") == null ? "" : body.text("text").strip(); // as written: full-width punctuation stays
         if (text.isEmpty()) {
             throw new InvalidInput("text", "is required");
@@ -160,35 +167,50 @@ public final class SafetyAdmin {
         if (URL.matcher(text).find()) {
             throw new InvalidInput("text", "SMS must not carry web addresses; write the words only");
         }
-        Optional<Alert> sent = requestId == null ? Optional.of(alerts.send(scope, kind, text, TemplateKey.ALERT))
-                : alerts.send("a-req-" + requestId, scope, kind, text, TemplateKey.ALERT, Map.of());
-        Alert alert = sent.or(() -> safety.alert("a-req-" + requestId))
-                .orElseThrow(() -> new IllegalStateException("alert for requestId " + requestId + " vanished"));
-        if (sent.isEmpty() && !(alert.scope().equals(scope) && alert.kind().equals(kind) && alert.text().equals(text))) {
+        String id = requestId == null ? alerts.newId() : "a-req-" + requestId;
+        Alerts.Started started = alerts.start(new AlertJob(id, scope, kind, text, TemplateKey.ALERT, Map.of(),
+                MessageClass.SAFETY, service.clockNow()));
+        Alert alert = started.alert();
+        if (started.repeated() && !(alert.scope().equals(scope) && alert.kind().equals(kind) && alert.text().equals(text))) {
             throw new ApiRefusal(409, "requestId " + requestId + " was used for another alert (" + alert.scope()
                     + "): give this one its own requestId");
         }
-        return Map.of("id", alert.id(), "scope", alert.scope(), "kind", alert.kind(), "recipients", alert.recipients(),
-                "repeated", sent.isEmpty());
+        Map<String, Object> v = new LinkedHashMap<>(progressView(alert.id()));
+        v.put("repeated", started.repeated());
+        return v;
     }
 
-    /** {@code GET /api/alerts/{id}}: sent, delivered, acknowledged, and who has not acknowledged. */
+    /**
+     * {@code GET /api/alerts/{id}}: its state (pending: recipients not yet worked out; sending; done),
+     * recipients, messages queued / sent / delivered / failed, when the rest should be out at the
+     * current provider rates ({@code finishEstimate}, null when done), acknowledged, and who has not.
+     */
     Map<String, Object> alert(String id) {
-        Alert alert = safety.alert(id).orElseThrow(() -> new ApiRefusal(404, "no alert " + id));
-        long delivered = messages.loadAll(safety.alertMessageIds(id)).stream()
-                .filter(m -> m.status() == DeliveryStatus.DELIVERED).count();
+        Map<String, Object> v = new LinkedHashMap<>(progressView(id));
         List<String> waiting = new ArrayList<>();
         safety.notAcknowledged(id).forEach(a -> waiting.add(a.value()));
+        v.put("acknowledged", safety.acknowledgedCount(id));
+        v.put("notAcknowledged", waiting);
+        return v;
+    }
+
+    private Map<String, Object> progressView(String id) {
+        AlertProgress.Progress p = progress.of(id).orElseThrow(() -> new ApiRefusal(404, "no alert " + id));
+        Alert alert = p.alert();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", id);
         v.put("scope", alert.scope());
         v.put("kind", alert.kind());
         v.put("text", alert.text());
         v.put("sentAt", alert.sentAt().toString());
-        v.put("sent", alert.recipients());
-        v.put("delivered", delivered);
-        v.put("acknowledged", safety.acknowledgedCount(id));
-        v.put("notAcknowledged", waiting);
+        v.put("state", p.state().name().toLowerCase(java.util.Locale.ROOT));
+        v.put("recipients", p.state() == AlertProgress.State.PENDING ? null : p.recipients());
+        v.put("queued", p.queued());
+        v.put("sent", p.sent());
+        v.put("delivered", p.delivered());
+        v.put("failed", p.failed());
+        v.put("suppressed", p.suppressed());
+        v.put("finishEstimate", p.finishEstimate() == null ? null : p.finishEstimate().toString());
         return v;
     }
 

@@ -167,7 +167,7 @@ class ChatChannelsTest {
                 to(gw.sent(), WANG_GRANDMA));
         gw.text(GatewayUnderTest.CAPTAIN, "通知 明天下雨，请8点前送到");
         assertEquals(List.of("📢 永丰小学托管点通知：明天下雨，请8点前送到"), wechatSent());
-        assertEquals(List.of(SIG + "通知已发给5位家长。"), to(gw.sent(), GatewayUnderTest.CAPTAIN));
+        assertEquals(List.of(SIG + "已开始发送5条，约1分钟内发完。回进度查看"), to(gw.sent(), GatewayUnderTest.CAPTAIN));
     }
 
     @Test

@@ -242,9 +242,12 @@ class SafetyLoopTest {
         assertEquals("a-req-console-7f3a9c2e", firstBody.get("id").asText());
         assertEquals(firstBody.get("id"), againBody.get("id"));
         assertTrue(againBody.get("repeated").asBoolean());
-        assertEquals(4, againBody.get("recipients").asInt());
         gw.gateway.drainOutbox();
         assertEquals(4, gw.sent().size(), "each guardian once");
+        var afterwards = gw.admin("POST", "/api/alerts", request);
+        assertEquals(200, afterwards.statusCode(), afterwards.body());
+        assertEquals(4, json.readTree(afterwards.body()).get("recipients").asInt());
+        assertEquals(List.of(), gw.sent(), "asked again after it went out: still no one twice");
         var reused = gw.admin("POST", "/api/alerts", request.replace("山洪预警", "暴雨预警"));
         assertEquals(409, reused.statusCode(), "a console that reuses its id for a new alert hears so: " + reused.body());
         var bad = gw.admin("POST", "/api/alerts", "{\"scope\":\"city\",\"text\":\"x\",\"requestId\":\"a/b\"}");
@@ -274,7 +277,10 @@ class SafetyLoopTest {
         gw.at("21:30");
         gw.text(CAPTAIN, "通知 明天下雨，请8点前送到");
         List<Sms> sent = gw.sent();
-        assertEquals(List.of(new Sms(CAPTAIN, SIG + "通知已发给4位家长。")), sent, "the reply goes, the notices wait");
+        assertEquals(List.of(new Sms(CAPTAIN, SIG + "4条通知早上08:00开始发，约1分钟内发完。回进度查看")), sent,
+                "the reply goes and says when the notices will; they wait");
+        gw.text(CAPTAIN, "进度");
+        assertEquals(List.of(SIG + "通知4条：已发0。剩4条，早上08:00开始，约1分钟内发完。"), to(gw.sent(), CAPTAIN));
         assertEquals(201, gw.admin("POST", "/api/alerts", "{\"scope\":\"site:ZT0427\",\"text\":\"山洪预警，今晚不要去河边。\"}").statusCode());
         gw.gateway.drainOutbox();
         assertEquals(4, gw.sent().size(), "safety alerts are not held");

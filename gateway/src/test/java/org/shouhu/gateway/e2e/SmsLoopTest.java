@@ -201,7 +201,7 @@ class SmsLoopTest {
         assertEquals(List.of(notice), to(sent, WANG_FATHER));
         assertEquals(List.of(notice), to(sent, ZHANG_GRANDPA));
         assertEquals(List.of(), to(sent, LI_GRANDMA));
-        assertEquals(List.of(SIG + "通知已发给3位家长。"), to(sent, CAPTAIN));
+        assertEquals(List.of(SIG + "已开始发送3条，约1分钟内发完。回进度查看"), to(sent, CAPTAIN));
 
         gw.at("08:05");
         gw.text(VOLUNTEER, "到 2");

@@ -181,6 +181,11 @@ public final class GatewayUnderTest implements AutoCloseable {
         return status;
     }
 
+    /** A person texts the gateway and nothing is drained or expanded: what the webhook alone queued stays in the outbox. */
+    public int textOnly(String from, String body) throws IOException, InterruptedException {
+        return webhooks.sms(from, body);
+    }
+
     /** The same webhook with a given MessageSid, as Twilio repeats it when it did not hear back. */
     public int text(String from, String body, String sid) throws IOException, InterruptedException {
         int status = webhooks.sms(from, body, sid);

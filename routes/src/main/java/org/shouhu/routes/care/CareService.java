@@ -8,6 +8,7 @@ import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.BindAttempts;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.Once;
+import org.shouhu.routes.port.Pacer;
 import org.shouhu.routes.port.RateLimiter;
 import org.shouhu.routes.port.SafetyStore;
 import org.shouhu.templates.TemplateKey;
@@ -26,14 +27,20 @@ public final class CareService {
     private final StaffActions staff;
     private final ChatBinding binding;
 
+    /**
+     * {@code alerts} starts staff broadcasts as jobs expanded behind the reply; {@code progress} and
+     * {@code pacer} say how far one has got and how long the rest takes.
+     */
     public CareService(CareStore store, SafetyStore safety, EscalationLadders ladders, Once once, RateLimiter limiter,
-                       CareDay day, TextBudget budget, BindAttempts attempts) {
+                       CareDay day, TextBudget budget, BindAttempts attempts, Alerts alerts, AlertProgress progress,
+                       Pacer pacer) {
         this.store = store;
         this.binding = new ChatBinding(store, safety, attempts);
         this.once = once;
         this.day = day;
         this.guardians = new GuardianActions(store, safety, ladders, once, limiter, day);
-        this.staff = new StaffActions(store, ladders, new Lessons(store, safety, day), day, budget);
+        this.staff = new StaffActions(store, ladders, new Lessons(store, safety, day), day, budget, alerts, progress, safety,
+                pacer);
     }
 
     /** The messages that answer {@code command} from {@code sender}, after its effects are stored. */
@@ -47,6 +54,15 @@ public final class CareService {
      * registration's daily mark) are finished and answered again, not refused as repeats.
      */
     public List<OutboundMessage> handle(Sender sender, Command command, boolean retry) {
+        return handle(sender, command, retry, null);
+    }
+
+    /**
+     * {@link #handle(Sender, Command, boolean)} for the provider message {@code inboundKey} (the
+     * inbound claim's key): what it starts behind the reply (a broadcast) is named after it, so
+     * every try of the message starts it once.
+     */
+    public List<OutboundMessage> handle(Sender sender, Command command, boolean retry, String inboundKey) {
         Outgoing out = new Outgoing(sender.address());
         boolean chat = !sender.address().isSms();
         if (chat && store.isUnreachable(sender.address())) {
@@ -77,7 +93,7 @@ public final class CareService {
         } else if (command instanceof Command.Help) {
             help(sender, out);
         } else if (isStaffCommand(command)) {
-            staffCommand(sender, command, retry, out);
+            staffCommand(sender, command, retry, inboundKey, out);
         } else if (sender.isStranger()) {
             stranger(sender, command, out);
         } else {
@@ -99,7 +115,7 @@ public final class CareService {
         return command instanceof Command.CheckIn || command instanceof Command.CheckOut
                 || command instanceof Command.ListMissing || command instanceof Command.ListRoster
                 || command instanceof Command.Approve || command instanceof Command.Broadcast
-                || command instanceof Command.RecordLesson
+                || command instanceof Command.RecordLesson || command instanceof Command.BroadcastProgress
                 || command instanceof Command.Malformed m && isStaffVerb(m.verb());
     }
 
@@ -110,7 +126,7 @@ public final class CareService {
         };
     }
 
-    private void staffCommand(Sender sender, Command command, boolean retry, Outgoing out) {
+    private void staffCommand(Sender sender, Command command, boolean retry, String inboundKey, Outgoing out) {
         if (!sender.isStaff() && sender.isGuardian() && command instanceof Command.Broadcast) {
             guardians.status(sender, out); // "通知收到": a grandparent saying the notice arrived
             return;
@@ -131,7 +147,9 @@ public final class CareService {
         } else if (command instanceof Command.Approve a) {
             staff.approve(member, a.requestNo(), retry, out);
         } else if (command instanceof Command.Broadcast b) {
-            staff.broadcast(member, b.text(), out);
+            staff.broadcast(member, b.text(), inboundKey, out);
+        } else if (command instanceof Command.BroadcastProgress) {
+            staff.broadcastProgress(member, out);
         } else if (command instanceof Command.RecordLesson l) {
             staff.recordLesson(member, l.topic(), out);
         } else if (command instanceof Command.Malformed m) {

@@ -32,6 +32,11 @@ public final class EscalationLadders {
     private final SafetySettings settings;
     private final CareDay day;
 
+    /** The city-wide timings it steps by (their quiet hours also hold the routine notices). */
+    SafetySettings settings() {
+        return settings;
+    }
+
     public EscalationLadders(CareStore care, SafetyStore safety, SafetySettings settings, CareDay day) {
         this.care = care;
         this.safety = safety;

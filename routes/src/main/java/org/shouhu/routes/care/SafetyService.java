@@ -118,6 +118,11 @@ public final class SafetyService {
                 }
             }
         }
+        try { // alerts and broadcasts whose node died, or whose local expansion failed, before their messages were queued
+            fired += alerts.expandPending(100);
+        } catch (RuntimeException e) {
+            LOG.error("pending alerts not expanded this sweep: {}", e.toString());
+        }
         for (String ladderId : safety.claimDueLadders(day.clock().instant(), 1000)) {
             try {
                 if (!ladders.step(ladderId).isEmpty()) {

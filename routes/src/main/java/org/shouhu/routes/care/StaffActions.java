@@ -14,6 +14,8 @@ import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.port.CareStore;
+import org.shouhu.routes.port.Pacer;
+import org.shouhu.routes.port.SafetyStore;
 import org.shouhu.templates.TemplateKey;
 
 /** What site staff do by SMS: check children in and out, see who is missing, approve registrations, broadcast. */
@@ -27,9 +29,18 @@ final class StaffActions {
     private final CareDay day;
     private final TextBudget budget;
     private final DayRecords dayRecords;
+    private final Alerts alerts;
+    private final AlertProgress progress;
+    private final SafetyStore safety;
+    private final Pacer pacer;
 
-    StaffActions(CareStore store, EscalationLadders ladders, Lessons lessons, CareDay day, TextBudget budget) {
+    StaffActions(CareStore store, EscalationLadders ladders, Lessons lessons, CareDay day, TextBudget budget,
+                 Alerts alerts, AlertProgress progress, SafetyStore safety, Pacer pacer) {
         this.store = store;
+        this.alerts = alerts;
+        this.progress = progress;
+        this.safety = safety;
+        this.pacer = pacer;
         this.dayRecords = new DayRecords(store);
         this.lessons = lessons;
         this.ladders = ladders;
@@ -194,8 +205,14 @@ final class StaffActions {
         out.notify(reg.guardian(), TemplateKey.REGISTER_WELCOME, Map.of("child", child.name(), "site", site.name()));
     }
 
-    /** {@code 通知 …}: one notice to every guardian of the site (each address once). */
-    void broadcast(StaffMember member, String text, Outgoing out) {
+    /**
+     * {@code 通知 …}: one notice to every guardian of the site (each address once, not those who opted
+     * out), started as a job ({@link Alerts#start}) that is expanded behind the reply, so the reply
+     * — how many and about how long at the pacer's rates — is queued at once whatever the site's
+     * size. The broadcast's id comes from the provider message ({@code inboundKey}), so a retry of
+     * the same message starts nothing twice and answers the same.
+     */
+    void broadcast(StaffMember member, String text, String inboundKey, Outgoing out) {
         Site site = site(member);
         String notice = text.strip();
         if (URL.matcher(notice).find()) {
@@ -207,16 +224,88 @@ final class StaffActions {
             out.reply(TemplateKey.NOTICE_TOO_LONG, Map.of("max", String.valueOf(max)));
             return;
         }
-        int reached = 0;
-        Set<Address> recipients = store.guardianAddresses(site.code());
-        Set<Address> optedOut = store.optedOutAmong(recipients);
-        for (Address to : recipients) {
-            if (!optedOut.contains(to)) {
-                out.notify(to, TemplateKey.NOTICE, Map.of("site", site.name(), "text", notice));
-                reached++;
+        Set<Address> recipients = reachable(site.code());
+        if (recipients.isEmpty()) {
+            out.reply(TemplateKey.NOTICE_NONE);
+            return;
+        }
+        alerts.start(new AlertJob(broadcastId(site.code(), inboundKey), "site:" + site.code(), Alert.NOTICE, notice,
+                TemplateKey.NOTICE, Map.of("site", site.name()), MessageClass.ROUTINE, day.clock().instant()));
+        Map<String, String> values = new HashMap<>(SendingTime.wording(
+                SendingTime.of(SendingTime.byChannel(recipients), pacer)));
+        values.put("count", String.valueOf(recipients.size()));
+        SafetySettings settings = ladders.settings();
+        if (settings.isQuiet(day.time())) { // routine notices wait for the morning: say so, not "within a minute"
+            values.put("from", CareDay.format(settings.quietUntil()));
+        }
+        out.reply(TemplateKey.NOTICE_SENT, values);
+    }
+
+    /**
+     * {@code 进度}: how far the site's latest broadcast has got — sent, delivered, failed, and about
+     * how long the rest takes.
+     */
+    void broadcastProgress(StaffMember member, Outgoing out) {
+        Optional<AlertProgress.Progress> found = safety.latestBroadcast(member.siteCode()).flatMap(progress::of);
+        if (found.isEmpty()) {
+            out.reply(TemplateKey.NOTICE_PROGRESS_NONE);
+            return;
+        }
+        AlertProgress.Progress p = found.get();
+        Map<String, String> values = new HashMap<>();
+        int count;
+        java.time.Duration left;
+        if (p.state() == AlertProgress.State.PENDING) { // not yet expanded: all of it is still to go
+            Set<Address> recipients = reachable(member.siteCode());
+            count = recipients.size();
+            left = SendingTime.of(SendingTime.byChannel(recipients), pacer);
+            values.put("left", String.valueOf(count));
+        } else {
+            count = p.recipients();
+            left = p.finishEstimate() == null ? java.time.Duration.ZERO
+                    : java.time.Duration.between(day.clock().instant(), p.finishEstimate());
+            if (p.queued() > 0) {
+                values.put("left", String.valueOf(p.queued()));
+            }
+            putIfAny(values, "delivered", p.delivered());
+            putIfAny(values, "failed", p.failed() + p.suppressed());
+        }
+        values.put("count", String.valueOf(count));
+        values.put("out", String.valueOf(count - Integer.parseInt(values.getOrDefault("left", "0"))));
+        if (values.containsKey("left")) {
+            values.putAll(SendingTime.wording(left));
+            if (ladders.settings().isQuiet(day.time())) {
+                values.put("from", CareDay.format(ladders.settings().quietUntil()));
             }
         }
-        out.reply(TemplateKey.NOTICE_SENT, Map.of("count", String.valueOf(reached)));
+        out.reply(TemplateKey.NOTICE_PROGRESS, values);
+    }
+
+    private static void putIfAny(Map<String, String> values, String key, int n) {
+        if (n > 0) {
+            values.put(key, String.valueOf(n));
+        }
+    }
+
+    /** The site's guardians a notice reaches: all but those who opted out. */
+    private Set<Address> reachable(String siteCode) {
+        Set<Address> recipients = new java.util.LinkedHashSet<>(store.guardianAddresses(siteCode));
+        recipients.removeAll(store.optedOutAmong(recipients));
+        return recipients;
+    }
+
+    /** The broadcast's id: from the provider message it answers, so every try of that message names the same one. */
+    static String broadcastId(String siteCode, String inboundKey) {
+        if (inboundKey == null) { // not from a provider message (a direct call): a fresh one
+            return "b-" + siteCode + "-" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        }
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(inboundKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "b-" + siteCode + "-" + java.util.HexFormat.of().formatHex(hash, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /** {@code 课 防溺水}: every guardian of the site hears what was taught, so it is repeated at home. */

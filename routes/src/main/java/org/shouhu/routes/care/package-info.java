@@ -10,7 +10,10 @@
  * The safety loop — {@link org.shouhu.routes.care.SafetyService} (timed site events, the due sites
  * fired on a pool of threads),
  * {@link org.shouhu.routes.care.EscalationLadders} (no-show and overdue ladders) and
- * {@link org.shouhu.routes.care.Alerts} (drowning alerts, each queued once per id) — and {@link org.shouhu.routes.care.ChatBinding}
+ * {@link org.shouhu.routes.care.Alerts} (drowning alerts, each queued once per id; coordinators' alerts
+ * and staff broadcasts started as an {@link org.shouhu.routes.care.AlertJob} and expanded behind the
+ * answer), with {@link org.shouhu.routes.care.AlertProgress} (queued / sent / delivered / failed and a
+ * finish estimate) and {@link org.shouhu.routes.care.SendingTime} (how long, at the pacer's rates) — and {@link org.shouhu.routes.care.ChatBinding}
  * (parents' chat accounts; invite codes and approvals are the captain's unless the site lets
  * volunteers) live here too. {@link org.shouhu.routes.care.TextBudget} keeps lists and
  * notices inside their SMS segment budget; {@link org.shouhu.routes.care.Retention} says when a

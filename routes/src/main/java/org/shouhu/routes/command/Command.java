@@ -55,6 +55,9 @@ public sealed interface Command {
     /** Staff send a notice to every guardian of the site ("通知 明天下雨，请8点前送到", TZ). */
     record Broadcast(String text) implements Command {}
 
+    /** Staff ask how far the site's latest broadcast has got (the whole message 进度, TZJD, or 通知进度). */
+    record BroadcastProgress() implements Command {}
+
     /** Staff "课 防溺水": record today's safety lesson; every guardian of the site hears what was taught. */
     record RecordLesson(String topic) implements Command {}
 

@@ -34,6 +34,7 @@ public final class CommandParser {
             Map.entry(Verb.LIST_ROSTER, List.of("名单", "MD")),
             Map.entry(Verb.APPROVE, List.of("批", "批准", "PZ")),
             Map.entry(Verb.BROADCAST, List.of("通知", "TZ")),
+            Map.entry(Verb.BROADCAST_PROGRESS, List.of("进度", "TZJD")), // and 通知进度: see broadcast()
             Map.entry(Verb.RECORD_LESSON, List.of("课", "KE", "安全课")),
             Map.entry(Verb.INVITE, List.of("YQ", "邀请", "INVITE")),
             Map.entry(Verb.BIND, List.of("绑定", "BD", "BIND")),
@@ -41,7 +42,8 @@ public final class CommandParser {
 
     /** Verbs whose words are commands only as the whole message, so "TD" never starts a longer text and "好久不见" is no reply. */
     private static final Set<Verb> WHOLE_MESSAGE_ONLY = EnumSet.of(Verb.ACKNOWLEDGE, Verb.QUERY_STATUS, Verb.HELP,
-            Verb.OPT_OUT, Verb.OPT_IN, Verb.LIST_MISSING, Verb.LIST_ROSTER, Verb.UNBIND);
+            Verb.OPT_OUT, Verb.OPT_IN, Verb.LIST_MISSING, Verb.LIST_ROSTER, Verb.UNBIND,
+            Verb.BROADCAST_PROGRESS);
 
     private static final Map<String, Verb> WORDS = wordIndex();
     private static final int LONGEST_WORD = WORDS.keySet().stream().mapToInt(String::length).max().orElse(0);
@@ -113,6 +115,7 @@ public final class CommandParser {
             case CHECK_OUT -> checkOut(said.args());
             case APPROVE -> approve(said.args());
             case BROADCAST -> broadcast(said);
+            case BROADCAST_PROGRESS -> new Command.BroadcastProgress();
             case INVITE -> said.args().isEmpty() ? new Command.Invite(null) : new Command.Invite(clip(said.args(), NAME_MAX));
             case BIND -> bind(said.args());
             case UNBIND -> new Command.Unbind();
@@ -175,10 +178,18 @@ public final class CommandParser {
         return requestNo > 0 ? new Command.Approve(requestNo) : new Command.Malformed(Verb.APPROVE);
     }
 
-    /** The notice as staff typed it: case, inner and final punctuation (full-width "，" too) kept. */
+    /**
+     * The notice as staff typed it: case, inner and final punctuation (full-width "，" too) kept. A
+     * notice that is only a progress word ({@code 通知进度}, {@code 通知 進度}, {@code TZ TZJD}…) asks for
+     * the progress instead: a broadcast of the word "进度" to every guardian is never what was meant.
+     */
     private static Command broadcast(Said said) {
         if (said.args().isEmpty()) {
             return new Command.Malformed(Verb.BROADCAST);
+        }
+        String asWord = Normalizer.core(Normalizer.spaced(said.args())).toUpperCase(Locale.ROOT);
+        if (WORDS.get(asWord) == Verb.BROADCAST_PROGRESS) {
+            return new Command.BroadcastProgress();
         }
         String typed = said.typedArgs();
         return new Command.Broadcast(typed.isEmpty() ? said.args() : typed);

@@ -30,7 +30,8 @@ public final class Normalizer {
             Map.entry('单', '單'),
             Map.entry('签', '簽'),
             Map.entry('课', '課'),
-            Map.entry('绑', '綁'));
+            Map.entry('绑', '綁'),
+            Map.entry('进', '進'));
 
     /** Command words whose regional traditional form is another word, not the same word in other characters. */
     private static final Map<String, String> REGIONAL_WORDS = Map.of(

@@ -5,6 +5,8 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import org.shouhu.routes.care.Alert;
+import org.shouhu.routes.care.AlertFanOut;
+import org.shouhu.routes.care.AlertJob;
 import org.shouhu.routes.care.Coordinator;
 import org.shouhu.routes.care.Ladder;
 import org.shouhu.routes.care.SiteSchedule;
@@ -81,12 +83,41 @@ public interface SafetyStore {
      * Queues an alert's messages and records the alert, the addresses it goes to and its message
      * ids, in one transaction, once per alert id: an alert fired again after a failure — even one
      * whose reply was lost after the store had written it — reaches no one twice. The addresses'
-     * next {@code 1} acknowledges it. Returns the messages with their ids; empty when an alert with
-     * this id was queued before.
+     * next {@code 1} acknowledges it (not a {@link Alert#NOTICE}'s). The same transaction takes the
+     * alert's job, if it had one ({@link #startAlert}), off the pending jobs: its done mark.
+     * Returns the messages with their ids; empty when an alert with this id was queued before.
      */
     Optional<List<OutboundMessage>> queueAlert(Alert alert, List<Address> recipients, List<OutboundMessage> messages);
 
     Optional<Alert> alert(String id);
+
+    /**
+     * Records an alert and the job to expand it, in one atomic write, unless an alert with this id
+     * exists (then nothing is written: false). A broadcast ({@link Alert#NOTICE} to {@code site:…})
+     * also becomes its site's latest.
+     */
+    boolean startAlert(AlertJob job);
+
+    /** The job of an alert not yet expanded; empty once its messages are queued (or for no such alert). */
+    Optional<AlertJob> alertJob(String id);
+
+    /**
+     * Claims up to {@code max} pending alert jobs for a while (a visibility timeout, as for ladder
+     * steps): one whose node died, or whose claim ran out, is claimed again by the next caller.
+     */
+    List<String> claimAlertJobs(Instant now, int max);
+
+    /** Puts a claimed job back to be tried again at {@code at} (its expansion failed). */
+    void retryAlertJob(String id, Instant at);
+
+    /** Takes a job off the pending ones (it was found expanded, or its alert is gone). */
+    void dropAlertJob(String id);
+
+    /** The alert, whether it was expanded, its recipients per channel and its message ids, in one round trip. */
+    Optional<AlertFanOut> alertFanOut(String id);
+
+    /** The id of the site's latest staff broadcast, if any. */
+    Optional<String> latestBroadcast(String siteCode);
 
     /** Acknowledges the alert this address was last sent, if it has not yet; returns the alert id. */
     Optional<String> acknowledgeAlert(Address address, Instant at);

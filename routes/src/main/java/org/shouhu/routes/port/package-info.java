@@ -7,7 +7,8 @@
  * (a provider message's claim and done mark), {@link org.shouhu.routes.port.ChannelSender} (one per
  * provider), and what channels call in with: {@link org.shouhu.routes.port.InboundSink} (which throws
  * {@link org.shouhu.routes.port.InboundInProgressException} while another try holds a message) and
- * {@link org.shouhu.routes.port.DeliveryReports}.
+ * {@link org.shouhu.routes.port.DeliveryReports}. {@link org.shouhu.routes.port.MessageTally} counts
+ * where an alert's messages stand.
  * Pacing: {@link org.shouhu.routes.port.Pacer} (each channel's slots, shared by all nodes) and
  * {@link org.shouhu.routes.port.Sleeper} (how a sender waits for its slot: a clock to move in tests).
  * Access and PIPL: {@link org.shouhu.routes.port.BindAttempts} (invite-code tries, atomic),

@@ -70,7 +70,8 @@ public final class ShouhuRoutes extends RouteBuilder {
                 .process(e -> Failpoints.hit("inbound.after-claim"))
                 .setProperty("sender").body(InboundMessage.class, m -> care.identify(m.from()))
                 .setProperty("command").body(InboundMessage.class, m -> parser.parse(m.body()))
-                .setBody().exchange(e -> service.handle(sender(e), e.getProperty("command", Command.class), claim(e).retry()))
+                .setBody().exchange(e -> service.handle(sender(e), e.getProperty("command", Command.class), claim(e).retry(),
+                        claim(e).key()))
                 .process(e -> Failpoints.hit("inbound.after-effect"))
                 .setBody().exchange(e -> replyCap.apply(sender(e), replies(e), claim(e).fromThisHour()))
                 .setBody().exchange(e -> once.finish(claim(e), replies(e)))

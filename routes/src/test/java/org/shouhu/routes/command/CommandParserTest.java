@@ -262,7 +262,17 @@ class CommandParserTest {
                 row("通知", new Malformed(Verb.BROADCAST)),
                 row("通知。", new Malformed(Verb.BROADCAST)),
                 row("TZ", new Malformed(Verb.BROADCAST)),
-                row("TZX", new Unknown("TZX")));
+                row("TZX", new Unknown("TZX")),
+                // staff asking how far the broadcast has got, never a broadcast of the word 进度 to every guardian
+                row("进度", new Command.BroadcastProgress()),
+                row("進度", new Command.BroadcastProgress()),
+                row("tzjd", new Command.BroadcastProgress()),
+                row("通知进度", new Command.BroadcastProgress()),
+                row("通知 进度？", new Command.BroadcastProgress()),
+                row("通知進度", new Command.BroadcastProgress()),
+                row("TZ TZJD", new Command.BroadcastProgress()),
+                row("通知 进度很好", new Broadcast("进度很好")),
+                row("进度 3", new Unknown("进度 3")));
     }
 
     private static Stream<Arguments> lessonsAndChat() {

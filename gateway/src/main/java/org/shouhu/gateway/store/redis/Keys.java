@@ -92,5 +92,11 @@ final class Keys {
     /** A node's liveness: its incarnation, while it runs (a real-time TTL of seconds). */
     static String node(String nodeId) { return PREFIX + "node:" + nodeId; }
     static String laddersClaims() { return PREFIX + "ladders:claims"; }
+    /** Alert jobs not yet expanded: id scored by when it may be claimed (ms; a claim moves it on, a visibility timeout). */
+    static String alertsPending() { return PREFIX + "alerts:pending"; }
+    /** Alert jobs' standing claims: id → {@code {until ms}/{incarnation}/{node}}. */
+    static String alertsClaims() { return PREFIX + "alerts:claims"; }
+    /** The id of the site's latest staff broadcast. */
+    static String latestBroadcast(String code) { return PREFIX + "site:" + code + ":broadcast"; }
     static String pendingAlert(String address) { return PREFIX + "alert-pending:" + address; }
 }

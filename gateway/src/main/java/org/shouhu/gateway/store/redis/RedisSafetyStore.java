@@ -17,15 +17,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.shouhu.routes.care.Alert;
+import org.shouhu.routes.care.AlertFanOut;
+import org.shouhu.routes.care.AlertJob;
 import org.shouhu.routes.care.Coordinator;
 import org.shouhu.routes.care.DayRecord;
 import org.shouhu.routes.care.Ladder;
 import org.shouhu.routes.care.LadderKind;
 import org.shouhu.routes.care.SiteSchedule;
 import org.shouhu.routes.model.Address;
+import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.model.Phone;
 import org.shouhu.routes.port.SafetyStore;
+import org.shouhu.templates.TemplateKey;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.params.ZAddParams;
@@ -125,6 +129,22 @@ public final class RedisSafetyStore implements SafetyStore {
             redis.call('ZREM', KEYS[3], ARGV[2])
             redis.call('SREM', KEYS[4], ARGV[2])
             return 1""";
+
+    /**
+     * Records an alert and its job, once: nothing when the alert exists. KEYS: the alert, the
+     * pending jobs, and the site's latest broadcast when it is one; ARGV: id, scope, kind, text,
+     * sentAt, template, values (JSON), message class, claimable at (ms), keep (s).
+     */
+    private static final String START = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('HSET', KEYS[1], 'scope', ARGV[2], 'kind', ARGV[3], 'text', ARGV[4], 'sentAt', ARGV[5],
+              'recipients', '0', 'template', ARGV[6], 'values', ARGV[7], 'class', ARGV[8])
+            redis.call('EXPIRE', KEYS[1], ARGV[10])
+            redis.call('ZADD', KEYS[2], ARGV[9], ARGV[1])
+            if #KEYS > 2 then redis.call('SET', KEYS[3], ARGV[1], 'EX', ARGV[10]) end
+            return 1""";
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final UnifiedJedis redis;
     /** Where an alert's messages are queued, in the same transaction as its record. */
@@ -392,28 +412,143 @@ public final class RedisSafetyStore implements SafetyStore {
 
     @Override
     public Optional<List<OutboundMessage>> queueAlert(Alert alert, List<Address> recipients, List<OutboundMessage> messages) {
+        String channels = encodeChannels(recipients);
         return outbox.enqueueOnce(Keys.alertQueued(alert.id()), messages, (tx, queued) -> {
             tx.hset(Keys.alert(alert.id()), Map.of("scope", alert.scope(), "kind", alert.kind(), "text", alert.text(),
-                    "sentAt", alert.sentAt().toString(), "recipients", String.valueOf(alert.recipients())));
+                    "sentAt", alert.sentAt().toString(), "recipients", String.valueOf(alert.recipients()),
+                    "channels", channels));
             if (!recipients.isEmpty()) {
                 tx.sadd(Keys.alertRecipients(alert.id()), recipients.stream().map(Address::value).toArray(String[]::new));
                 tx.rpush(Keys.alertMessages(alert.id()), queued.stream().map(OutboundMessage::id).toArray(String[]::new));
             }
-            for (Address to : recipients) {
-                tx.setex(Keys.pendingAlert(to.value()), ACK_WINDOW.toSeconds(), alert.id());
+            if (!alert.isNotice()) { // a notice is not acknowledged: a guardian's next 1 stays the alert's
+                for (Address to : recipients) {
+                    tx.setex(Keys.pendingAlert(to.value()), ACK_WINDOW.toSeconds(), alert.id());
+                }
             }
             for (String key : List.of(Keys.alert(alert.id()), Keys.alertRecipients(alert.id()), Keys.alertMessages(alert.id()),
                     Keys.alertAcked(alert.id()))) {
                 tx.expire(key, KEEP.toSeconds());
             }
+            tx.zrem(Keys.alertsPending(), alert.id()); // the job's done mark, in the write that queues its messages
+            tx.hdel(Keys.alertsClaims(), alert.id());
         });
+    }
+
+    @Override
+    public boolean startAlert(AlertJob job) {
+        List<String> keys = new ArrayList<>(List.of(Keys.alert(job.id()), Keys.alertsPending()));
+        if (job.scope().startsWith("site:") && Alert.NOTICE.equals(job.kind())) {
+            keys.add(Keys.latestBroadcast(job.scope().substring("site:".length())));
+        }
+        String values;
+        try {
+            values = JSON.writeValueAsString(job.values());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("alert values cannot be written", e);
+        }
+        Object started = redis.eval(START, keys, List.of(job.id(), job.scope(), job.kind(), job.text(),
+                job.createdAt().toString(), job.template().name(), values, job.messageClass().name(),
+                String.valueOf(job.createdAt().toEpochMilli()), String.valueOf(KEEP.toSeconds())));
+        return Long.valueOf(1).equals(started);
+    }
+
+    @Override
+    public Optional<AlertJob> alertJob(String id) {
+        Response<Map<String, String>> hash;
+        Response<Boolean> queued;
+        try (AbstractPipeline p = redis.pipelined()) {
+            hash = p.hgetAll(Keys.alert(id));
+            queued = p.exists(Keys.alertQueued(id));
+            p.sync();
+        }
+        Map<String, String> h = hash.get();
+        if (queued.get() || !h.containsKey("template")) {
+            return Optional.empty();
+        }
+        try {
+            Map<String, String> values = JSON.readValue(h.getOrDefault("values", "{}"),
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+            return Optional.of(new AlertJob(id, h.get("scope"), h.get("kind"), h.get("text"),
+                    TemplateKey.valueOf(h.get("template")), values, MessageClass.valueOf(h.get("class")),
+                    Instant.parse(h.get("sentAt"))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            throw new IllegalStateException("alert " + id + " cannot be read: " + e, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public List<String> claimAlertJobs(Instant now, int max) {
+        return (List<String>) redis.eval(CLAIM, List.of(Keys.alertsPending(), Keys.alertsClaims()),
+                List.of(String.valueOf(now.toEpochMilli()), String.valueOf(now.plus(CLAIM_VISIBILITY).toEpochMilli()),
+                        String.valueOf(max), holder, Keys.node("")));
+    }
+
+    @Override
+    public void retryAlertJob(String id, Instant at) {
+        redis.zadd(Keys.alertsPending(), at.toEpochMilli(), id, ZAddParams.zAddParams().xx());
+    }
+
+    @Override
+    public void dropAlertJob(String id) {
+        try (AbstractTransaction tx = redis.multi()) {
+            tx.zrem(Keys.alertsPending(), id);
+            tx.hdel(Keys.alertsClaims(), id);
+            tx.exec();
+        }
+    }
+
+    @Override
+    public Optional<AlertFanOut> alertFanOut(String id) {
+        Response<Map<String, String>> hash;
+        Response<Double> pending;
+        Response<List<String>> ids;
+        try (AbstractPipeline p = redis.pipelined()) {
+            hash = p.hgetAll(Keys.alert(id));
+            pending = p.zscore(Keys.alertsPending(), id);
+            ids = p.lrange(Keys.alertMessages(id), 0, -1);
+            p.sync();
+        }
+        Map<String, String> h = hash.get();
+        if (h.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AlertFanOut(alertOf(id, h), pending.get() == null,
+                decodeChannels(h.getOrDefault("channels", "")), ids.get()));
+    }
+
+    /** Recipients per channel as the alert keeps them: {@code sms=29000,telegram=12}. */
+    private static String encodeChannels(List<Address> recipients) {
+        return org.shouhu.routes.care.SendingTime.byChannel(recipients).entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    }
+
+    private static Map<String, Integer> decodeChannels(String kept) {
+        Map<String, Integer> mix = new HashMap<>();
+        for (String part : kept.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                mix.put(part.substring(0, eq), Integer.parseInt(part.substring(eq + 1)));
+            }
+        }
+        return mix;
+    }
+
+    @Override
+    public Optional<String> latestBroadcast(String siteCode) {
+        return Optional.ofNullable(redis.get(Keys.latestBroadcast(siteCode)));
     }
 
     @Override
     public Optional<Alert> alert(String id) {
         Map<String, String> h = redis.hgetAll(Keys.alert(id));
-        return h.isEmpty() ? Optional.empty() : Optional.of(new Alert(id, h.get("scope"), h.get("kind"), h.get("text"),
-                Instant.parse(h.get("sentAt")), Integer.parseInt(h.get("recipients"))));
+        return h.isEmpty() ? Optional.empty() : Optional.of(alertOf(id, h));
+    }
+
+    private static Alert alertOf(String id, Map<String, String> h) {
+        return new Alert(id, h.get("scope"), h.get("kind"), h.get("text"), Instant.parse(h.get("sentAt")),
+                Integer.parseInt(h.getOrDefault("recipients", "0")));
     }
 
     @Override

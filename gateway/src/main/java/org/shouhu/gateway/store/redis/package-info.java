@@ -10,7 +10,8 @@
  * lane first and fan-outs in turn, which
  * dead-letters entries that fail every delivery into {@link org.shouhu.gateway.store.redis.DeadLetters}),
  * with {@link org.shouhu.gateway.store.redis.RedisSafetyStore} (schedules, ladders,
- * alerts) and {@link org.shouhu.gateway.store.redis.RedisSafetyEvents} (leases and done marks of the
+ * alerts and their fan-out jobs), {@link org.shouhu.gateway.store.redis.RedisMessageTally} (an alert's
+ * messages counted by status, a pipelined {@code HMGET} per record hash) and {@link org.shouhu.gateway.store.redis.RedisSafetyEvents} (leases and done marks of the
  * timed events), both signed by {@link org.shouhu.gateway.store.redis.NodeLiveness} (a node's
  * short-lived key, so another takes over a dead node's outbox entries, leases and claims in seconds).
  * {@link org.shouhu.gateway.store.redis.CacheInvalidation} tells every node which cached

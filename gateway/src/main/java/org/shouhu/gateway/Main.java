@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import org.shouhu.gateway.bench.ProviderEmulator;
 import org.shouhu.gateway.bench.StoreBench;
 import org.shouhu.gateway.bench.WebhookBench;
 import org.shouhu.gateway.clock.SettableClock;
@@ -26,7 +27,8 @@ public final class Main {
               import --sites S.csv --children C.csv [--staff T.csv]   load sites, staff and children (see docs/import.md)
               simulate [--sites 997] [--children 16069] [--days 30] [--seed 42]   a city season (docs/season-simulation.md)
               bench [requests] [threads]              measure one inbound webhook end to end (private Redis, simulated provider)
-              bench-store [messages] [rounds]         measure Redis's work per message for the outbox's layouts (docs/season-simulation.md)""";
+              bench-store [messages] [rounds]         measure Redis's work per message for the outbox's layouts (docs/season-simulation.md)
+              provider [--mps 10] [--latency-ms 80] [--port 8089]   a Twilio Messages API emulator: 429 above mps per sender (docs/performance.md)""";
 
     private Main() {
     }
@@ -46,6 +48,7 @@ public final class Main {
                 case "import" -> importCsv(rest);
                 case "bench" -> WebhookBench.run(rest, System.out);
                 case "bench-store" -> StoreBench.run(rest, System.out);
+                case "provider" -> ProviderEmulator.run(rest, System.out);
                 case "simulate" -> SeasonSimulation.run(rest, System.out);
                 default -> {
                     System.err.println(USAGE);

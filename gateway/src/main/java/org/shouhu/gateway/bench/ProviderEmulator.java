@@ -44,6 +44,7 @@ public final class ProviderEmulator implements AutoCloseable {
     private final List<Arrival> arrivals = new ArrayList<>();
     private final Map<String, ArrayDeque<Long>> windows = new HashMap<>();
     private final Map<String, AtomicLong> sinks = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastTo = new HashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private volatile long lastSinkMillis;
 
@@ -123,6 +124,10 @@ public final class ProviderEmulator implements AutoCloseable {
             boolean accepted = admit(from, now);
             synchronized (this) {
                 arrivals.add(new Arrival(now, from, to, form.get("Body"), messageId, accepted ? 201 : 429));
+                if (accepted) {
+                    lastTo.put(to, now);
+                    notifyAll();
+                }
             }
             if (limits.latencyMillis() > 0) {
                 sleep(limits.latencyMillis());
@@ -211,9 +216,27 @@ public final class ProviderEmulator implements AutoCloseable {
         return max;
     }
 
+    /**
+     * Waits until a message to {@code to} has been accepted at or after {@code sinceMillis} (clock
+     * millis) and returns when it was, or -1 after {@code timeoutMillis} of real time.
+     */
+    public synchronized long awaitTo(String to, long sinceMillis, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        Long at;
+        while ((at = lastTo.get(to)) == null || at < sinceMillis) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return -1;
+            }
+            wait(left);
+        }
+        return at;
+    }
+
     /** Forgets every call and sink count so far (a scenario's set-up traffic). */
     public synchronized void clear() {
         arrivals.clear();
+        lastTo.clear();
         sinks.clear();
     }
 

@@ -34,7 +34,7 @@ public final class BenchSuite {
 
     private static final int CONNECTIONS = 32;
     private static final String ALERT_MARK = "防溺水演练";
-    private static final List<String> PARTS = List.of("hello", "kannel", "gateway");
+    private static final List<String> PARTS = List.of("hello", "kannel", "gateway", "pacing");
 
     private final PrintStream out;
     private final boolean quick;
@@ -79,6 +79,9 @@ public final class BenchSuite {
                 }
                 if (only.contains("gateway")) {
                     suite.gateway(round);
+                }
+                if (only.contains("pacing") && round == 1) {
+                    suite.pacing(); // once: it lasts N/rate (5 minutes at 3,000 and 10 msg/s)
                 }
             }
             suite.table(rounds);
@@ -238,6 +241,104 @@ public final class BenchSuite {
         }
     }
 
+    private int broadcastSize() {
+        return quick ? 300 : 3_000;
+    }
+
+    /**
+     * Safety under pacing: the emulator allows 10 msg/s per sender, 429 above, 80 ms latency; a
+     * county alert to {@link #broadcastSize()} guardians starts, and 20 s (quick: 10 s) into it a
+     * site's no-show check falls due for {@link GatewayNode#NO_SHOW_CHILDREN} children nobody
+     * checked in (the safety sweep runs every second). "Raised" is the check's due time; the
+     * figures are each no-show SMS's due → provider time, the 429s, the most messages accepted in
+     * any one second, and the broadcast's duration against N/rate.
+     */
+    private void pacing() throws Exception {
+        double mps = 10;
+        int n = broadcastSize();
+        Path pdir = Files.createTempDirectory(dir, "pacing");
+        java.time.ZoneId zone = java.time.ZoneId.of("Asia/Shanghai");
+        int lead = quick ? 10 : 20;
+        java.time.LocalTime opens = java.time.LocalTime.now(zone).plusSeconds(60).withNano(0);
+        if (opens.isAfter(java.time.LocalTime.of(23, 50)) || opens.isBefore(java.time.LocalTime.of(0, 5))) {
+            out.println("  pacing: skipped near midnight (Asia/Shanghai): the no-show site's day would wrap");
+            return;
+        }
+        long dueMillis = java.time.ZonedDateTime.of(java.time.LocalDate.now(zone), opens, zone).toInstant().toEpochMilli();
+        try (ProviderEmulator provider = new ProviderEmulator(new ProviderEmulator.Limits(mps, 80, 0), Clock.systemUTC());
+             GatewayNode node = GatewayNode.start(pdir, n, opens, provider.url(),
+                     Map.of("SHOUHU_SWEEP_SECONDS", "1", "TWILIO_MPS", "10"))) {
+            HttpResponse<String> schedule = node.admin("PUT", "/api/sites/" + GatewayNode.NO_SHOW_SITE + "/schedule",
+                    "{\"days\":\"1234567\",\"noShowMinutes\":\"0\"}");
+            if (schedule.statusCode() != 200) {
+                throw new IOException("PUT schedule answered " + schedule.statusCode() + ": " + schedule.body());
+            }
+            long startAt = dueMillis - lead * 1000L;
+            long wait = startAt - System.currentTimeMillis();
+            if (wait > 0) {
+                Thread.sleep(wait);
+            }
+            provider.clear();
+            String json = "{\"scope\":\"county:" + GatewayNode.COUNTY + "\",\"kind\":\"drowning\",\"text\":\"" + ALERT_MARK
+                    + "：今天下午有雷雨，请看管好孩子，不要下河\"}";
+            long t0 = System.currentTimeMillis();
+            HttpResponse<String> posted = node.admin("POST", "/api/alerts", json);
+            if (posted.statusCode() != 201 && posted.statusCode() != 200) {
+                throw new IOException("POST /api/alerts answered " + posted.statusCode() + ": " + posted.body());
+            }
+            // until every alert SMS is accepted, or nothing has been accepted for 20 s past N/rate
+            long ideal = (long) (n / mps * 1000);
+            long lastCount = -1, lastChange = System.currentTimeMillis();
+            while (true) {
+                long count = countAccepted(provider, ALERT_MARK);
+                long now = System.currentTimeMillis();
+                if (count != lastCount) {
+                    lastCount = count;
+                    lastChange = now;
+                }
+                List<ProviderEmulator.Arrival> sofar = provider.arrivals();
+                boolean noShowsIn = java.util.stream.IntStream.range(0, GatewayNode.NO_SHOW_CHILDREN)
+                        .allMatch(c -> firstAccepted(sofar, GatewayNode.noShowGuardian(c), dueMillis) >= 0);
+                if ((count >= n && noShowsIn) || (now - t0 > ideal && now - lastChange > 20_000) || now - t0 > ideal * 3 / 2 + 30_000) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            List<ProviderEmulator.Arrival> arrivals = provider.arrivals();
+            long worst = 0;
+            int missing = 0;
+            for (int c = 0; c < GatewayNode.NO_SHOW_CHILDREN; c++) {
+                long at = firstAccepted(arrivals, GatewayNode.noShowGuardian(c), dueMillis);
+                if (at < 0) {
+                    missing++;
+                } else {
+                    worst = Math.max(worst, at - dueMillis);
+                }
+            }
+            long lastAlert = arrivals.stream().filter(a -> a.status() == 201 && a.body() != null && a.body().contains(ALERT_MARK))
+                    .mapToLong(ProviderEmulator.Arrival::atMillis).max().orElse(t0);
+            out.printf("  pacing: %d of %d alert SMS accepted, %d of %d no-show SMS, %d answers of 429%n", lastCount, n,
+                    GatewayNode.NO_SHOW_CHILDREN - missing, GatewayNode.NO_SHOW_CHILDREN, provider.throttled());
+            figure("pacing.noshow.max.ms", missing > 0 ? Double.POSITIVE_INFINITY : worst);
+            figure("pacing.noshow.missing", missing);
+            figure("pacing.429", provider.throttled());
+            figure("pacing.max1s", provider.maxPerSecond());
+            figure("pacing.accepted", lastCount);
+            figure("pacing.duration.s", (lastAlert - t0) / 1000.0);
+            figure("pacing.ideal.s", ideal / 1000.0);
+        }
+    }
+
+    private static long countAccepted(ProviderEmulator provider, String mark) {
+        return provider.arrivals().stream().filter(a -> a.status() == 201 && a.body() != null && a.body().contains(mark)).count();
+    }
+
+    /** When the first message to {@code to} at or after {@code since} was accepted, or -1. */
+    private static long firstAccepted(List<ProviderEmulator.Arrival> arrivals, String to, long since) {
+        return arrivals.stream().filter(a -> a.status() == 201 && a.atMillis() >= since && to.equals(a.to()))
+                .mapToLong(ProviderEmulator.Arrival::atMillis).min().orElse(-1);
+    }
+
     /**
      * Captains check children in, one at a time ("到 k"), each a different child; returns the p99 of
      * webhook sent → arrival SMS at the provider in ms (a missing SMS counts as 10 s).
@@ -299,9 +400,28 @@ public final class BenchSuite {
                 "Kannel fan-out " + fmt(fan, "%.0f") + " msg/s", fmt(rate / fan, "%.2f×"), "≥ 1.0× Kannel");
         row("check-in → arrival SMS at the provider, idle (p99 ms)", fmt(median("checkin.idle.p99"), "%.0f"), "", "", "≤ 20 ms");
         row("check-in → arrival SMS while the alert drains (p99 ms)", fmt(median("checkin.drain.p99"), "%.0f"), "", "", "≤ 100 ms");
+        pacingRows();
+    }
+
+    private void pacingRows() {
+        if (!figures.containsKey("pacing.429")) {
+            return;
+        }
+        double missing = median("pacing.noshow.missing");
+        row("safety under pacing (10 msg/s per sender, 429 above, 80 ms): no-show due → provider, worst of "
+                + GatewayNode.NO_SHOW_CHILDREN + " (ms)", missing > 0 ? fmt(missing, "%.0f") + " never arrived"
+                : fmt(median("pacing.noshow.max.ms"), "%.0f"), "", "", "≤ 2,000 ms");
+        row("… answers of 429", fmt(median("pacing.429"), "%.0f"), "", "", "0");
+        row("… most messages accepted in any 1-s window", fmt(median("pacing.max1s"), "%.0f"), "", "", "≤ 10.5");
+        row("… " + broadcastSize() + "-guardian broadcast: accepted, duration (s)", fmt(median("pacing.accepted"), "%.0f") + ", "
+                + fmt(median("pacing.duration.s"), "%.1f"), "N/rate " + fmt(median("pacing.ideal.s"), "%.0f") + " s",
+                fmt(median("pacing.duration.s") / median("pacing.ideal.s"), "%.2f×"), "1.00× ± 5 %, all accepted");
     }
 
     private void row(String what, String shouhu, String baseline, String ratio, String target) {
+        if (shouhu.startsWith("–")) {
+            return; // a part not run
+        }
         out.printf("| %s | %s | %s | %s | %s |%n", what, shouhu, baseline, ratio, target);
     }
 

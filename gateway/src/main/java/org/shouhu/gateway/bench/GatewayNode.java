@@ -42,6 +42,9 @@ final class GatewayNode implements AutoCloseable {
     static final String OUR_NUMBER = "+8610690000";
     static final String COUNTY = "昭阳区";
     static final int PER_SITE = 100;
+    static final String NO_SHOW_SITE = "NS0001";
+    static final String NO_SHOW_COUNTY = "威信县";
+    static final int NO_SHOW_CHILDREN = 50;
 
     final int port;
     final int sites;
@@ -57,10 +60,20 @@ final class GatewayNode implements AutoCloseable {
     /** Seeds {@code guardians} (rounded up to whole sites of 100) into a private Redis under {@code dir}, then starts a node on it. */
     static GatewayNode start(Path dir, int guardians, String providerUrl, Map<String, String> extra)
             throws IOException, InterruptedException {
+        return start(dir, guardians, null, providerUrl, extra);
+    }
+
+    /**
+     * The same, and when {@code noShowOpens} is given, a site {@link #NO_SHOW_SITE} in county
+     * {@link #NO_SHOW_COUNTY} opening then, with {@link #NO_SHOW_CHILDREN} children (guardians
+     * {@link #noShowGuardian}) whom nobody checks in.
+     */
+    static GatewayNode start(Path dir, int guardians, LocalTime noShowOpens, String providerUrl, Map<String, String> extra)
+            throws IOException, InterruptedException {
         int sites = (guardians + PER_SITE - 1) / PER_SITE;
         Path redisDir = dir.resolve("redis");
         try (PrivateRedis redis = PrivateRedis.startOwned(redisDir, 0); UnifiedJedis jedis = redis.connect(2)) {
-            seed(new RedisCareStore(jedis), sites);
+            seed(new RedisCareStore(jedis), sites, noShowOpens);
         }
         int port = Ports.free();
         Map<String, String> env = new HashMap<>();
@@ -70,6 +83,7 @@ final class GatewayNode implements AutoCloseable {
         env.put("SHOUHU_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("SHOUHU_NODE_ID", "bench");
         env.put("SHOUHU_REPLY_CAP_PER_HOUR", "1000000");
+        env.put("SHOUHU_SWEEP_SECONDS", "0"); // no safety sweep unless a scenario asks: seeded sites would raise no-shows
         env.put("SHOUHU_QUIET_FROM", "23:59"); // no quiet hours: the bench runs whenever it is started
         env.put("SHOUHU_QUIET_UNTIL", "00:00");
         env.put("TWILIO_ACCOUNT_SID", ACCOUNT);
@@ -101,7 +115,7 @@ final class GatewayNode implements AutoCloseable {
         }
     }
 
-    private static void seed(CareStore care, int sites) {
+    private static void seed(CareStore care, int sites, LocalTime noShowOpens) {
         List<Site> all = new ArrayList<>();
         List<StaffMember> staff = new ArrayList<>();
         List<CareStore.NewChild> children = new ArrayList<>();
@@ -110,6 +124,13 @@ final class GatewayNode implements AutoCloseable {
             staff.add(new StaffMember(new Phone(captain(s)), site(s), "队长" + s, StaffRole.CAPTAIN));
             for (int c = 0; c < PER_SITE; c++) {
                 children.add(new CareStore.NewChild(site(s), "王小" + c, List.of(new Guardian(new Address(guardian(s * PER_SITE + c)), "奶奶"))));
+            }
+        }
+        if (noShowOpens != null) {
+            all.add(new Site(NO_SHOW_SITE, "未到测试点", NO_SHOW_COUNTY, noShowOpens, LocalTime.of(23, 58)));
+            staff.add(new StaffMember(new Phone("+8613799999999"), NO_SHOW_SITE, "队长", StaffRole.CAPTAIN));
+            for (int c = 0; c < NO_SHOW_CHILDREN; c++) {
+                children.add(new CareStore.NewChild(NO_SHOW_SITE, "李小" + c, List.of(new Guardian(new Address(noShowGuardian(c)), "妈妈"))));
             }
         }
         care.importAll(all, staff, children);
@@ -126,6 +147,10 @@ final class GatewayNode implements AutoCloseable {
     /** The guardian of the {@code i}-th child (site i / 100, roster number i % 100 + 1). */
     static String guardian(int i) {
         return String.format("+86139%08d", i);
+    }
+
+    static String noShowGuardian(int c) {
+        return String.format("+86137%08d", c);
     }
 
     String baseUrl() {

@@ -34,7 +34,7 @@ public final class BenchSuite {
 
     private static final int CONNECTIONS = 32;
     private static final String ALERT_MARK = "防溺水演练";
-    private static final List<String> PARTS = List.of("hello", "kannel", "gateway", "pacing");
+    private static final List<String> PARTS = List.of("hello", "kannel", "gateway", "pacing", "season");
 
     private final PrintStream out;
     private final boolean quick;
@@ -82,6 +82,9 @@ public final class BenchSuite {
                 }
                 if (only.contains("pacing") && round == 1) {
                     suite.pacing(); // once: it lasts N/rate (5 minutes at 3,000 and 10 msg/s)
+                }
+                if (only.contains("season") && round == 1) {
+                    suite.season(); // once: minutes even for a part of the season
                 }
             }
             suite.table(rounds);
@@ -329,6 +332,54 @@ public final class BenchSuite {
         }
     }
 
+    private int seasonDays() {
+        return quick ? 1 : 2;
+    }
+
+    /**
+     * The season simulation ({@code simulate --days D}, its own JVM at 256 MB) against the floor
+     * {@code bench-store} measures for as many messages: Redis's main-thread CPU per message for the
+     * least any outbox layout can do, times the messages the simulation sent.
+     */
+    private void season() throws Exception {
+        String sim = jarOutput("season.log", "-Xmx256m", "simulate", "--days", String.valueOf(seasonDays()));
+        long sent = Long.parseLong(find(sim, "\\| messages sent \\| (\\d+) \\|"));
+        double wall = Double.parseDouble(find(sim, "\\| wall time \\(seeding\\) \\| ([0-9.]+) s"));
+        double seeding = Double.parseDouble(find(sim, "\\| wall time \\(seeding\\) \\| [0-9.]+ s \\(([0-9.]+) s\\)"));
+        double heap = Double.parseDouble(find(sim, "most in use[^|]*\\| \\d+ MB, (\\d+) MB"));
+        String store = jarOutput("store.log", "-Xmx512m", "bench-store", String.valueOf(sent), "1");
+        double perMessage = Double.parseDouble(find(store, "\\| 1 \\| least \\| ([0-9.]+) \\|"));
+        out.printf("  season: %d days, %d messages in %.1f s (%.1f s seeding), heap %.0f MB; floor %.1f µs/msg%n",
+                seasonDays(), sent, wall, seeding, heap, perMessage);
+        figure("season.wall.s", wall - seeding);
+        figure("season.floor.s", perMessage * sent / 1e6);
+        figure("season.heap.mb", heap);
+        figure("season.messages", sent);
+    }
+
+    /** Runs {@code shouhu.jar} with a JVM option and arguments in its own JVM; returns what it printed. */
+    private String jarOutput(String log, String jvm, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), jvm,
+                "-jar", GatewayNode.jar()));
+        cmd.addAll(List.of(args));
+        Path file = dir.resolve(log);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(file.toFile()).start();
+        int code = p.waitFor();
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        if (code != 0) {
+            throw new IOException(String.join(" ", args) + " exited with " + code + ": " + text);
+        }
+        return text;
+    }
+
+    private static String find(String text, String regex) throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            throw new IOException("no /" + regex + "/ in: " + text);
+        }
+        return m.group(1);
+    }
+
     private static long countAccepted(ProviderEmulator provider, String mark) {
         return provider.arrivals().stream().filter(a -> a.status() == 201 && a.body() != null && a.body().contains(mark)).count();
     }
@@ -401,6 +452,11 @@ public final class BenchSuite {
         row("check-in → arrival SMS at the provider, idle (p99 ms)", fmt(median("checkin.idle.p99"), "%.0f"), "", "", "≤ 20 ms");
         row("check-in → arrival SMS while the alert drains (p99 ms)", fmt(median("checkin.drain.p99"), "%.0f"), "", "", "≤ 100 ms");
         pacingRows();
+        double wall = median("season.wall.s"), floor = median("season.floor.s");
+        row("season simulation, " + seasonDays() + " of 30 days (" + fmt(median("season.messages"), "%.0f")
+                + " messages): wall time without seeding (s)", fmt(wall, "%.1f"), "bench-store floor " + fmt(floor, "%.1f") + " s",
+                fmt(wall / floor, "%.2f×"), "≤ 1.5× floor");
+        row("… heap, most in use (MB, -Xmx256m)", fmt(median("season.heap.mb"), "%.0f"), "", "", "≤ 256 MB");
     }
 
     private void pacingRows() {

@@ -106,7 +106,7 @@ public final class ProviderEmulator implements AutoCloseable {
     private void messages(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!"POST".equals(exchange.getRequestMethod()) || !exchange.getRequestURI().getPath().endsWith("/Messages.json")) {
-                reply(exchange, 404, "{\"code\":20404,\"message\":\"The requested resource was not found\",\"status\":404}");
+                SimulatedProvider.reply(exchange, 404, "{\"code\":20404,\"message\":\"The requested resource was not found\",\"status\":404}");
                 return;
             }
             Map<String, String> form = SimulatedProvider.form(new String(exchange.getRequestBody().readAllBytes(),
@@ -114,7 +114,7 @@ public final class ProviderEmulator implements AutoCloseable {
             String from = form.getOrDefault("From", form.getOrDefault("MessagingServiceSid", ""));
             String to = form.get("To");
             if (to == null || to.isBlank()) {
-                reply(exchange, 400, "{\"code\":21604,\"message\":\"A 'To' phone number is required.\",\"status\":400}");
+                SimulatedProvider.reply(exchange, 400, "{\"code\":21604,\"message\":\"A 'To' phone number is required.\",\"status\":400}");
                 return;
             }
             String callback = form.getOrDefault("StatusCallback", "");
@@ -134,12 +134,12 @@ public final class ProviderEmulator implements AutoCloseable {
             }
             if (!accepted) {
                 exchange.getResponseHeaders().set("Retry-After", "1");
-                reply(exchange, 429, "{\"code\":20429,\"message\":\"Too Many Requests\",\"more_info\":"
+                SimulatedProvider.reply(exchange, 429, "{\"code\":20429,\"message\":\"Too Many Requests\",\"more_info\":"
                         + "\"https://www.twilio.com/docs/errors/20429\",\"status\":429}");
                 return;
             }
             String sid = String.format("SM%032d", sequence.incrementAndGet());
-            reply(exchange, 201, "{\"sid\":\"" + sid + "\",\"status\":\"queued\",\"to\":\"" + to + "\",\"from\":\"" + from
+            SimulatedProvider.reply(exchange, 201, "{\"sid\":\"" + sid + "\",\"status\":\"queued\",\"to\":\"" + to + "\",\"from\":\"" + from
                     + "\",\"num_segments\":\"1\",\"direction\":\"outbound-api\",\"api_version\":\"2010-04-01\"}");
         }
     }
@@ -238,15 +238,6 @@ public final class ProviderEmulator implements AutoCloseable {
         arrivals.clear();
         lastTo.clear();
         sinks.clear();
-    }
-
-    private static void reply(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     private static void sleep(long millis) {

@@ -96,4 +96,18 @@ class ProviderEmulatorTest {
         assertEquals(3, provider.sinkCount("mt"));
         assertEquals(0, provider.sinkCount("mo"));
     }
+
+    @Test
+    void awaitToReturnsWhenAMessageToThatNumberWasAcceptedAndMinusOneWhenNoneWas() throws Exception {
+        provider = new ProviderEmulator(new ProviderEmulator.Limits(1, 0, 0), clock);
+        long since = clock.millis();
+        assertEquals(-1, provider.awaitTo("+8613900000001", since, 0));
+        send("+8610690001", "+8613900000002");
+        assertEquals(429, send("+8610690001", "+8613900000001").statusCode());
+        assertEquals(-1, provider.awaitTo("+8613900000001", since, 0), "a refused message has not arrived");
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals(201, send("+8610690001", "+8613900000001").statusCode());
+        assertEquals(clock.millis(), provider.awaitTo("+8613900000001", since, 0));
+        assertEquals(-1, provider.awaitTo("+8613900000001", clock.millis() + 1, 0), "nothing after it");
+    }
 }

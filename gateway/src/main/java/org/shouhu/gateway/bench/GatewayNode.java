@@ -48,13 +48,15 @@ final class GatewayNode implements AutoCloseable {
 
     final int port;
     final int sites;
-    private final Process process;
+    private final ProcessBuilder builder;
+    private Process process;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private GatewayNode(int port, int sites, Process process) {
+    private GatewayNode(int port, int sites, ProcessBuilder builder) throws IOException {
         this.port = port;
         this.sites = sites;
-        this.process = process;
+        this.builder = builder;
+        this.process = builder.start();
     }
 
     /** Seeds {@code guardians} (rounded up to whole sites of 100) into a private Redis under {@code dir}, then starts a node on it. */
@@ -93,10 +95,10 @@ final class GatewayNode implements AutoCloseable {
         env.putAll(extra);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-Dshouhu.log.level=WARN", "-jar", jar(), "serve")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile());
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gateway.log").toFile()));
         builder.environment().keySet().removeIf(k -> k.startsWith("SHOUHU_") || k.startsWith("TWILIO_") || k.startsWith("REDIS_"));
         builder.environment().putAll(env);
-        GatewayNode node = new GatewayNode(port, sites, builder.start());
+        GatewayNode node = new GatewayNode(port, sites, builder);
         try {
             Ports.await(port, 90_000);
         } catch (IOException e) {
@@ -185,9 +187,15 @@ final class GatewayNode implements AutoCloseable {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Kills the node at once (SIGKILL), as a crash would. */
-    void kill9() {
-        process.destroyForcibly();
+    /** Kills the node at once (SIGKILL), as a crash would, and waits until it is gone. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** Starts the node again on the same port, Redis directory and settings, and waits until it serves. */
+    void restart() throws IOException, InterruptedException {
+        process = builder.start();
+        Ports.await(port, 90_000);
     }
 
     @Override

@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import org.shouhu.gateway.bench.BenchSuite;
+import org.shouhu.gateway.bench.HelloServer;
+import org.shouhu.gateway.bench.ProviderEmulator;
 import org.shouhu.gateway.bench.StoreBench;
 import org.shouhu.gateway.bench.WebhookBench;
 import org.shouhu.gateway.clock.SettableClock;
@@ -26,7 +29,10 @@ public final class Main {
               import --sites S.csv --children C.csv [--staff T.csv]   load sites, staff and children (see docs/import.md)
               simulate [--sites 997] [--children 16069] [--days 30] [--seed 42]   a city season (docs/season-simulation.md)
               bench [requests] [threads]              measure one inbound webhook end to end (private Redis, simulated provider)
-              bench-store [messages] [rounds]         measure Redis's work per message for the outbox's layouts (docs/season-simulation.md)""";
+              bench-store [messages] [rounds]         measure Redis's work per message for the outbox's layouts (docs/season-simulation.md)
+              bench-suite [--quick] [--rounds 3] [--only hello,kannel,gateway]   every benchmark of docs/performance.md, one table
+              bench-hello --port N                    a bare Netty server answering "hello" (the suite's baseline)
+              provider [--mps 10] [--latency-ms 80] [--port 8089]   a Twilio Messages API emulator: 429 above mps per sender (docs/performance.md)""";
 
     private Main() {
     }
@@ -35,7 +41,7 @@ public final class Main {
         String command = args.length == 0 ? "" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         if (command.equals("demo") || command.equals("bench") || command.equals("bench-store")
-                || command.equals("simulate")) {
+                || command.equals("simulate") || command.startsWith("bench-") || command.equals("provider")) {
             System.setProperty("shouhu.log.level", "WARN"); // their output is the point; keep logs for trouble
         }
         int code;
@@ -46,6 +52,9 @@ public final class Main {
                 case "import" -> importCsv(rest);
                 case "bench" -> WebhookBench.run(rest, System.out);
                 case "bench-store" -> StoreBench.run(rest, System.out);
+                case "provider" -> ProviderEmulator.run(rest, System.out);
+                case "bench-suite" -> BenchSuite.run(rest, System.out);
+                case "bench-hello" -> HelloServer.run(rest, System.out);
                 case "simulate" -> SeasonSimulation.run(rest, System.out);
                 default -> {
                     System.err.println(USAGE);

@@ -104,7 +104,8 @@ public final class SimulatedProvider implements AutoCloseable {
         return fields;
     }
 
-    private static void reply(HttpExchange exchange, int status, String json) throws IOException {
+    /** Answers {@code json} with {@code status}, as a provider's API does. */
+    public static void reply(HttpExchange exchange, int status, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);

@@ -74,8 +74,12 @@ public final class TwilioWebhooks {
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    /** Twilio's signature: base64(HMAC-SHA1(auth token, url + each param name and value, sorted by name)). */
     private String sign(String url, Map<String, String> fields) {
+        return signature(authToken, url, fields);
+    }
+
+    /** Twilio's signature: base64(HMAC-SHA1(auth token, url + each param name and value, sorted by name)). */
+    public static String signature(String authToken, String url, Map<String, String> fields) {
         StringBuilder data = new StringBuilder(url);
         new TreeMap<>(fields).forEach((k, v) -> data.append(k).append(v));
         try {

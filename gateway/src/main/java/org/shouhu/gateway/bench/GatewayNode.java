@@ -92,6 +92,8 @@ final class GatewayNode implements AutoCloseable {
         env.put("TWILIO_AUTH_TOKEN", AUTH_TOKEN);
         env.put("TWILIO_FROM", OUR_NUMBER);
         env.put("TWILIO_API_URL", providerUrl);
+        env.put("TWILIO_MPS", "unpaced"); // the unthrottled rows measure the engine; the pacing scenario sets its rate
+        env.put("TWILIO_ACCOUNT_MPS", "unpaced");
         env.putAll(extra);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-Dshouhu.log.level=WARN", "-jar", jar(), "serve")

@@ -173,6 +173,8 @@ public final class Gateway implements AutoCloseable {
         config.wechat().ifPresent(w -> senders.add(new WechatSender(w)));
         senders.addAll(replacements); // a later sender for the same channel wins
 
+        // a redelivery's send lease names this node, so a node that dies with one is not waited for ten minutes
+        org.shouhu.gateway.store.redis.RedisSendLeases sendLeases = new org.shouhu.gateway.store.redis.RedisSendLeases(redis, liveness);
         this.camel = new DefaultCamelContext();
         camel.setStreamCaching(false); // bodies are our own objects, never streams to read twice
         camel.addRoutes(new ShouhuRoutes(new ShouhuRoutes.Beans(
@@ -181,10 +183,11 @@ public final class Gateway implements AutoCloseable {
                 new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature()),
                         bindAttempts, alerts, progress, pacer),
                 new ReplyCap(config.replyCapPerHour()),
-                new Recipients(care, messages, messages, counters, day, config.safety(), safetyStore),
+                new Recipients(care, messages, messages, sendLeases, day, config.safety(), safetyStore),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
-                new Channels(senders, messages, new SendFailures(messages, care, safetyStore, messages, counters, clock), counters, clock,
-                        pacer, clock instanceof SettableClock settable ? settable::advanceTo : Sleeper.of(clock)))));
+                new Channels(senders, messages, new SendFailures(messages, care, safetyStore, messages, sendLeases, clock), sendLeases, clock,
+                        pacer, clock instanceof SettableClock settable ? settable::advanceTo : Sleeper.of(clock),
+                        new org.shouhu.gateway.store.redis.RedisLaneWatch(redis)))));
         camel.start();
         ProducerTemplate producer = camel.createProducerTemplate();
 

@@ -171,6 +171,11 @@ public final class BenchSuite {
             pool.shutdown();
             long mt = settle(() -> sink.sinkCount("mt"), n);
             out.printf("  kannel fan-out: %d of %d at the MT endpoint%n", mt, n);
+            if (mt < n) { // a stall (seen once in three rounds, after the MO load): no rate from part of the fan-out
+                out.println("  kannel fan-out stalled: this round's rate is left out of the median; Kannel's logs end:");
+                out.print(kannel.logTail(8));
+                return;
+            }
             figure("kannel.fanout", mt * 1000.0 / Math.max(1, sink.lastSinkMillis() - t0));
         }
     }
@@ -286,7 +291,8 @@ public final class BenchSuite {
         long dueMillis = java.time.ZonedDateTime.of(java.time.LocalDate.now(zone), opens, zone).toInstant().toEpochMilli();
         try (ProviderEmulator provider = new ProviderEmulator(new ProviderEmulator.Limits(mps, 80, 0), Clock.systemUTC());
              GatewayNode node = GatewayNode.start(pdir, n, opens, provider.url(),
-                     Map.of("SHOUHU_SWEEP_SECONDS", "1", "TWILIO_MPS", "10"))) {
+                     // 2 % under the emulator's strict window: slots 100 ms apart arrive 100 ± jitter ms apart
+                     Map.of("SHOUHU_SWEEP_SECONDS", "1", "TWILIO_MPS", String.valueOf(mps * 0.98)))) {
             HttpResponse<String> schedule = node.admin("PUT", "/api/sites/" + GatewayNode.NO_SHOW_SITE + "/schedule",
                     "{\"days\":\"1234567\",\"noShowMinutes\":\"0\"}");
             if (schedule.statusCode() != 200) {
@@ -305,7 +311,8 @@ public final class BenchSuite {
             if (posted.statusCode() != 201 && posted.statusCode() != 200) {
                 throw new IOException("POST /api/alerts answered " + posted.statusCode() + ": " + posted.body());
             }
-            // until every alert SMS is accepted, or nothing has been accepted for 20 s past N/rate
+            // until every alert SMS is accepted, or nothing has been accepted for 30 s past N/rate, or 3 × N/rate:
+            // a guardian counted as never reached is one the broadcast left out, not one it had not come to yet
             long ideal = (long) (n / mps * 1000);
             long lastCount = -1, lastChange = System.currentTimeMillis();
             long atKill = -1;
@@ -327,13 +334,14 @@ public final class BenchSuite {
                 List<ProviderEmulator.Arrival> sofar = provider.arrivals();
                 boolean noShowsIn = java.util.stream.IntStream.range(0, GatewayNode.NO_SHOW_CHILDREN)
                         .allMatch(c -> firstAccepted(sofar, GatewayNode.noShowGuardian(c), dueMillis) >= 0);
-                if ((count >= n && noShowsIn) || (now - t0 > ideal && now - lastChange > 20_000) || now - t0 > ideal * 3 / 2 + 30_000) {
+                if ((count >= n && noShowsIn) || (now - t0 > ideal && now - lastChange > 30_000) || now - t0 > ideal * 3 + 60_000) {
                     break;
                 }
                 Thread.sleep(500);
             }
             List<ProviderEmulator.Arrival> arrivals = provider.arrivals();
             long worst = 0;
+            long first = Long.MAX_VALUE;
             int missing = 0;
             for (int c = 0; c < GatewayNode.NO_SHOW_CHILDREN; c++) {
                 long at = firstAccepted(arrivals, GatewayNode.noShowGuardian(c), dueMillis);
@@ -341,8 +349,13 @@ public final class BenchSuite {
                     missing++;
                 } else {
                     worst = Math.max(worst, at - dueMillis);
+                    first = Math.min(first, at - dueMillis);
                 }
             }
+            // the lanes' promise: while no-show SMS wait, the alert takes no slot but what was in flight
+            long from = dueMillis + first, to = dueMillis + worst;
+            long alertBetween = arrivals.stream().filter(a -> a.status() == 201 && a.body() != null && a.body().contains(ALERT_MARK)
+                    && a.atMillis() > from && a.atMillis() < to).count();
             long lastAlert = arrivals.stream().filter(a -> a.status() == 201 && a.body() != null && a.body().contains(ALERT_MARK))
                     .mapToLong(ProviderEmulator.Arrival::atMillis).max().orElse(t0);
             Map<String, Long> perGuardian = new java.util.HashMap<>();
@@ -356,12 +369,24 @@ public final class BenchSuite {
             figure("pacing.kill.guardians.missing", n - unique);
             figure("pacing.kill.duplicates", duplicates);
             figure("pacing.noshow.max.ms", missing > 0 ? Double.POSITIVE_INFINITY : worst);
+            figure("pacing.noshow.first.ms", missing == GatewayNode.NO_SHOW_CHILDREN ? Double.POSITIVE_INFINITY : first);
+            figure("pacing.noshow.bulk.between", alertBetween);
             figure("pacing.noshow.missing", missing);
             figure("pacing.429", provider.throttled());
             figure("pacing.max1s", provider.maxPerSecond());
             figure("pacing.accepted", unique);
+            // the kill leaves the sender idle from its death until the restarted node (or, for what the dead one had
+            // read, its liveness running out) sends again: the longest gap between two accepted messages
+            long[] times = arrivals.stream().filter(a -> a.status() == 201).mapToLong(ProviderEmulator.Arrival::atMillis)
+                    .sorted().toArray();
+            long gap = 0;
+            for (int i = 1; i < times.length; i++) {
+                gap = Math.max(gap, times[i] - times[i - 1]);
+            }
             figure("pacing.duration.s", (lastAlert - t0) / 1000.0);
-            figure("pacing.ideal.s", ideal / 1000.0);
+            figure("pacing.kill.gap.s", gap / 1000.0);
+            // the sender's slots in the broadcast's time: the alert's and the 50 no-show SMS
+            figure("pacing.ideal.s", (n + GatewayNode.NO_SHOW_CHILDREN) / mps);
         }
     }
 
@@ -498,17 +523,24 @@ public final class BenchSuite {
             return;
         }
         double missing = median("pacing.noshow.missing");
-        row("safety under pacing (10 msg/s per sender, 429 above, 80 ms): no-show due → provider, worst of "
-                + GatewayNode.NO_SHOW_CHILDREN + " (ms)", missing > 0 ? fmt(missing, "%.0f") + " never arrived"
-                : fmt(median("pacing.noshow.max.ms"), "%.0f"), "", "", "≤ 2,000 ms");
+        int n = GatewayNode.NO_SHOW_CHILDREN;
+        row("safety under pacing (provider: 10 msg/s per sender, 429 above, 80 ms; node: 9.8 msg/s): no-show due → provider, first / last of "
+                + n + " (ms)", missing > 0 ? fmt(missing, "%.0f") + " never arrived"
+                : fmt(median("pacing.noshow.first.ms"), "%.0f") + " / " + fmt(median("pacing.noshow.max.ms"), "%.0f"), "", "",
+                "≤ 1,500 (a 1-s sweep, one slot) / ≤ 1,500 + " + n + " slots (" + String.format("%,d", 1500 + n * 1000 * 100 / 980) + ")");
+        row("… alert SMS accepted between the first and the last no-show SMS", fmt(median("pacing.noshow.bulk.between"), "%.0f"), "", "",
+                "≤ 2 (what was in flight)");
         row("… answers of 429", fmt(median("pacing.429"), "%.0f"), "", "", "0");
         row("… most messages accepted in any 1-s window", fmt(median("pacing.max1s"), "%.0f"), "", "", "≤ 10.5");
         row("… node killed (-9) a third through the broadcast and restarted: guardians without the alert; duplicates",
                 fmt(median("pacing.kill.guardians.missing"), "%.0f") + "; " + fmt(median("pacing.kill.duplicates"), "%.0f"), "", "",
                 "0; ≤ what was in flight");
-        row("… " + broadcastSize() + "-guardian broadcast: guardians reached, duration (s)", fmt(median("pacing.accepted"), "%.0f") + ", "
-                + fmt(median("pacing.duration.s"), "%.1f"), "N/rate " + fmt(median("pacing.ideal.s"), "%.0f") + " s",
-                fmt(median("pacing.duration.s") / median("pacing.ideal.s"), "%.2f×"), "1.00× ± 5 %, all accepted");
+        double busy = median("pacing.duration.s") - median("pacing.kill.gap.s");
+        row("… " + broadcastSize() + "-guardian broadcast: guardians reached; duration less the kill's gap (s)",
+                fmt(median("pacing.accepted"), "%.0f") + "; " + fmt(median("pacing.duration.s"), "%.1f") + " − "
+                        + fmt(median("pacing.kill.gap.s"), "%.1f") + " = " + fmt(busy, "%.1f"),
+                "(N + " + GatewayNode.NO_SHOW_CHILDREN + " no-show SMS)/rate " + fmt(median("pacing.ideal.s"), "%.0f") + " s",
+                fmt(busy / median("pacing.ideal.s"), "%.2f×"), "1.00× ± 5 %, all accepted");
     }
 
     private void row(String what, String shouhu, String baseline, String ratio, String target) {

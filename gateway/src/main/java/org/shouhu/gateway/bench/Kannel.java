@@ -16,9 +16,11 @@ final class Kannel implements AutoCloseable {
 
     final int moPort;
     final int sendsmsPort;
+    private final Path dir;
     private final List<Process> processes = new ArrayList<>();
 
-    private Kannel(int moPort, int sendsmsPort) {
+    private Kannel(Path dir, int moPort, int sendsmsPort) {
+        this.dir = dir;
         this.moPort = moPort;
         this.sendsmsPort = sendsmsPort;
     }
@@ -62,7 +64,7 @@ final class Kannel implements AutoCloseable {
                 """.formatted(admin, box, dir, mo, sinkUrl, sendsms, dir, sinkUrl);
         Path file = dir.resolve("kannel.conf");
         Files.writeString(file, conf);
-        Kannel kannel = new Kannel(mo, sendsms);
+        Kannel kannel = new Kannel(dir, mo, sendsms);
         try {
             kannel.processes.add(launch(dir, "bearerbox", file));
             Ports.await(box, 15_000);
@@ -91,6 +93,21 @@ final class Kannel implements AutoCloseable {
     String sendsmsUrl(String recipients, String text) {
         return "http://127.0.0.1:" + sendsmsPort + "/cgi-bin/sendsms?username=bench&password=bench&from=10690000&to="
                 + recipients + "&text=" + text;
+    }
+
+    /** The last lines of bearerbox's and smsbox's logs and outputs: why messages did not arrive. */
+    String logTail(int lines) {
+        StringBuilder tail = new StringBuilder();
+        for (String name : List.of("bearerbox.log", "bearerbox.out", "smsbox.log", "smsbox.out")) {
+            Path file = dir.resolve(name);
+            try {
+                List<String> all = Files.exists(file) ? Files.readAllLines(file) : List.of();
+                all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> tail.append("    ").append(name).append(": ").append(l).append('\n'));
+            } catch (IOException | java.io.UncheckedIOException e) {
+                tail.append("    ").append(name).append(": unreadable (").append(e.getMessage()).append(")\n");
+            }
+        }
+        return tail.toString();
     }
 
     @Override

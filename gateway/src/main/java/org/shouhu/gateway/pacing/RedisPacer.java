@@ -14,17 +14,21 @@ import redis.clients.jedis.UnifiedJedis;
  * theoretical arrival time (GCRA, no burst) in the hash {@code sh:pace:{channel}}, and one script
  * per slot picks the identity free earliest, gives its slot and moves it on by its interval; an
  * account cap ({@code sh:pace:account:{account}}) is one more arrival time every slot must pass.
- * A throttle halves the identity's rate for {@link #SLOW_FOR} (again, down to 1/{@link #MAX_DIVISOR},
- * when the provider throttles it again a second or more later) and puts its next slot past the
- * provider's {@code Retry-After}. Time is the gateway's clock (with {@code SHOUHU_CLOCK=system}
+ * A throttle lowers the identity's rate by a fifth for {@link #SLOW_FOR} (by a fifth again, down to
+ * 1/{@link #MAX_DIVISOR}, each time the provider throttles it again a second or more later) and
+ * puts its next slot past the provider's {@code Retry-After}: a provider that counts arrivals in a
+ * strict window throttles now and then from network jitter alone, and halving on each such 429
+ * (as this did first) brought a 10 msg/s number down to 5 and then 0.6 msg/s for minutes. Time is the gateway's clock (with {@code SHOUHU_CLOCK=system}
  * Redis's, so all nodes agree), in microseconds. A channel not named is unpaced and costs no round trip.
  */
 public final class RedisPacer implements Pacer {
 
     /** How long a throttled identity goes slower. */
     static final Duration SLOW_FOR = Duration.ofSeconds(60);
+    /** How much slower each throttle makes an identity (its rate over this, compounding). */
+    static final double SLOWER_BY = 1.25;
     /** The most a throttled identity is slowed down (its rate over this). */
-    static final int MAX_DIVISOR = 16;
+    static final double MAX_DIVISOR = 4;
     /** A throttle without {@code Retry-After} pauses the identity this long (its message waits longer, in SendFailures). */
     static final Duration PAUSE_WITHOUT_RETRY_AFTER = Duration.ofSeconds(1);
     /** The longest pause a {@code Retry-After} gets here (as SendFailures clamps its message's wait). */
@@ -52,7 +56,7 @@ public final class RedisPacer implements Pacer {
               local at = math.max(tonumber(v[1]) or 0, now)
               if best == nil or at < bestAt then
                 local interval = base
-                if v[2] and tonumber(v[2]) > now then interval = base * (tonumber(v[3]) or 2) end
+                if v[2] and tonumber(v[2]) > now then interval = base * (tonumber(v[3]) or 1) end
                 best, bestAt, bestInterval = id, at, interval
               end
             end
@@ -66,19 +70,20 @@ public final class RedisPacer implements Pacer {
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
             return {best, string.format('%.0f', bestAt)}""";
 
-    /** KEYS: channel hash. ARGV: now µs, identity, pause µs, slow-for µs, max divisor, keep ms. */
+    /** KEYS: channel hash. ARGV: now µs, identity, pause µs, slow-for µs, max divisor, keep ms, slower by. */
     private static final String THROTTLED = """
             local now = tonumber(ARGV[1])
             local id = ARGV[2]
             local v = redis.call('HMGET', KEYS[1], 't:' .. id, 's:' .. id, 'd:' .. id, 'l:' .. id)
-            local div = 2
+            local by = tonumber(ARGV[7])
+            local div = by
             if v[2] and tonumber(v[2]) > now then
-              div = tonumber(v[3]) or 2
-              if now - (tonumber(v[4]) or 0) >= 1000000 then div = math.min(div * 2, tonumber(ARGV[5])) end
+              div = tonumber(v[3]) or by
+              if now - (tonumber(v[4]) or 0) >= 1000000 then div = math.min(div * by, tonumber(ARGV[5])) end
             end
             local at = math.max(tonumber(v[1]) or 0, now + tonumber(ARGV[3]))
             redis.call('HSET', KEYS[1], 't:' .. id, string.format('%.0f', at),
-              's:' .. id, string.format('%.0f', now + tonumber(ARGV[4])), 'd:' .. id, div,
+              's:' .. id, string.format('%.0f', now + tonumber(ARGV[4])), 'd:' .. id, string.format('%.4f', div),
               'l:' .. id, string.format('%.0f', now))
             redis.call('PEXPIRE', KEYS[1], ARGV[6])
             return div""";
@@ -122,7 +127,7 @@ public final class RedisPacer implements Pacer {
                 : retryAfter.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : retryAfter;
         redis.eval(THROTTLED, List.of(key(channel)), List.of(Long.toString(micros(clock.instant())), field(sender),
                 Long.toString(pause.toNanos() / 1000), Long.toString(SLOW_FOR.toNanos() / 1000),
-                Integer.toString(MAX_DIVISOR), Long.toString(KEEP_MS)));
+                Double.toString(MAX_DIVISOR), Long.toString(KEEP_MS), Double.toString(SLOWER_BY)));
     }
 
     @Override
@@ -155,6 +160,11 @@ public final class RedisPacer implements Pacer {
             rate += slow ? paced.perSender() / Double.parseDouble(values.get(2 * i + 1)) : paced.perSender();
         }
         return paced.accountRate() > 0 ? Math.min(rate, paced.accountRate()) : rate;
+    }
+
+    @Override
+    public boolean paces(String channel) {
+        return channels.containsKey(channel);
     }
 
     /** The hash of a channel's identities. */

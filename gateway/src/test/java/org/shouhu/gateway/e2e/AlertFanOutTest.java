@@ -263,5 +263,10 @@ class AlertFanOutTest {
         public double rate(String channel) {
             return perSecond;
         }
+
+        @Override
+        public boolean paces(String channel) {
+            return true;
+        }
     }
 }

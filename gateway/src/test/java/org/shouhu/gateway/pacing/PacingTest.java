@@ -32,6 +32,7 @@ import org.shouhu.routes.model.RenderedMessage;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.ChannelSender;
 import org.shouhu.routes.port.MessageStore;
+import org.shouhu.routes.port.LaneWatch;
 import org.shouhu.routes.port.Pacer;
 import org.shouhu.routes.port.SendFailedException;
 import org.shouhu.routes.port.SendReceipt;
@@ -165,15 +166,23 @@ class PacingTest {
     }
 
     Channels channels(Pacer pacer) {
+        return channels(pacer, LaneWatch.NONE);
+    }
+
+    Channels channels(Pacer pacer, LaneWatch ahead) {
         SendFailures failures = new SendFailures(messages, null, null, null, null, clock);
-        return new Channels(List.of(provider), messages, failures, null, clock, pacer, sleeper);
+        return new Channels(List.of(provider), messages, failures, null, clock, pacer, sleeper, ahead);
     }
 
     static OutboundBatch<RenderedMessage> batch(int from, int n) {
+        return batch(from, n, TemplateKey.ARRIVAL);
+    }
+
+    static OutboundBatch<RenderedMessage> batch(int from, int n, TemplateKey template) {
         List<RenderedMessage> batch = new ArrayList<>();
         for (int i = from; i < from + n; i++) {
             StoredMessage queued = StoredMessage.queued(new OutboundMessage("m" + i, new Address("+86139" + (10_000_000 + i)),
-                    TemplateKey.ARRIVAL, Map.of(), MessageClass.SAFETY), START);
+                    template, Map.of(), MessageClass.SAFETY), START);
             batch.add(new RenderedMessage(queued, "【守护托管】防溺水提醒", 1));
         }
         return new OutboundBatch<>(batch, Set.of());
@@ -284,13 +293,55 @@ class PacingTest {
         Instant throttledAt = provider.throttled.get(0).at();
         List<Arrival> after = provider.arrivals.stream().filter(a -> a.at().isAfter(throttledAt)).toList();
         assertEquals(throttledAt.plusSeconds(2), after.get(0).at(), "the next only after Retry-After");
-        assertTrue(closestGap(after).compareTo(Duration.ofMillis(200)) >= 0, "then at half the rate: " + closestGap(after));
-        assertEquals(5.0, pacer.rate(Address.SMS), 1e-9, "5 a second while slowed");
-        assertEquals(1, pacer.batchSize(Address.SMS));
+        assertTrue(closestGap(after).compareTo(Duration.ofMillis(125)) >= 0, "then a fifth slower: " + closestGap(after));
+        assertEquals(8.0, pacer.rate(Address.SMS), 1e-9, "8 a second while slowed");
+        assertEquals(2, pacer.batchSize(Address.SMS));
 
         clock.set(throttledAt.plus(RedisPacer.SLOW_FOR).plusMillis(1));
         assertEquals(10.0, pacer.rate(Address.SMS), 1e-9, "back to 10 after a minute");
         assertEquals(2, pacer.batchSize(Address.SMS), "200 ms of slots");
+    }
+
+    @Test
+    void throttlesASecondApartSlowANumberByAFifthEachDownToAQuarterNeverToACrawl() {
+        RedisPacer pacer = pacer(redis, List.of("+15005550001"), 10);
+        pacer.throttled(Address.SMS, "+15005550001", SECOND);
+        assertEquals(8.0, pacer.rate(Address.SMS), 1e-9, "one 429: a fifth slower");
+        clock.set(clock.instant().plusMillis(500));
+        pacer.throttled(Address.SMS, "+15005550001", SECOND);
+        assertEquals(8.0, pacer.rate(Address.SMS), 1e-9, "429s of one moment (a batch in flight) count once");
+        clock.set(clock.instant().plusMillis(1500));
+        pacer.throttled(Address.SMS, "+15005550001", SECOND);
+        assertEquals(6.4, pacer.rate(Address.SMS), 1e-9, "again a second later: a fifth slower again");
+        for (int i = 0; i < 20; i++) {
+            clock.set(clock.instant().plusSeconds(2));
+            pacer.throttled(Address.SMS, "+15005550001", SECOND);
+        }
+        assertEquals(2.5, pacer.rate(Address.SMS), 1e-9, "a throttling provider keeps it at a quarter, not a crawl");
+        clock.set(clock.instant().plus(RedisPacer.SLOW_FOR).plusMillis(1));
+        assertEquals(10.0, pacer.rate(Address.SMS), 1e-9, "a minute without a throttle: back to its rate");
+    }
+
+    @Test
+    void aPacedFanOutGivesItsSlotsBackWhenAHigherLaneComesInBehindIt() {
+        // a no-show alert is queued while the fan-out's third message waits for its slot
+        channels(pacer(redis, List.of("+15005550001"), 10), channel -> provider.arrivals.size() >= 2)
+                .send(batch(1, 5, TemplateKey.DROWNING_ALERT));
+
+        assertEquals(List.of("m1", "m2"), provider.arrivals.stream().map(Arrival::id).toList());
+        assertEquals(Map.of("m3", "gave-way", "m4", "gave-way", "m5", "gave-way"), messages.held,
+                "back in the outbox at once, so the worker reads the higher lane next");
+        assertEquals(List.of(), messages.retried, "giving way is not an attempt");
+    }
+
+    @Test
+    void onlyBulkGivesWayAndOnlyWhenPaced() {
+        LaneWatch always = channel -> true;
+        channels(pacer(redis, List.of("+15005550001"), 10), always).send(batch(1, 3)); // arrival confirmations
+        channels(Pacer.UNPACED, always).send(batch(4, 3, TemplateKey.DROWNING_ALERT));
+
+        assertEquals(6, provider.arrivals.size(), "a confirmation takes its slot; an unpaced fan-out has no slot to give");
+        assertEquals(Map.of(), messages.held);
     }
 
     @Test

@@ -33,6 +33,9 @@ public interface Pacer {
     /** Messages a second the channel sends now, all its identities together; infinite when unpaced. */
     double rate(String channel);
 
+    /** Whether the channel is paced at all (no Redis call: what the node was configured with). */
+    boolean paces(String channel);
+
     /** No pacing: every slot is now, batches are as large as the outbox reads. */
     Pacer UNPACED = new Pacer() {
         @Override
@@ -52,6 +55,11 @@ public interface Pacer {
         @Override
         public double rate(String channel) {
             return Double.POSITIVE_INFINITY;
+        }
+
+        @Override
+        public boolean paces(String channel) {
+            return false;
         }
     };
 }

@@ -10,7 +10,8 @@
  * {@link org.shouhu.routes.port.DeliveryReports}. {@link org.shouhu.routes.port.MessageTally} counts
  * where an alert's messages stand.
  * Pacing: {@link org.shouhu.routes.port.Pacer} (each channel's slots, shared by all nodes) and
- * {@link org.shouhu.routes.port.Sleeper} (how a sender waits for its slot: a clock to move in tests).
+ * {@link org.shouhu.routes.port.Sleeper} (how a sender waits for its slot: a clock to move in tests) and
+ * {@link org.shouhu.routes.port.LaneWatch} (whether a higher lane waits, so paced bulk gives way).
  * Access and PIPL: {@link org.shouhu.routes.port.BindAttempts} (invite-code tries, atomic),
  * {@link org.shouhu.routes.port.Removals} (removal, erasure, export) and
  * {@link org.shouhu.routes.port.AuditLog} (admin changes, append-only).

@@ -17,8 +17,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.shouhu.routes.fault.Failpoints;
+import org.shouhu.routes.model.Lane;
 import org.shouhu.routes.model.RenderedMessage;
 import org.shouhu.routes.port.ChannelSender;
+import org.shouhu.routes.port.LaneWatch;
 import org.shouhu.routes.port.MessageStore;
 import org.shouhu.routes.port.Once;
 import org.shouhu.routes.port.Pacer;
@@ -68,17 +70,23 @@ public final class Channels {
     private final Clock clock;
     private final Pacer pacer;
     private final Sleeper sleeper;
+    private final LaneWatch lanesAhead;
 
     /** Unpaced: every message goes as soon as the one before it has. */
     public Channels(List<ChannelSender> senders, MessageStore messages, SendFailures failures, Once once, Clock clock) {
-        this(senders, messages, failures, once, clock, Pacer.UNPACED, Sleeper.of(clock));
+        this(senders, messages, failures, once, clock, Pacer.UNPACED, Sleeper.of(clock), LaneWatch.NONE);
     }
 
-    /** Paced by {@code pacer}, waiting for each slot with {@code sleeper}. */
+    /**
+     * Paced by {@code pacer}, waiting for each slot with {@code sleeper}; a bulk message about to
+     * take a paced slot while {@code lanesAhead} says a higher lane waits goes back to the outbox
+     * with the rest of its batch (not an attempt), so the slot goes to the higher lane.
+     */
     public Channels(List<ChannelSender> senders, MessageStore messages, SendFailures failures, Once once, Clock clock,
-                    Pacer pacer, Sleeper sleeper) {
+                    Pacer pacer, Sleeper sleeper, LaneWatch lanesAhead) {
         this.pacer = pacer;
         this.sleeper = sleeper;
+        this.lanesAhead = lanesAhead;
         for (ChannelSender s : senders) {
             this.senders.put(s.channel(), s);
         }
@@ -143,7 +151,13 @@ public final class Channels {
                     putBack(batch.subList(i, batch.size()), leased, "batch-too-slow", clock.instant());
                     break;
                 }
-                Pacer.Slot slot = pacer.reserve(message.to().channel());
+                String channel = message.to().channel();
+                if (pacer.paces(channel) && Lane.of(message.message().template(), message.message().kind()) == Lane.BULK
+                        && lanesAhead.aheadOfBulk(channel)) { // a no-show alert came in behind this fan-out: it goes first
+                    putBack(batch.subList(i, batch.size()), leased, "gave-way", clock.instant());
+                    break;
+                }
+                Pacer.Slot slot = pacer.reserve(channel);
                 if (slot.at().isAfter(handBackAt)) { // all its senders are busy or throttled for longer than this batch may take
                     putBack(batch.subList(i, batch.size()), leased, "paced", slot.at());
                     break;

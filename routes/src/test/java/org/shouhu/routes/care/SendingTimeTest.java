@@ -87,5 +87,10 @@ class SendingTimeTest {
         public double rate(String channel) {
             return perSecond.getOrDefault(channel, Double.POSITIVE_INFINITY);
         }
+
+        @Override
+        public boolean paces(String channel) {
+            return perSecond.containsKey(channel);
+        }
     }
 }

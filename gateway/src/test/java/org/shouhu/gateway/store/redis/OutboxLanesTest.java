@@ -1,6 +1,7 @@
 package org.shouhu.gateway.store.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,11 @@ class OutboxLanesTest {
         public double rate(String channel) {
             return 10;
         }
+
+        @Override
+        public boolean paces(String channel) {
+            return true;
+        }
     };
 
     OutboxWorker worker(String node, Consumer<List<OutboxEntry>> also) {
@@ -119,6 +125,25 @@ class OutboxLanesTest {
         assertEquals(notice.stream().map(OutboundMessage::id).toList(),
                 sent.stream().filter(id -> "NOTICE".equals(templateOf.get(id))).toList(), "the fan-out, in order, once each");
         assertTrue(batches.stream().allMatch(b -> b.size() <= SLOT_BATCH), "reads of the pacer's size");
+    }
+
+    @Test
+    void aHigherLaneWaitsFromWhenItIsQueuedUntilASenderHasReadIt() {
+        RedisLaneWatch watch = new RedisLaneWatch(redis);
+        fanOut("ALERT", 30, 0);
+        assertFalse(watch.aheadOfBulk(Address.SMS), "a fan-out alone: nothing ahead of it");
+        List<Boolean> seen = new ArrayList<>();
+        OutboxWorker worker = worker("node-a", batch -> {
+            if (batches.size() == 1) {
+                one("+8613712340001", TemplateKey.NO_SHOW_ALERT, MessageClass.SAFETY);
+            }
+            seen.add(watch.aheadOfBulk(Address.SMS));
+        });
+
+        worker.drain();
+
+        assertEquals(List.of(true, false), seen.subList(0, 2), "waiting once queued; not once its read has taken it");
+        assertFalse(watch.aheadOfBulk("line"), "a channel without lanes");
     }
 
     @Test

@@ -174,7 +174,7 @@ public final class Gateway implements AutoCloseable {
         senders.addAll(replacements); // a later sender for the same channel wins
 
         // a redelivery's send lease names this node, so a node that dies with one is not waited for ten minutes
-        org.shouhu.gateway.store.redis.RedisSendLeases sendLeases = new org.shouhu.gateway.store.redis.RedisSendLeases(redis, liveness);
+        org.shouhu.gateway.store.redis.RedisSendLeases sendLeases = new org.shouhu.gateway.store.redis.RedisSendLeases(redis, counters, liveness);
         this.camel = new DefaultCamelContext();
         camel.setStreamCaching(false); // bodies are our own objects, never streams to read twice
         camel.addRoutes(new ShouhuRoutes(new ShouhuRoutes.Beans(

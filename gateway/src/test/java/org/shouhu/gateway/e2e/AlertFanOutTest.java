@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.shouhu.gateway.store.redis.NodeLiveness;
 import org.shouhu.gateway.store.redis.RedisMessageTally;
 import org.shouhu.gateway.store.redis.RedisSafetyStore;
+import org.shouhu.gateway.testing.FixedRatePacer;
 import org.shouhu.gateway.testing.GatewayUnderTest;
 import org.shouhu.gateway.testing.GatewayUnderTest.Sms;
 import org.shouhu.routes.care.AlertProgress;
@@ -142,7 +143,7 @@ class AlertFanOutTest {
 
     @Test
     void theFinishEstimateFollowsThePacersRateAndTheCountsFollowTheReports() throws Exception {
-        Pacer twoASecond = new FixedRate(2.0);
+        Pacer twoASecond = new FixedRatePacer(2.0, 1);
         AlertProgress progress = new AlertProgress(gw.gateway.safetyStore(), new RedisMessageTally(gw.redis()),
                 twoASecond, gw.clock);
         assertEquals(201, gw.admin("POST", "/api/alerts", ALERT).statusCode());
@@ -241,32 +242,5 @@ class AlertFanOutTest {
     void progressBeforeAnyBroadcastSaysHowToSendOne() throws Exception {
         gw.text(CAPTAIN, "进度");
         assertEquals(List.of(SIG + "还没有发过通知。群发通知请发：通知 内容"), to(gw.sent(), CAPTAIN));
-    }
-
-    /** A pacer that sends every channel at one fixed rate. */
-    private record FixedRate(double perSecond) implements Pacer {
-        @Override
-        public Slot reserve(String channel) {
-            return new Slot(null, Instant.MIN);
-        }
-
-        @Override
-        public void throttled(String channel, String sender, Duration retryAfter) {
-        }
-
-        @Override
-        public int batchSize(String channel) {
-            return 1;
-        }
-
-        @Override
-        public double rate(String channel) {
-            return perSecond;
-        }
-
-        @Override
-        public boolean paces(String channel) {
-            return true;
-        }
     }
 }

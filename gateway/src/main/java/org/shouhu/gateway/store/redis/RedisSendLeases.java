@@ -31,10 +31,13 @@ public final class RedisSendLeases implements Once {
             return taken""";
 
     private final UnifiedJedis redis;
+    private final RedisCounters keys;
     private final String holder;
 
-    public RedisSendLeases(UnifiedJedis redis, NodeLiveness liveness) {
+    /** Leases in the same keys as {@code keys} (a lease of an older node is one of its {@code 1}s), signed for {@code liveness}. */
+    public RedisSendLeases(UnifiedJedis redis, RedisCounters keys, NodeLiveness liveness) {
         this.redis = redis;
+        this.keys = keys;
         this.holder = liveness.holder();
     }
 
@@ -61,11 +64,11 @@ public final class RedisSendLeases implements Once {
 
     @Override
     public boolean seen(String key) {
-        return redis.exists(Keys.once(key));
+        return keys.seen(key);
     }
 
     @Override
     public void forget(String key) {
-        redis.del(Keys.once(key));
+        keys.forget(key);
     }
 }

@@ -20,6 +20,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.testing.OutboxStreams;
+import org.shouhu.gateway.testing.FixedRatePacer;
 import org.shouhu.gateway.testing.TestRedis;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.Lane;
@@ -49,31 +50,7 @@ class OutboxLanesTest {
     final Map<String, String> templateOf = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A pacer whose read size is ten: what a provider sends in about one slot's time. */
-    static final Pacer TEN_A_SLOT = new Pacer() {
-        @Override
-        public Slot reserve(String channel) {
-            return new Slot(null, Instant.MIN);
-        }
-
-        @Override
-        public void throttled(String channel, String sender, Duration retryAfter) {
-        }
-
-        @Override
-        public int batchSize(String channel) {
-            return SLOT_BATCH;
-        }
-
-        @Override
-        public double rate(String channel) {
-            return 10;
-        }
-
-        @Override
-        public boolean paces(String channel) {
-            return true;
-        }
-    };
+    static final Pacer TEN_A_SLOT = new FixedRatePacer(10, SLOT_BATCH);
 
     OutboxWorker worker(String node, Consumer<List<OutboxEntry>> also) {
         NodeLiveness liveness = NodeLiveness.start(redis, node, Duration.ofMinutes(10), Duration.ofMinutes(10));

@@ -32,8 +32,8 @@ class RedisSendLeasesTest {
 
     @Test
     void aLiveNodesLeaseIsItsOwnAndALeaseOfADeadNodeIsTakenAtOnce() {
-        RedisSendLeases onA = new RedisSendLeases(redis, a);
-        RedisSendLeases onB = new RedisSendLeases(redis, b);
+        RedisSendLeases onA = new RedisSendLeases(redis, new RedisCounters(redis, java.time.Clock.systemUTC()), a);
+        RedisSendLeases onB = new RedisSendLeases(redis, new RedisCounters(redis, java.time.Clock.systemUTC()), b);
         assertEquals(Set.of("sending:m1", "sending:m2"), onA.firstOf(List.of("sending:m1", "sending:m2"), TTL));
         assertEquals(Set.of("sending:m3"), onB.firstOf(List.of("sending:m1", "sending:m3"), TTL), "m1 is a's while a lives");
         assertFalse(onA.first("sending:m1", TTL), "not twice, even for its holder");
@@ -48,7 +48,7 @@ class RedisSendLeasesTest {
     @Test
     void aLeaseWrittenBeforeLeasesNamedTheirNodeRunsItsTime() {
         redis.set(Keys.once("sending:m1"), "1");
-        assertFalse(new RedisSendLeases(redis, b).first("sending:m1", TTL));
-        assertTrue(new RedisSendLeases(redis, b).seen("sending:m1"));
+        assertFalse(new RedisSendLeases(redis, new RedisCounters(redis, java.time.Clock.systemUTC()), b).first("sending:m1", TTL));
+        assertTrue(new RedisSendLeases(redis, new RedisCounters(redis, java.time.Clock.systemUTC()), b).seen("sending:m1"));
     }
 }

@@ -434,6 +434,10 @@ final class Cluster implements AutoCloseable {
             Processes.kill9(pid);
         }
         provider.close();
+        if (Boolean.getBoolean("shouhu.fault.keep")) { // -Dshouhu.fault.keep=true: the nodes' logs and Redis stay to read
+            System.out.println("fault cluster kept in " + dir);
+            return;
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

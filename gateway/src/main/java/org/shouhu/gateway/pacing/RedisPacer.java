@@ -14,11 +14,13 @@ import redis.clients.jedis.UnifiedJedis;
  * theoretical arrival time (GCRA, no burst) in the hash {@code sh:pace:{channel}}, and one script
  * per slot picks the identity free earliest, gives its slot and moves it on by its interval; an
  * account cap ({@code sh:pace:account:{account}}) is one more arrival time every slot must pass.
- * A throttle lowers the identity's rate by a fifth for {@link #SLOW_FOR} (by a fifth again, down to
- * 1/{@link #MAX_DIVISOR}, each time the provider throttles it again a second or more later) and
- * puts its next slot past the provider's {@code Retry-After}: a provider that counts arrivals in a
- * strict window throttles now and then from network jitter alone, and halving on each such 429
- * (as this did first) brought a 10 msg/s number down to 5 and then 0.6 msg/s for minutes. Time is the gateway's clock (with {@code SHOUHU_CLOCK=system}
+ * A throttle puts the identity's next slot past the provider's {@code Retry-After}. An isolated
+ * one does nothing more: a provider that counts arrivals in a strict window throttles now and then
+ * from network jitter alone. A second within {@link #SLOW_FOR} (a second or more after the first)
+ * says the rate is too high for the provider: the identity goes a fifth slower for {@link #SLOW_FOR},
+ * and a fifth slower again on each later throttle, down to 1/{@link #MAX_DIVISOR}. (The first
+ * version halved the rate on every 429 and compounded to 1/16, which took a 10 msg/s number to
+ * 0.6 msg/s for minutes.) Time is the gateway's clock (with {@code SHOUHU_CLOCK=system}
  * Redis's, so all nodes agree), in microseconds. A channel not named is unpaced and costs no round trip.
  */
 public final class RedisPacer implements Pacer {
@@ -76,17 +78,25 @@ public final class RedisPacer implements Pacer {
             local id = ARGV[2]
             local v = redis.call('HMGET', KEYS[1], 't:' .. id, 's:' .. id, 'd:' .. id, 'l:' .. id)
             local by = tonumber(ARGV[7])
-            local div = by
+            local since = v[4] and (now - tonumber(v[4])) or nil
+            local div = nil
             if v[2] and tonumber(v[2]) > now then
               div = tonumber(v[3]) or by
-              if now - (tonumber(v[4]) or 0) >= 1000000 then div = math.min(div * by, tonumber(ARGV[5])) end
+              if since and since >= 1000000 then div = math.min(div * by, tonumber(ARGV[5])) end
+            elseif since and since >= 1000000 and since < tonumber(ARGV[4]) then
+              div = by
             end
             local at = math.max(tonumber(v[1]) or 0, now + tonumber(ARGV[3]))
-            redis.call('HSET', KEYS[1], 't:' .. id, string.format('%.0f', at),
-              's:' .. id, string.format('%.0f', now + tonumber(ARGV[4])), 'd:' .. id, string.format('%.4f', div),
-              'l:' .. id, string.format('%.0f', now))
+            redis.call('HSET', KEYS[1], 't:' .. id, string.format('%.0f', at))
+            if not since or since >= 1000000 then -- the 429s of one moment (a batch in flight) are one throttle
+              redis.call('HSET', KEYS[1], 'l:' .. id, string.format('%.0f', now))
+            end
+            if div then
+              redis.call('HSET', KEYS[1], 's:' .. id, string.format('%.0f', now + tonumber(ARGV[4])),
+                'd:' .. id, string.format('%.4f', div))
+            end
             redis.call('PEXPIRE', KEYS[1], ARGV[6])
-            return div""";
+            return tostring(div or 1)""";
 
     private final UnifiedJedis redis;
     private final Clock clock;

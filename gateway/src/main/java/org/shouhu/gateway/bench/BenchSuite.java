@@ -213,8 +213,8 @@ public final class BenchSuite {
              GatewayNode node = GatewayNode.start(gdir, alertSize(), provider.url(), Map.of())) {
             int guardians = node.sites * GatewayNode.PER_SITE;
             // warm-up: the JIT, Redis's first pages, the caches
-            Path warm = signedFile(node, gdir, "w" + round, 20_000, guardians);
-            Wrk.replay(dir, node.baseUrl(), "/twilio/sms", warm, CONNECTIONS, 3);
+            Path warm = signedFile(node, gdir, "w" + round, 60_000, guardians);
+            Wrk.replay(dir, node.baseUrl(), "/twilio/sms", warm, CONNECTIONS, 12);
             settle(provider::accepted);
             provider.clear();
 

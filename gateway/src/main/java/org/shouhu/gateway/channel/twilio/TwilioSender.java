@@ -1,13 +1,14 @@
 package org.shouhu.gateway.channel.twilio;
 
-import com.twilio.exception.TwilioException;
-import com.twilio.http.TwilioRestClient;
-import com.twilio.rest.api.v2010.account.Message;
-import com.twilio.rest.api.v2010.account.MessageCreator;
-import com.twilio.type.PhoneNumber;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
+import org.apache.hc.core5.http.NameValuePair;
+import org.apache.hc.core5.http.message.BasicNameValuePair;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.DeliveryStatus;
 import org.shouhu.routes.model.RenderedMessage;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends text through Twilio's Messages API to one address channel: SMS to bare E.164 numbers, or WhatsApp to
  * {@code whatsapp:+…} addresses; from the number a pacer's slot names (one of {@code TWILIO_FROM}), else the first.
+ * The request is Twilio's documented form ({@code To}, {@code From} or {@code MessagingServiceSid}, {@code Body},
+ * {@code StatusCallback}); of the answer only {@code sid} and {@code status} are read.
  */
 public final class TwilioSender implements ChannelSender {
 
@@ -29,11 +32,13 @@ public final class TwilioSender implements ChannelSender {
 
     private static final Logger log = LoggerFactory.getLogger(TwilioSender.class);
     private static final Set<String> CHANNELS = Set.of(Address.SMS, WHATSAPP);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String channel;
     private final TwilioSettings settings;
     private final TwilioApiClient api;
-    private final TwilioRestClient rest;
+    private final URI messages;
+    private final String authorization;
     private final TwilioFailureClassifier classifier = new TwilioFailureClassifier();
     private final Clock clock;
 
@@ -54,7 +59,8 @@ public final class TwilioSender implements ChannelSender {
         this.settings = settings;
         this.api = api;
         this.clock = clock;
-        this.rest = new TwilioRestClient.Builder(settings.accountSid(), settings.authToken()).httpClient(api).build();
+        this.messages = api.uri("/2010-04-01/Accounts/" + settings.accountSid() + "/Messages.json");
+        this.authorization = TwilioApiClient.basicAuth(settings.accountSid(), settings.authToken());
     }
 
     @Override
@@ -84,28 +90,51 @@ public final class TwilioSender implements ChannelSender {
             throw SendFailedException.permanent("wrong-channel", "the " + channel + " sender cannot reach a "
                     + to.channel() + " address");
         }
-        api.forgetLastExchange();
+        TwilioApiClient.Answer answer;
         try {
-            Message message = creator(to, text, messageId, number).create(rest);
-            SendReceipt receipt = new SendReceipt(message.getSid(), statusOf(message));
-            log.info("Twilio took message {} for {} as {} ({})", messageId, to.masked(), receipt.providerId(),
-                    receipt.status().word());
-            return receipt;
-        } catch (TwilioException e) {
-            SendFailedException failure = classifier.classify(e, api.getLastResponse(), clock.instant());
-            log.warn("Twilio refused message {} for {}: {} ({}{})", messageId, to.masked(), failure.code(),
-                    failure.isTransient() ? "will retry" : "permanent",
-                    failure.recipientOptedOut() ? ", recipient opted out" : "");
-            throw failure;
+            answer = api.postForm(messages, authorization, form(to, text, messageId, number));
+        } catch (IOException e) {
+            throw failed(messageId, to, classifier.unreachable(e));
         }
+        SendReceipt receipt = answer.ok() ? receipt(answer.body()) : null;
+        if (receipt == null) {
+            throw failed(messageId, to, classifier.refused(answer, clock.instant()));
+        }
+        log.info("Twilio took message {} for {} as {} ({})", messageId, to.masked(), receipt.providerId(),
+                receipt.status().word());
+        return receipt;
     }
 
-    private MessageCreator creator(Address to, String text, String messageId, String number) {
-        PhoneNumber recipient = new PhoneNumber(to.value());
-        MessageCreator creator = settings.messagingServiceSid() != null
-                ? Message.creator(recipient, settings.messagingServiceSid(), text)
-                : Message.creator(recipient, new PhoneNumber(senderAddress(number)), text);
-        return creator.setStatusCallback(URI.create(settings.statusCallbackUrl(messageId)));
+    private static SendFailedException failed(String messageId, Address to, SendFailedException failure) {
+        log.warn("Twilio did not take message {} for {}: {} ({}{})", messageId, to.masked(), failure.code(),
+                failure.isTransient() ? "will retry" : "permanent",
+                failure.recipientOptedOut() ? ", recipient opted out" : "");
+        return failure;
+    }
+
+    private List<NameValuePair> form(Address to, String text, String messageId, String number) {
+        NameValuePair sender = settings.messagingServiceSid() != null
+                ? new BasicNameValuePair("MessagingServiceSid", settings.messagingServiceSid())
+                : new BasicNameValuePair("From", senderAddress(number));
+        return List.of(new BasicNameValuePair("To", to.value()), sender, new BasicNameValuePair("Body", text),
+                new BasicNameValuePair("StatusCallback", settings.statusCallbackUrl(messageId)));
+    }
+
+    /** The message Twilio took, or null when the 2xx answer has no readable {@code sid}. */
+    private static SendReceipt receipt(String body) {
+        JsonNode message;
+        try {
+            message = JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+        if (message == null || !message.path("sid").isTextual()) {
+            return null;
+        }
+        DeliveryStatus status = message.path("status").isTextual()
+                ? DeliveryStatus.fromProvider(message.path("status").textValue()).orElse(DeliveryStatus.QUEUED)
+                : DeliveryStatus.QUEUED;
+        return new SendReceipt(message.path("sid").textValue(), status);
     }
 
     /** Our number ({@code number}, or the first) as this channel writes it: {@code +1…} for SMS, {@code whatsapp:+1…} for WhatsApp. */
@@ -113,12 +142,5 @@ public final class TwilioSender implements ChannelSender {
         String from = number != null ? number : settings.numbers().get(0);
         boolean prefixed = from.startsWith(WHATSAPP + ":");
         return WHATSAPP.equals(channel) && !prefixed ? WHATSAPP + ":" + from : from;
-    }
-
-    private static DeliveryStatus statusOf(Message message) {
-        if (message.getStatus() == null) {
-            return DeliveryStatus.QUEUED;
-        }
-        return DeliveryStatus.fromProvider(message.getStatus().toString()).orElse(DeliveryStatus.QUEUED);
     }
 }

@@ -8,8 +8,10 @@
  *   <li>{@link org.shouhu.gateway.channel.twilio.TwilioSender} — a {@code ChannelSender} for {@code sms} or
  *       {@code whatsapp} addresses; it sorts Twilio's refusals into transient (the outbox retries) and permanent
  *       (the message fails; 21610 also opts the number out).</li>
- *   <li>{@link org.shouhu.gateway.channel.twilio.TwilioApiClient} — the HTTP client under the SDK: sends to the
- *       configured base URL, once per call (no SDK retries), with 5 s / 10 s timeouts.</li>
+ *   <li>{@link org.shouhu.gateway.channel.twilio.TwilioApiClient} — Twilio's REST API over one pooled HTTP client:
+ *       a form POST to the configured base URL, once per call (the outbox retries), with 5 s / 10 s timeouts and a
+ *       10 s deadline per call. Messages are sent through it rather than the SDK's {@code Message.creator}, which
+ *       cost twice the CPU per message; the SDK checks webhook signatures.</li>
  *   <li>{@link org.shouhu.gateway.channel.twilio.TwilioInboundEndpoint} ({@code POST /twilio/sms}) and
  *       {@link org.shouhu.gateway.channel.twilio.TwilioStatusEndpoint} ({@code POST /twilio/status}) — the
  *       webhooks; both refuse calls without a valid

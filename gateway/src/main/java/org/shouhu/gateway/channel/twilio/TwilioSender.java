@@ -1,7 +1,8 @@
 package org.shouhu.gateway.channel.twilio;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -32,7 +33,7 @@ public final class TwilioSender implements ChannelSender {
 
     private static final Logger log = LoggerFactory.getLogger(TwilioSender.class);
     private static final Set<String> CHANNELS = Set.of(Address.SMS, WHATSAPP);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final String channel;
     private final TwilioSettings settings;
@@ -120,21 +121,37 @@ public final class TwilioSender implements ChannelSender {
                 new BasicNameValuePair("StatusCallback", settings.statusCallbackUrl(messageId)));
     }
 
-    /** The message Twilio took, or null when the 2xx answer has no readable {@code sid}. */
+    /**
+     * The message Twilio took, or null when the 2xx answer has no readable {@code sid}. Read as a stream, for
+     * {@code sid} and {@code status} only: Twilio's Message resource has some thirty fields.
+     */
     private static SendReceipt receipt(String body) {
-        JsonNode message;
-        try {
-            message = JSON.readTree(body);
+        String sid = null;
+        String status = null;
+        try (JsonParser json = JSON.createParser(body)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (JsonToken t = json.nextToken(); t == JsonToken.FIELD_NAME && (sid == null || status == null); t = json.nextToken()) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                if (value == JsonToken.VALUE_STRING && field.equals("sid")) {
+                    sid = json.getText();
+                } else if (value == JsonToken.VALUE_STRING && field.equals("status")) {
+                    status = json.getText();
+                } else {
+                    json.skipChildren();
+                }
+            }
         } catch (IOException e) {
             return null;
         }
-        if (message == null || !message.path("sid").isTextual()) {
+        if (sid == null) {
             return null;
         }
-        DeliveryStatus status = message.path("status").isTextual()
-                ? DeliveryStatus.fromProvider(message.path("status").textValue()).orElse(DeliveryStatus.QUEUED)
-                : DeliveryStatus.QUEUED;
-        return new SendReceipt(message.path("sid").textValue(), status);
+        DeliveryStatus delivery = status == null ? DeliveryStatus.QUEUED
+                : DeliveryStatus.fromProvider(status).orElse(DeliveryStatus.QUEUED);
+        return new SendReceipt(sid, delivery);
     }
 
     /** Our number ({@code number}, or the first) as this channel writes it: {@code +1…} for SMS, {@code whatsapp:+1…} for WhatsApp. */

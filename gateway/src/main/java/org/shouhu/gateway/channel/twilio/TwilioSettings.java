@@ -26,6 +26,11 @@ public record TwilioSettings(String accountSid, String authToken, String from, S
 
     public TwilioSettings {
         requireText(accountSid, "accountSid");
+        accountSid = accountSid.strip();
+        if (!accountSid.chars().allMatch(c -> c < 128 && Character.isLetterOrDigit(c))) {
+            // it is a segment of every API path: a stray character would fail every send, not the start
+            throw new IllegalArgumentException("Twilio setting accountSid must be letters and digits (AC followed by 32)");
+        }
         requireText(authToken, "authToken");
         requireText(publicUrl, "publicUrl");
         from = blankToNull(from);

@@ -52,4 +52,13 @@ class TwilioSettingsTest {
                 Fixtures.ACCOUNT_SID, Fixtures.AUTH_TOKEN, "+15005550006,,+15005550007", null, null, Fixtures.PUBLIC_URL));
         assertTrue(empty.getMessage().contains("empty number"), empty.getMessage());
     }
+
+    @Test
+    void anAccountSidThatCannotBeAPathSegmentIsRefusedAtStart() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> new TwilioSettings(
+                "AC5f1bc3b8 6c81/f6b7", Fixtures.AUTH_TOKEN, Fixtures.OUR_NUMBER, null, null, Fixtures.PUBLIC_URL));
+        assertTrue(refused.getMessage().contains("accountSid must be letters and digits"), refused.getMessage());
+        assertEquals(Fixtures.ACCOUNT_SID, new TwilioSettings(" " + Fixtures.ACCOUNT_SID + " ", Fixtures.AUTH_TOKEN,
+                Fixtures.OUR_NUMBER, null, null, Fixtures.PUBLIC_URL).accountSid());
+    }
 }

@@ -37,6 +37,8 @@ public final class TwilioSender implements ChannelSender {
 
     private final String channel;
     private final TwilioSettings settings;
+    /** {@code TWILIO_FROM} as a list, split once: every message asks it. */
+    private final List<String> numbers;
     private final TwilioApiClient api;
     private final URI messages;
     private final String authorization;
@@ -58,6 +60,7 @@ public final class TwilioSender implements ChannelSender {
         }
         this.channel = channel;
         this.settings = settings;
+        this.numbers = settings.numbers();
         this.api = api;
         this.clock = clock;
         this.messages = api.uri("/2010-04-01/Accounts/" + settings.accountSid() + "/Messages.json");
@@ -78,7 +81,7 @@ public final class TwilioSender implements ChannelSender {
     @Override
     public SendReceipt send(RenderedMessage message, Pacer.Slot slot) throws SendFailedException {
         String number = slot.sender();
-        if (number != null && !settings.numbers().contains(number)) {
+        if (number != null && !numbers.contains(number)) {
             log.warn("a slot named {}, which is not one of TWILIO_FROM: message {} goes from the first number",
                     number, message.id());
             number = null;
@@ -156,7 +159,7 @@ public final class TwilioSender implements ChannelSender {
 
     /** Our number ({@code number}, or the first) as this channel writes it: {@code +1…} for SMS, {@code whatsapp:+1…} for WhatsApp. */
     private String senderAddress(String number) {
-        String from = number != null ? number : settings.numbers().get(0);
+        String from = number != null ? number : numbers.get(0);
         boolean prefixed = from.startsWith(WHATSAPP + ":");
         return WHATSAPP.equals(channel) && !prefixed ? WHATSAPP + ":" + from : from;
     }

@@ -233,12 +233,12 @@ public final class BenchSuite {
     private void gatewayPart(GatewayNode node, ProviderEmulator provider, Path gdir, String tag, int pass, boolean record)
             throws Exception {
         int guardians = node.sites * GatewayNode.PER_SITE;
-        String prefix = record ? "" : "  (warm-up) ";
+        String prefix = record ? "" : "(warm-up) ";
         int lines = quick ? 40_000 : 150_000;
         Path load = signedFile(node, gdir, tag, lines, guardians);
         Wrk.Result w = Wrk.replay(dir, node.baseUrl(), "/twilio/sms", load, CONNECTIONS, seconds());
         long replies = settle(provider::accepted, w.requests());
-        out.printf("%s  webhooks: %d answered, %d not 200, %d replies at the provider%s%n", prefix, w.requests(), w.non2xx(), replies,
+        out.printf("  %swebhooks: %d answered, %d not 200, %d replies at the provider%s%n", prefix, w.requests(), w.non2xx(), replies,
                 w.requests() > lines ? " (MessageSids wrapped: repeats were answered as repeats)" : "");
 
         List<OpenLoop.Post> open = new ArrayList<>();
@@ -247,7 +247,7 @@ public final class BenchSuite {
             open.add(new OpenLoop.Post(signed[0], "X-Twilio-Signature", signed[1]));
         }
         OpenLoop.Result o = OpenLoop.run(node.port, "/twilio/sms", open, 1000, CONNECTIONS);
-        out.printf("%s  open loop 1,000/s: p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d failed%n", prefix, o.p50Ms(), o.p99Ms(), o.maxMs(),
+        out.printf("  %sopen loop 1,000/s: p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d failed%n", prefix, o.p50Ms(), o.p99Ms(), o.maxMs(),
                 o.failed());
         settle(provider::accepted);
         provider.clear();
@@ -272,7 +272,7 @@ public final class BenchSuite {
         long alerted = settle(() -> countAccepted(provider, mark), guardians);
         long last = provider.arrivals().stream().filter(a -> a.body() != null && a.body().contains(mark))
                 .mapToLong(ProviderEmulator.Arrival::atMillis).max().orElse(t0);
-        out.printf("%s  county alert: %d of %d guardians at the provider, POST answered in %.0f ms%n", prefix, alerted, guardians,
+        out.printf("  %scounty alert: %d of %d guardians at the provider, POST answered in %.0f ms%n", prefix, alerted, guardians,
                 answerMs);
         settle(provider::accepted);
         provider.clear();

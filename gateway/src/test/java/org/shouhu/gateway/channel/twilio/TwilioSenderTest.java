@@ -86,6 +86,17 @@ class TwilioSenderTest {
     }
 
     @Test
+    void theReceiptCarriesTheStatusTwilioAnswered() throws Exception {
+        TWILIO.stubFor(post(urlEqualTo(MESSAGES)).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json; charset=utf-8")
+                .withBody(Fixtures.text("message-created.json").replace("\"status\": \"queued\"", "\"status\": \"sending\""))));
+
+        SendReceipt receipt = smsSender(Fixtures.settings(TWILIO.baseUrl())).send(PARENT, TEXT, "msg-14");
+
+        assertEquals(new SendReceipt(Fixtures.OUTBOUND_SID, DeliveryStatus.SENDING), receipt);
+    }
+
+    @Test
     void aMessagingServiceSendsInsteadOfTheNumber() throws Exception {
         TWILIO.stubFor(post(urlEqualTo(MESSAGES)).willReturn(created()));
         TwilioSettings settings = new TwilioSettings(Fixtures.ACCOUNT_SID, Fixtures.AUTH_TOKEN, Fixtures.OUR_NUMBER,

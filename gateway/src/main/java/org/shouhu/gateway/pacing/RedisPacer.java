@@ -3,6 +3,7 @@ package org.shouhu.gateway.pacing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,10 @@ import redis.clients.jedis.UnifiedJedis;
  * theoretical arrival time (GCRA, no burst) in the hash {@code sh:pace:{channel}}, and one script
  * per slot picks the identity free earliest, gives its slot and moves it on by its interval; an
  * account cap ({@code sh:pace:account:{account}}) is one more arrival time every slot must pass.
- * A throttle puts the identity's next slot past the provider's {@code Retry-After}. An isolated
+ * When a slot has come, {@link #start} holds the identity to its rate as its calls really start
+ * (the list {@code sh:pace:{channel}:started:{identity}}): its last n calls, n its rate a second
+ * rounded up, must span n intervals, so a slot kept late cannot bunch with the ones after it in a
+ * provider's one-second window. A throttle puts the identity's next slot past the provider's {@code Retry-After}. An isolated
  * one does nothing more: a provider that counts arrivals in a strict window throttles now and then
  * from network jitter alone. A second within {@link #SLOW_FOR} (a second or more after the first)
  * says the rate is too high for the provider: the identity goes a fifth slower for {@link #SLOW_FOR},
@@ -72,6 +76,29 @@ public final class RedisPacer implements Pacer {
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
             return {best, string.format('%.0f', bestAt)}""";
 
+    /**
+     * KEYS: channel hash, the identity's list of call starts. ARGV: now µs, interval µs, identity,
+     * keep ms. The identity's last n calls (n: its rate a second, rounded up) must have started at
+     * least n intervals ago (its divisor counted while it is slowed): then this call is pushed as
+     * started and nil returned; else nothing is written and the µs when the oldest of them is that old.
+     */
+    private static final String START = """
+            local now = tonumber(ARGV[1])
+            local base = tonumber(ARGV[2])
+            local id = ARGV[3]
+            local v = redis.call('HMGET', KEYS[1], 's:' .. id, 'd:' .. id)
+            local interval = base
+            if v[1] and tonumber(v[1]) > now then interval = base * (tonumber(v[2]) or 1) end
+            local n = math.max(1, math.ceil(1000000 / base - 0.000001))
+            local nth = tonumber(redis.call('LINDEX', KEYS[2], n - 1))
+            if nth and now - nth < n * interval then
+              return string.format('%.0f', nth + n * interval)
+            end
+            redis.call('LPUSH', KEYS[2], ARGV[1])
+            redis.call('LTRIM', KEYS[2], 0, n - 1)
+            redis.call('PEXPIRE', KEYS[2], ARGV[4])
+            return false""";
+
     /** KEYS: channel hash. ARGV: now µs, identity, pause µs, slow-for µs, max divisor, keep ms, slower by. */
     private static final String THROTTLED = """
             local now = tonumber(ARGV[1])
@@ -124,7 +151,20 @@ public final class RedisPacer implements Pacer {
         List<?> slot = (List<?>) redis.eval(RESERVE, List.of(key(channel), accountKey(paced)), args);
         String sender = String.valueOf(slot.get(0));
         long at = Long.parseLong(String.valueOf(slot.get(1)));
-        return new Slot(DEFAULT_SENDER.equals(sender) ? null : sender, Instant.EPOCH.plus(at, java.time.temporal.ChronoUnit.MICROS));
+        return new Slot(DEFAULT_SENDER.equals(sender) ? null : sender, Instant.EPOCH.plus(at, ChronoUnit.MICROS));
+    }
+
+    @Override
+    public Instant start(String channel, String sender) {
+        PacedChannel paced = channels.get(channel);
+        if (paced == null) {
+            return UNPACED.start(channel, sender);
+        }
+        Object again = redis.eval(START, List.of(key(channel), startsKey(channel, sender)), List.of(
+                Long.toString(micros(clock.instant())), Long.toString(interval(paced.perSender())), field(sender),
+                Long.toString(KEEP_MS)));
+        return again == null ? null
+                : Instant.EPOCH.plus(Long.parseLong(String.valueOf(again)), ChronoUnit.MICROS);
     }
 
     @Override
@@ -180,6 +220,11 @@ public final class RedisPacer implements Pacer {
     /** The hash of a channel's identities. */
     static String key(String channel) {
         return "sh:pace:" + channel;
+    }
+
+    /** The list of when an identity's last calls started (µs, newest first). */
+    static String startsKey(String channel, String sender) {
+        return key(channel) + ":started:" + field(sender);
     }
 
     private static String accountKey(PacedChannel paced) {

@@ -1,6 +1,7 @@
 package org.shouhu.gateway.pacing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,6 +171,10 @@ class PacingTest {
     }
 
     Channels channels(Pacer pacer, LaneWatch ahead) {
+        return channels(pacer, ahead, sleeper);
+    }
+
+    Channels channels(Pacer pacer, LaneWatch ahead, Sleeper sleeper) {
         SendFailures failures = new SendFailures(messages, null, null, null, null, clock);
         return new Channels(List.of(provider), messages, failures, null, clock, pacer, sleeper, ahead);
     }
@@ -223,6 +228,42 @@ class PacingTest {
         assertEquals(START, provider.arrivals.get(0).at(), "the first at once");
         assertEquals(START.plusMillis(9900), provider.arrivals.get(99).at(), "N/rate: the hundredth after 9.9 s");
         assertEquals(Set.of("+15005550001"), senders(provider.arrivals));
+    }
+
+    @Test
+    void aSlotKeptLateDoesNotBunchWithTheSlotsAfterItInAStrictWindow() {
+        int[] waits = {0};
+        Sleeper oversleepsTheFifth = at -> { // the fifth slot's thread wakes 50 ms late (a pause, a busy core)
+            Instant woken = ++waits[0] == 4 ? at.plusMillis(50) : at;
+            if (woken.isAfter(clock.instant())) {
+                clock.set(woken);
+            }
+        };
+        channels(pacer(redis, List.of("+15005550001"), 10), LaneWatch.NONE, oversleepsTheFifth).send(batch(1, 30));
+
+        assertEquals(30, provider.arrivals.size());
+        assertEquals(START.plusMillis(450), provider.arrivals.get(4).at(), "the fifth went 50 ms late");
+        assertEquals(START.plusMillis(500), provider.arrivals.get(5).at(), "the sixth in its own slot");
+        assertEquals(START.plusMillis(1450), provider.arrivals.get(14).at(),
+                "the fifteenth waited until a second after the late one, not its slot at 1.4 s");
+        assertEquals(10, busiestSecond(provider.arrivals), "no second over 10: the late one did not make 11 with the next ten");
+        assertEquals(START.plusMillis(2900), provider.arrivals.get(29).at(), "and the rate goes on from the slots");
+    }
+
+    @Test
+    void aNumberSlowedDownIsHeldToItsSlowerRateAsItsCallsStart() {
+        RedisPacer pacer = pacer(redis, List.of("+15005550001"), 10);
+        pacer.throttled(Address.SMS, "+15005550001", SECOND);
+        clock.set(START.plusSeconds(2));
+        pacer.throttled(Address.SMS, "+15005550001", SECOND); // a second throttle: a fifth slower, 8 a second
+        clock.set(START.plusSeconds(10));
+        for (int i = 0; i < 10; i++) {
+            assertNull(pacer.start(Address.SMS, "+15005550001"), "call " + (i + 1) + " of a burst of ten");
+        }
+
+        assertEquals(START.plusSeconds(10).plusMillis(1250), pacer.start(Address.SMS, "+15005550001"),
+                "the eleventh when the first is ten slow intervals (125 ms) old");
+        assertEquals(10, redis.llen(RedisPacer.startsKey(Address.SMS, "+15005550001")), "nothing written for the refused one");
     }
 
     @Test

@@ -16,6 +16,11 @@ public record FixedRatePacer(double perSecond, int batch) implements Pacer {
     }
 
     @Override
+    public Instant start(String channel, String sender) {
+        return null;
+    }
+
+    @Override
     public void throttled(String channel, String sender, Duration retryAfter) {
     }
 

@@ -20,6 +20,15 @@ public interface Pacer {
     /** Reserves the channel's next slot (one provider call). */
     Slot reserve(String channel);
 
+    /**
+     * Called when a slot has come, just before its provider call: null when the call may start now
+     * (it is counted as started), else when to ask again. A slot kept late (a long pause, a busy
+     * core) would otherwise bunch with the slots after it, and a provider that counts arrivals in a
+     * strict window refuses the one too many; so the calls a sender starts are held to its rate as
+     * they really start, not only as they were reserved.
+     */
+    Instant start(String channel, String sender);
+
     /** The provider throttled {@code sender} (429, 20429, 45009): it goes slower for a while. */
     void throttled(String channel, String sender, Duration retryAfter);
 
@@ -41,6 +50,11 @@ public interface Pacer {
         @Override
         public Slot reserve(String channel) {
             return new Slot(null, Instant.MIN);
+        }
+
+        @Override
+        public Instant start(String channel, String sender) {
+            return null;
         }
 
         @Override

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * sender's deadline; a batch of one channel goes on the worker's own thread.
  *
  * <p>Each provider call first reserves its slot from the {@link Pacer} (shared by all nodes), waits
- * for it with the {@link Sleeper} and sends from the slot's sender; a slot later than the batch's
+ * for it with the {@link Sleeper}, starts the call when {@link Pacer#start} allows (a slot kept late
+ * waits for the sender's rate) and sends from the slot's sender; a slot later than the batch's
  * hand-back time puts the rest back to go then. A throttle slows the throttled sender down in the
  * pacer, and the rest of the part goes on in the next slots (other senders first); unpaced (a slot
  * at {@link Instant#MIN}, as {@link Pacer#UNPACED} gives), the rest waits as long as the provider asked.
@@ -162,14 +163,19 @@ public final class Channels {
                     putBack(batch.subList(i, batch.size()), leased, "paced", slot.at());
                     break;
                 }
-                if (slot.at().isAfter(clock.instant())) {
-                    try {
+                try {
+                    if (slot.at().isAfter(clock.instant())) {
                         sleeper.sleepUntil(slot.at());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt(); // the node is stopping: what is not tried goes back
-                        putBack(batch.subList(i, batch.size()), leased, "interrupted", clock.instant());
-                        break;
                     }
+                    // kept late, a slot would bunch with the next ones: its call starts when the sender's rate allows
+                    for (Instant again = pacer.start(channel, slot.sender()); again != null;
+                         again = pacer.start(channel, slot.sender())) {
+                        sleeper.sleepUntil(again);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the node is stopping: what is not tried goes back
+                    putBack(batch.subList(i, batch.size()), leased, "interrupted", clock.instant());
+                    break;
                 }
                 Failpoints.hit("outbound.before-send"); // nothing of this message has left yet
                 try {

@@ -75,6 +75,11 @@ class SendingTimeTest {
         }
 
         @Override
+        public Instant start(String channel, String sender) {
+            return null;
+        }
+
+        @Override
         public void throttled(String channel, String sender, Duration retryAfter) {
         }
 

@@ -7,6 +7,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.shouhu.routes.port.Pacer;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -18,7 +20,9 @@ import redis.clients.jedis.UnifiedJedis;
  * When a slot has come, {@link #start} holds the identity to its rate as its calls really start
  * (the list {@code sh:pace:{channel}:started:{identity}}): its last n calls, n its rate a second
  * rounded up, must span n intervals, so a slot kept late cannot bunch with the ones after it in a
- * provider's one-second window. A throttle puts the identity's next slot past the provider's {@code Retry-After}. An isolated
+ * provider's one-second window; a node's first call on an identity counts as started
+ * {@link #COLD_CALL} later, for it runs cold; a call let go late moves the identity's next slot on, so
+ * the calls after it are spaced, not bunched to catch up. A throttle puts the identity's next slot past the provider's {@code Retry-After}. An isolated
  * one does nothing more: a provider that counts arrivals in a strict window throttles now and then
  * from network jitter alone. A second within {@link #SLOW_FOR} (a second or more after the first)
  * says the rate is too high for the provider: the identity goes a fifth slower for {@link #SLOW_FOR},
@@ -46,6 +50,14 @@ public final class RedisPacer implements Pacer {
     /** The field that stands for a channel's default identity (a null sender). */
     static final String DEFAULT_SENDER = "-";
     private static final long KEEP_MS = Duration.ofDays(1).toMillis();
+    /**
+     * How much later than it was let go a node's first call on an identity counts as started: it runs
+     * cold (classes loading, a new connection; over TLS to the provider a handshake) and can reach the
+     * provider that much late, bunching with the calls after it. Seen in the benchmark: a node started
+     * again after kill -9 sent its first two calls 51 ms apart at the provider, and the eleventh was
+     * the one too many in a second.
+     */
+    public static final Duration COLD_CALL = Duration.ofMillis(500);
 
     /**
      * KEYS: channel hash, account hash. ARGV: now µs, interval µs, account interval µs (0: none),
@@ -78,9 +90,11 @@ public final class RedisPacer implements Pacer {
 
     /**
      * KEYS: channel hash, the identity's list of call starts. ARGV: now µs, interval µs, identity,
-     * keep ms. The identity's last n calls (n: its rate a second, rounded up) must have started at
-     * least n intervals ago (its divisor counted while it is slowed): then this call is pushed as
-     * started and nil returned; else nothing is written and the µs when the oldest of them is that old.
+     * keep ms, the µs this call counts as started at. The identity's last n calls (n: its rate a
+     * second, rounded up) must have started at least n intervals ago (its divisor counted while it is
+     * slowed): then this call is pushed as started, the identity's next slot is put at least an
+     * interval after now, and nil returned; else nothing is written and the µs when the oldest of them
+     * is that old.
      */
     private static final String START = """
             local now = tonumber(ARGV[1])
@@ -94,7 +108,11 @@ public final class RedisPacer implements Pacer {
             if nth and now - nth < n * interval then
               return string.format('%.0f', nth + n * interval)
             end
-            redis.call('LPUSH', KEYS[2], ARGV[1])
+            local t = tonumber(redis.call('HGET', KEYS[1], 't:' .. id) or '0')
+            if t < now + interval then -- a call let go late moves the slots after it on: no burst to catch up
+              redis.call('HSET', KEYS[1], 't:' .. id, string.format('%.0f', now + interval))
+            end
+            redis.call('LPUSH', KEYS[2], ARGV[5])
             redis.call('LTRIM', KEYS[2], 0, n - 1)
             redis.call('PEXPIRE', KEYS[2], ARGV[4])
             return false""";
@@ -128,12 +146,21 @@ public final class RedisPacer implements Pacer {
     private final UnifiedJedis redis;
     private final Clock clock;
     private final Map<String, PacedChannel> channels;
+    /** The identities this node has made a call on ("channel identity"): its later calls are not cold. */
+    private final Set<String> warm = ConcurrentHashMap.newKeySet();
+    private final Duration coldCall;
 
     /** Paces the channels named in {@code channels}; every other channel is unpaced. */
     public RedisPacer(UnifiedJedis redis, Clock clock, Map<String, PacedChannel> channels) {
+        this(redis, clock, channels, COLD_CALL);
+    }
+
+    /** With a node's first call on an identity counted as started {@code coldCall} late (tests of exact slots: zero). */
+    RedisPacer(UnifiedJedis redis, Clock clock, Map<String, PacedChannel> channels, Duration coldCall) {
         this.redis = redis;
         this.clock = clock;
         this.channels = Map.copyOf(channels);
+        this.coldCall = coldCall;
     }
 
     @Override
@@ -160,11 +187,17 @@ public final class RedisPacer implements Pacer {
         if (paced == null) {
             return UNPACED.start(channel, sender);
         }
+        String identity = channel + " " + field(sender);
+        long now = micros(clock.instant());
+        long countedAt = warm.contains(identity) ? now : now + coldCall.toNanos() / 1000;
         Object again = redis.eval(START, List.of(key(channel), startsKey(channel, sender)), List.of(
-                Long.toString(micros(clock.instant())), Long.toString(interval(paced.perSender())), field(sender),
-                Long.toString(KEEP_MS)));
-        return again == null ? null
-                : Instant.EPOCH.plus(Long.parseLong(String.valueOf(again)), ChronoUnit.MICROS);
+                Long.toString(now), Long.toString(interval(paced.perSender())), field(sender),
+                Long.toString(KEEP_MS), Long.toString(countedAt)));
+        if (again == null) {
+            warm.add(identity);
+            return null;
+        }
+        return Instant.EPOCH.plus(Long.parseLong(String.valueOf(again)), ChronoUnit.MICROS);
     }
 
     @Override

@@ -162,8 +162,9 @@ class PacingTest {
         otherNode.close();
     }
 
+    /** A pacer on a node already warm: its first calls are not counted late (see {@link #aNodesFirstCallOnANumberCountsHalfASecondLate}). */
     RedisPacer pacer(UnifiedJedis on, List<String> numbers, double perNumber) {
-        return new RedisPacer(on, clock, Map.of(Address.SMS, new PacedChannel(numbers, perNumber, "twilio", 2000)));
+        return new RedisPacer(on, clock, Map.of(Address.SMS, new PacedChannel(numbers, perNumber, "twilio", 2000)), Duration.ZERO);
     }
 
     Channels channels(Pacer pacer) {
@@ -171,10 +172,6 @@ class PacingTest {
     }
 
     Channels channels(Pacer pacer, LaneWatch ahead) {
-        return channels(pacer, ahead, sleeper);
-    }
-
-    Channels channels(Pacer pacer, LaneWatch ahead, Sleeper sleeper) {
         SendFailures failures = new SendFailures(messages, null, null, null, null, clock);
         return new Channels(List.of(provider), messages, failures, null, clock, pacer, sleeper, ahead);
     }
@@ -232,22 +229,56 @@ class PacingTest {
 
     @Test
     void aSlotKeptLateDoesNotBunchWithTheSlotsAfterItInAStrictWindow() {
-        int[] waits = {0};
-        Sleeper oversleepsTheFifth = at -> { // the fifth slot's thread wakes 50 ms late (a pause, a busy core)
-            Instant woken = ++waits[0] == 4 ? at.plusMillis(50) : at;
-            if (woken.isAfter(clock.instant())) {
-                clock.set(woken);
+        RedisPacer pacer = pacer(redis, List.of("+15005550001"), 10);
+        List<Pacer.Slot> slots = new ArrayList<>();
+        for (int i = 0; i < 15; i++) { // as the sending threads reserve theirs ahead
+            slots.add(pacer.reserve(Address.SMS));
+        }
+        List<Instant> started = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            Instant at = i == 4 ? slots.get(i).at().plusMillis(50) : slots.get(i).at(); // the fifth's thread wakes 50 ms late
+            clock.set(at.isAfter(clock.instant()) ? at : clock.instant());
+            Instant again = pacer.start(Address.SMS, slots.get(i).sender());
+            if (again != null) {
+                clock.set(again);
+                assertNull(pacer.start(Address.SMS, slots.get(i).sender()), "let go when it said");
             }
-        };
-        channels(pacer(redis, List.of("+15005550001"), 10), LaneWatch.NONE, oversleepsTheFifth).send(batch(1, 30));
+            started.add(clock.instant());
+        }
 
-        assertEquals(30, provider.arrivals.size());
-        assertEquals(START.plusMillis(450), provider.arrivals.get(4).at(), "the fifth went 50 ms late");
-        assertEquals(START.plusMillis(500), provider.arrivals.get(5).at(), "the sixth in its own slot");
-        assertEquals(START.plusMillis(1450), provider.arrivals.get(14).at(),
-                "the fifteenth waited until a second after the late one, not its slot at 1.4 s");
-        assertEquals(10, busiestSecond(provider.arrivals), "no second over 10: the late one did not make 11 with the next ten");
-        assertEquals(START.plusMillis(2900), provider.arrivals.get(29).at(), "and the rate goes on from the slots");
+        assertEquals(START.plusMillis(450), started.get(4), "the fifth went 50 ms late");
+        assertEquals(START.plusMillis(500), started.get(5), "the sixth in its own slot");
+        assertEquals(START.plusMillis(1300), started.get(13), "the fourteenth in its slot");
+        assertEquals(START.plusMillis(1450), started.get(14),
+                "the fifteenth waited until a second after the late one, not its slot at 1.4 s: else eleven in [0.45 s, 1.45 s)");
+    }
+
+    @Test
+    void aNodesFirstCallOnANumberCountsHalfASecondLate() {
+        RedisPacer cold = new RedisPacer(redis, clock, Map.of(Address.SMS, new PacedChannel(List.of("+15005550001"), 10, "twilio", 2000)));
+        channels(cold).send(batch(1, 30));
+
+        assertEquals(START, provider.arrivals.get(0).at(), "the first call at once");
+        assertEquals(START.plusMillis(900), provider.arrivals.get(9).at(), "the next nine in their slots");
+        assertEquals(START.plus(RedisPacer.COLD_CALL).plusSeconds(1), provider.arrivals.get(10).at(),
+                "the eleventh a second after the first as if it had reached the provider half a second late");
+        assertEquals(START.plusMillis(1600), provider.arrivals.get(11).at(), "and the slots go on from there, spaced");
+        assertTrue(closestGap(provider.arrivals).compareTo(Duration.ofMillis(100)) >= 0, "" + closestGap(provider.arrivals));
+
+        provider.arrivals.clear();
+        clock.set(START.plusSeconds(60));
+        channels(cold).send(batch(31, 11));
+        assertEquals(START.plusSeconds(61), provider.arrivals.get(10).at(), "the node's later calls are warm");
+    }
+
+    @Test
+    void aCallLetGoLateMovesTheNextSlotOnRatherThanBunchingToCatchUp() {
+        RedisPacer pacer = pacer(redis, List.of("+15005550001"), 10);
+        Pacer.Slot first = pacer.reserve(Address.SMS);
+        clock.set(START.plusMillis(250)); // its call is let go 250 ms after its slot
+        assertNull(pacer.start(Address.SMS, first.sender()));
+
+        assertEquals(START.plusMillis(350), pacer.reserve(Address.SMS).at(), "an interval after the late call, not at once");
     }
 
     @Test

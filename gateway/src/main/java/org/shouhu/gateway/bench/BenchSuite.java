@@ -342,11 +342,13 @@ public final class BenchSuite {
             long ideal = (long) (n / mps * 1000);
             long lastCount = -1, lastChange = System.currentTimeMillis();
             long atKill = -1;
+            long killedAt = -1;
             while (true) {
                 long count = countAccepted(provider, ALERT_MARK);
                 long now = System.currentTimeMillis();
                 if (atKill < 0 && count >= n / 3) { // a third through the broadcast: kill -9 and start it again
                     node.kill9();
+                    killedAt = System.currentTimeMillis();
                     atKill = count;
                     long k0 = System.nanoTime();
                     node.restart();
@@ -392,6 +394,15 @@ public final class BenchSuite {
             out.printf("  pacing: %d of %d alert SMS accepted (%d guardians, %d duplicates), %d of %d no-show SMS, %d answers of 429%n",
                     unique + duplicates, n, unique, duplicates, GatewayNode.NO_SHOW_CHILDREN - missing, GatewayNode.NO_SHOW_CHILDREN,
                     provider.throttled());
+            // where each 429 fell: its time in the broadcast and how the sender's last ten accepted calls were spaced
+            for (ProviderEmulator.Arrival refused : arrivals.stream().filter(a -> a.status() == 429).toList()) {
+                List<Long> before = arrivals.stream().filter(a -> a.status() == 201 && refused.from().equals(a.from())
+                        && a.atMillis() <= refused.atMillis() && a.atMillis() > refused.atMillis() - 1000)
+                        .map(a -> refused.atMillis() - a.atMillis()).sorted().toList();
+                out.printf("  pacing: a 429 at +%.3f s%s; the sender's calls accepted in the second before it, ms before: %s%n",
+                        (refused.atMillis() - t0) / 1000.0, killedAt < 0 ? "" : String.format(" (the kill at +%.3f s)",
+                                (killedAt - t0) / 1000.0), before);
+            }
             figure("pacing.kill.guardians.missing", n - unique);
             figure("pacing.kill.duplicates", duplicates);
             figure("pacing.noshow.max.ms", missing > 0 ? Double.POSITIVE_INFINITY : worst);

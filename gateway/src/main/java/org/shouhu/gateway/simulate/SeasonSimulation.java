@@ -108,16 +108,37 @@ public final class SeasonSimulation {
     }
 
     /** {@code simulate [--sites 997] [--children 16069] [--days 30] [--seed 42]}. */
+    /** The options {@code simulate} takes, with their defaults. */
+    static final String USAGE = "simulate [--sites 997] [--children 16069] [--days 30] [--seed 42]";
+
     public static int run(String[] args, PrintStream out) throws Exception {
-        Map<String, Integer> opts = new HashMap<>(Map.of("--sites", 997, "--children", 16069, "--days", 30, "--seed", 42));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!opts.containsKey(args[i])) {
-                throw new IllegalArgumentException("unknown option " + args[i] + "; use --sites --children --days --seed");
-            }
-            opts.put(args[i], Integer.parseInt(args[i + 1]));
-        }
+        Map<String, Integer> opts = options(args);
         new SeasonSimulation(opts.get("--sites"), opts.get("--children"), opts.get("--days"), opts.get("--seed"), out).play();
         return 0;
+    }
+
+    /** The options with their defaults; anything else (an unknown word, a missing or bad number) is refused before a minute is played. */
+    static Map<String, Integer> options(String[] args) {
+        Map<String, Integer> opts = new HashMap<>(Map.of("--sites", 997, "--children", 16069, "--days", 30, "--seed", 42));
+        for (int i = 0; i < args.length; i += 2) {
+            if (!opts.containsKey(args[i])) {
+                throw new IllegalArgumentException("simulate: unknown option " + args[i] + "; use " + USAGE);
+            }
+            if (i + 1 == args.length) {
+                throw new IllegalArgumentException("simulate: " + args[i] + " needs a number; use " + USAGE);
+            }
+            int value;
+            try {
+                value = Integer.parseInt(args[i + 1]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("simulate: " + args[i] + " takes a whole number, not " + args[i + 1]);
+            }
+            if (value < (args[i].equals("--seed") ? Integer.MIN_VALUE : 1)) {
+                throw new IllegalArgumentException("simulate: " + args[i] + " must be at least 1, not " + value);
+            }
+            opts.put(args[i], value);
+        }
+        return opts;
     }
 
     private void play() throws Exception {

@@ -1,6 +1,7 @@
 package org.shouhu.gateway.simulate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** A small season through the whole node, its minutes' messages handled on several threads at once. */
 class SeasonSimulationTest {
@@ -36,6 +39,27 @@ class SeasonSimulationTest {
         assertEquals(drowning, Long.parseLong(table.get("sent, DROWNING_ALERT_SEASON_END")));
         long acknowledged = Long.parseLong(table.get("sent, ALERT_ACKNOWLEDGED"));
         assertTrue(acknowledged > 0.15 * drowning, "a tenth of both days' alerts: " + acknowledged + " of 2 × " + drowning);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "--help | simulate: unknown option --help; use simulate [--sites 997] [--children 16069] [--days 30] [--seed 42]",
+            "--days | simulate: --days needs a number; use simulate [--sites 997] [--children 16069] [--days 30] [--seed 42]",
+            "--days two | simulate: --days takes a whole number, not two",
+            "--days 0 | simulate: --days must be at least 1, not 0",
+            "--sites 12 --children | simulate: --children needs a number; use simulate [--sites 997] [--children 16069] [--days 30] [--seed 42]",
+    })
+    void badOptionsAreRefusedWithWhatToTypeBeforeAnythingStarts(String args, String refusal) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SeasonSimulation.options(args.split(" ")));
+
+        assertEquals(refusal, e.getMessage());
+    }
+
+    @Test
+    void optionsLeftOutKeepTheirDefaults() {
+        assertEquals(Map.of("--sites", 12, "--children", 16069, "--days", 2, "--seed", -7),
+                SeasonSimulation.options(new String[] {"--sites", "12", "--days", "2", "--seed", "-7"}));
     }
 
     private static Map<String, String> table(String printed) {

@@ -90,30 +90,35 @@ public final class RedisPacer implements Pacer {
 
     /**
      * KEYS: channel hash, the identity's list of call starts. ARGV: now µs, interval µs, identity,
-     * keep ms, the µs this call counts as started at. The identity's last n calls (n: its rate a
-     * second, rounded up) must have started at least n intervals ago (its divisor counted while it is
-     * slowed): then this call is pushed as started, the identity's next slot is put at least an
-     * interval after now, and nil returned; else nothing is written and the µs when the oldest of them
-     * is that old.
+     * keep ms, the µs this call counts as started at, its rate a second. The identity's last n calls
+     * (n: its rate a second, over its divisor while it is slowed, rounded up) must have started at
+     * least n of its intervals ago, and a second ago when its rate is a call a second or more: then
+     * this call is pushed as started, the identity's next slot is put at least an interval after now,
+     * and nil returned; else nothing is written and the µs (rounded up) when the oldest of them is that old.
      */
     private static final String START = """
             local now = tonumber(ARGV[1])
             local base = tonumber(ARGV[2])
             local id = ARGV[3]
+            local rate = tonumber(ARGV[6])
             local v = redis.call('HMGET', KEYS[1], 's:' .. id, 'd:' .. id)
-            local interval = base
-            if v[1] and tonumber(v[1]) > now then interval = base * (tonumber(v[2]) or 1) end
-            local n = math.max(1, math.ceil(1000000 / base - 0.000001))
+            local divisor = 1
+            if v[1] and tonumber(v[1]) > now then divisor = tonumber(v[2]) or 1 end
+            local interval = base * divisor
+            local kept = math.max(1, math.ceil(rate - 0.000001))
+            local n = math.max(1, math.ceil(rate / divisor - 0.000001))
+            local window = math.max(n * interval, 1000000)
             local nth = tonumber(redis.call('LINDEX', KEYS[2], n - 1))
-            if nth and now - nth < n * interval then
-              return string.format('%.0f', nth + n * interval)
+            if nth and now - nth < window then
+              return string.format('%.0f', math.ceil(nth + window))
             end
             local t = tonumber(redis.call('HGET', KEYS[1], 't:' .. id) or '0')
             if t < now + interval then -- a call let go late moves the slots after it on: no burst to catch up
-              redis.call('HSET', KEYS[1], 't:' .. id, string.format('%.0f', now + interval))
+              redis.call('HSET', KEYS[1], 't:' .. id, string.format('%.0f', math.ceil(now + interval)))
+              redis.call('PEXPIRE', KEYS[1], ARGV[4])
             end
             redis.call('LPUSH', KEYS[2], ARGV[5])
-            redis.call('LTRIM', KEYS[2], 0, n - 1)
+            redis.call('LTRIM', KEYS[2], 0, kept - 1)
             redis.call('PEXPIRE', KEYS[2], ARGV[4])
             return false""";
 
@@ -192,12 +197,13 @@ public final class RedisPacer implements Pacer {
         long countedAt = warm.contains(identity) ? now : now + coldCall.toNanos() / 1000;
         Object again = redis.eval(START, List.of(key(channel), startsKey(channel, sender)), List.of(
                 Long.toString(now), Long.toString(interval(paced.perSender())), field(sender),
-                Long.toString(KEEP_MS), Long.toString(countedAt)));
+                Long.toString(KEEP_MS), Long.toString(countedAt), Double.toString(paced.perSender())));
         if (again == null) {
             warm.add(identity);
             return null;
         }
-        return Instant.EPOCH.plus(Long.parseLong(String.valueOf(again)), ChronoUnit.MICROS);
+        long at = Math.max(Long.parseLong(String.valueOf(again)), now + 1); // later than now: a stopped clock moves on
+        return Instant.EPOCH.plus(at, ChronoUnit.MICROS);
     }
 
     @Override

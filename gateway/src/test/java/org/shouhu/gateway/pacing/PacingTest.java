@@ -23,6 +23,8 @@ import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.testing.TestRedis;
 import org.shouhu.routes.model.Address;
@@ -288,13 +290,27 @@ class PacingTest {
         clock.set(START.plusSeconds(2));
         pacer.throttled(Address.SMS, "+15005550001", SECOND); // a second throttle: a fifth slower, 8 a second
         clock.set(START.plusSeconds(10));
-        for (int i = 0; i < 10; i++) {
-            assertNull(pacer.start(Address.SMS, "+15005550001"), "call " + (i + 1) + " of a burst of ten");
+        for (int i = 0; i < 8; i++) {
+            assertNull(pacer.start(Address.SMS, "+15005550001"), "call " + (i + 1) + " of a burst of eight");
         }
 
-        assertEquals(START.plusSeconds(10).plusMillis(1250), pacer.start(Address.SMS, "+15005550001"),
-                "the eleventh when the first is ten slow intervals (125 ms) old");
-        assertEquals(10, redis.llen(RedisPacer.startsKey(Address.SMS, "+15005550001")), "nothing written for the refused one");
+        assertEquals(START.plusSeconds(11), pacer.start(Address.SMS, "+15005550001"),
+                "the ninth when the first is a second old: 8 a second, not the 10 it went before the throttles");
+        assertEquals(8, redis.llen(RedisPacer.startsKey(Address.SMS, "+15005550001")), "nothing written for the refused one");
+    }
+
+    @ParameterizedTest(name = "{0} a second")
+    @CsvSource({"3, 3", "7, 7", "30, 30", "9.8, 10", "0.5, 1"})
+    void noSecondHoldsMoreCallsThanTheRateRoundedUpWhateverItsIntervalRoundsTo(double rate, int inASecond) {
+        RedisPacer pacer = pacer(redis, List.of("+15005550001"), rate);
+        for (int i = 0; i < inASecond; i++) {
+            assertNull(pacer.start(Address.SMS, "+15005550001"), "call " + (i + 1));
+        }
+
+        Instant next = pacer.start(Address.SMS, "+15005550001");
+        assertTrue(!next.isBefore(START.plusSeconds(1)), "the one too many waits a second at least: " + next);
+        clock.set(next);
+        assertNull(pacer.start(Address.SMS, "+15005550001"), "and goes when it was told");
     }
 
     @Test

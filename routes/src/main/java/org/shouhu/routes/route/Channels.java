@@ -168,9 +168,14 @@ public final class Channels {
                         sleeper.sleepUntil(slot.at());
                     }
                     // kept late, a slot would bunch with the next ones: its call starts when the sender's rate allows
-                    for (Instant again = pacer.start(channel, slot.sender()); again != null;
-                         again = pacer.start(channel, slot.sender())) {
+                    Instant again = pacer.start(channel, slot.sender());
+                    while (again != null && !again.isAfter(handBackAt)) {
                         sleeper.sleepUntil(again);
+                        again = pacer.start(channel, slot.sender());
+                    }
+                    if (again != null) { // its sender is busy for longer than this batch may take
+                        putBack(batch.subList(i, batch.size()), leased, "paced", again);
+                        break;
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt(); // the node is stopping: what is not tried goes back

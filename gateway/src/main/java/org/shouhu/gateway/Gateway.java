@@ -96,7 +96,7 @@ public final class Gateway implements AutoCloseable {
     private final RedisSafetyStore safetyStore;
     private final org.shouhu.gateway.store.redis.NodeLiveness liveness;
     private final SafetyService safety;
-    private final SafetySweep sweep;
+    private volatile SafetySweep sweep; // volatile: readiness reads it from HTTP threads, which start before it is set
     private final org.shouhu.gateway.store.redis.CacheInvalidation invalidation;
     private final org.shouhu.gateway.schedule.RetentionSweep retention;
     /** The threads due sites fire on ({@code SHOUHU_SWEEP_THREADS}); none when it is 1. */
@@ -106,6 +106,8 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService expanding;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Pacer pacer;
+    private final org.shouhu.gateway.metrics.GatewayMetrics metrics;
+    private final int configuredSweepSeconds;
 
     private Gateway(Config config, Clock nodeClock, List<ChannelSender> replacements, TwilioSettings twilio,
                     PrivateRedis privateRedis) throws Exception {
@@ -172,6 +174,9 @@ public final class Gateway implements AutoCloseable {
         config.telegram().ifPresent(t -> senders.add(new TelegramSender(t)));
         config.wechat().ifPresent(w -> senders.add(new WechatSender(w)));
         senders.addAll(replacements); // a later sender for the same channel wins
+        this.configuredSweepSeconds = config.sweepSeconds();
+        this.metrics = new org.shouhu.gateway.metrics.GatewayMetrics(new org.shouhu.gateway.store.redis.RedisGauges(redis), clock);
+        senders.replaceAll(metrics::metered); // each provider call counted by outcome, each message's wait timed by lane
 
         // a redelivery's send lease names this node, so a node that dies with one is not waited for ten minutes
         org.shouhu.gateway.store.redis.RedisSendLeases sendLeases = new org.shouhu.gateway.store.redis.RedisSendLeases(redis, counters, liveness);
@@ -199,12 +204,23 @@ public final class Gateway implements AutoCloseable {
         expandAlertsSoon.run(); // what a node that died before expanding left, without waiting for a sweep
 
         this.inbound = new CamelInboundSink(producer);
+        org.shouhu.gateway.metrics.HealthEndpoints health = new org.shouhu.gateway.metrics.HealthEndpoints(() -> {
+            try {
+                return "PONG".equals(redis.ping());
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }, this::schedulerRuns);
         this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),
                         config.http().maxConnections(), config.http().idleTimeout()))
                 .whileAway(watch::awaySince)
+                .observe(metrics)
                 .route("/twilio/sms", new TwilioInboundEndpoint(twilio, inbound, clock))
                 .route("/twilio/status", new TwilioStatusEndpoint(twilio, messages, clock))
-                .route("/health", call -> HttpReply.text(200, "PONG".equals(redis.ping()) ? "ok" : "redis?"))
+                .route("/health", health.ready())
+                .route("/health/ready", health.ready())
+                .route("/health/live", health.live())
+                .route("/metrics", new org.shouhu.gateway.metrics.MetricsEndpoint(config.http().metricsToken(), metrics::scrape))
                 .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
                         new SafetyAdmin(safetyStore, safety, alerts, new Lessons(care, safetyStore, day), messages,
                                 new ChatBinding(care, safetyStore, bindAttempts), care, progress,
@@ -337,6 +353,12 @@ public final class Gateway implements AutoCloseable {
         return redis;
     }
 
+    /** Whether the safety sweep's scheduler runs; a node configured without one needs none (not ready until it has started). */
+    private boolean schedulerRuns() {
+        SafetySweep running = sweep;
+        return running == null ? configuredSweepSeconds <= 0 : running.isRunning();
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -368,6 +390,7 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("camel did not stop cleanly: {}", e.toString());
         }
+        metrics.close();
         watch.close();
         redis.close();
         if (privateRedis != null) {

@@ -5,27 +5,27 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The admin token and the check of an {@code Authorization: Bearer …} header against it, in
+ * A bearer token (the admin API's, the metrics') and the check of an {@code Authorization: Bearer …} header against it, in
  * constant time: both sides are hashed first, so neither the content nor the length of the token
  * shows in how long a wrong guess takes.
  */
-final class BearerToken {
+public final class BearerToken {
 
     private static final String SCHEME = "Bearer ";
 
     private final byte[] expected;
 
-    BearerToken(String token) {
+    public BearerToken(String token) {
         this.expected = token == null || token.isEmpty() ? null : sha256(token);
     }
 
     /** No token configured: the admin API answers nothing. */
-    boolean isDisabled() {
+    public boolean isDisabled() {
         return expected == null;
     }
 
     /** Whether {@code authorization} (the header value, may be null) carries the token. */
-    boolean admits(String authorization) {
+    public boolean admits(String authorization) {
         if (expected == null || authorization == null
                 || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             return false;

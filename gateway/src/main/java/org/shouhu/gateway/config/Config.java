@@ -47,8 +47,14 @@ public record Config(
      * @param queue          requests waiting for a worker before 503 ({@code SHOUHU_HTTP_QUEUE})
      * @param maxConnections open connections before 503 ({@code SHOUHU_HTTP_MAX_CONNECTIONS})
      * @param idleTimeout    a connection without a whole request this long is closed ({@code SHOUHU_HTTP_IDLE_SECONDS})
+     * @param metricsToken   bearer token of {@code GET /metrics} ({@code SHOUHU_METRICS_TOKEN}; empty: loopback callers only)
      */
-    public record HttpFront(String host, int queue, int maxConnections, Duration idleTimeout) {
+    public record HttpFront(String host, int queue, int maxConnections, Duration idleTimeout, String metricsToken) {
+        @Override
+        public String toString() { // the token stays out of logs
+            return "HttpFront[host=" + host + ", queue=" + queue + ", maxConnections=" + maxConnections + ", idleTimeout="
+                    + idleTimeout + ", metricsToken=" + (metricsToken.isEmpty() ? "unset" : "set") + "]";
+        }
     }
 
     /**
@@ -106,7 +112,8 @@ public record Config(
                         text(env, "SHOUHU_HTTP_HOST", "0.0.0.0"),
                         positive(env, "SHOUHU_HTTP_QUEUE", 256),
                         positive(env, "SHOUHU_HTTP_MAX_CONNECTIONS", 10_000),
-                        Duration.ofSeconds(positive(env, "SHOUHU_HTTP_IDLE_SECONDS", 30))),
+                        Duration.ofSeconds(positive(env, "SHOUHU_HTTP_IDLE_SECONDS", 30)),
+                        text(env, "SHOUHU_METRICS_TOKEN", "")),
                 memory(env, "SHOUHU_REDIS_MAXMEMORY", org.shouhu.gateway.redis.PrivateRedis.DEFAULT_MAX_MEMORY),
                 integer(env, "SHOUHU_RETENTION_DAYS_AFTER_SEASON", 90),
                 new Pacing(

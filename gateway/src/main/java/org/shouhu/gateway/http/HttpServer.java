@@ -73,6 +73,9 @@ public final class HttpServer implements AutoCloseable {
     private final Map<String, HttpEndpoint> prefixes = new LinkedHashMap<>();
     private final HttpLimits configured;
     private LongPredicate backendAway = since -> false;
+    private HttpObserver observer = HttpObserver.NONE;
+    /** The route of answers given without an endpoint (400 unreadable, 404 unknown path). */
+    static final String OTHER_ROUTE = "other";
     private EventLoopGroup boss;
     private EventLoopGroup io;
     private ThreadPoolExecutor workers;
@@ -87,6 +90,12 @@ public final class HttpServer implements AutoCloseable {
     /** A server with these limits; {@code null}: the defaults. */
     public HttpServer(HttpLimits limits) {
         this.configured = limits;
+    }
+
+    /** Tells {@code observer} of every answer: its route, status and time (counted on the event loop, after it is written). */
+    public HttpServer observe(HttpObserver observer) {
+        this.observer = observer;
+        return this;
     }
 
     /** Serves {@code endpoint} at exactly {@code path}. */
@@ -175,13 +184,18 @@ public final class HttpServer implements AutoCloseable {
     }
 
     HttpEndpoint endpointFor(String path) {
-        HttpEndpoint endpoint = exact.get(path);
-        if (endpoint != null) {
-            return endpoint;
+        String route = routeFor(path);
+        return route == null ? null : exact.containsKey(route) ? exact.get(route) : prefixes.get(route);
+    }
+
+    /** The route a path is served by: its exact path or the prefix it starts with; null when none. */
+    String routeFor(String path) {
+        if (exact.containsKey(path)) {
+            return path;
         }
-        for (Map.Entry<String, HttpEndpoint> e : prefixes.entrySet()) {
-            if (path.startsWith(e.getKey())) {
-                return e.getValue();
+        for (String prefix : prefixes.keySet()) {
+            if (path.startsWith(prefix)) {
+                return prefix;
             }
         }
         return null;
@@ -252,7 +266,11 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /** A request read whole: its reply when known without an endpoint, else its endpoint and call. */
-        private record Pending(HttpEndpoint endpoint, HttpCall call, HttpReply reply, boolean keepAlive) {
+        private record Pending(HttpEndpoint endpoint, HttpCall call, HttpReply reply, boolean keepAlive, String route,
+                               long began) {
+            Pending(HttpReply reply, boolean keepAlive) { // answered without an endpoint: unreadable, unknown path
+                this(null, null, reply, keepAlive, OTHER_ROUTE, System.nanoTime());
+            }
         }
 
         @Override
@@ -271,33 +289,35 @@ public final class HttpServer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             disarm();
             ctx.channel().config().setAutoRead(false); // the next request is read once this one is answered
-            waiting.add(pending(request));
+            waiting.add(pending(ctx, request));
             next(ctx);
         }
 
         /** The request as waiting work; one that cannot even be read (a bad escape in its URI) is answered 400. */
-        private Pending pending(FullHttpRequest request) {
+        private Pending pending(ChannelHandlerContext ctx, FullHttpRequest request) {
             try {
-                return readable(request);
+                return readable(ctx, request);
             } catch (IllegalArgumentException unreadable) {
-                return new Pending(null, null, HttpReply.text(400, "bad request: " + unreadable.getMessage()), false);
+                return new Pending(HttpReply.text(400, "bad request: " + unreadable.getMessage()), false);
             } catch (Throwable e) { // the socket still gets its answer
                 LOG.error("reading a request failed: {}", e.toString());
-                return new Pending(null, null, HttpReply.text(500, "internal error, try again"), false);
+                return new Pending(HttpReply.text(500, "internal error, try again"), false);
             }
         }
 
-        private Pending readable(FullHttpRequest request) {
+        private Pending readable(ChannelHandlerContext ctx, FullHttpRequest request) {
+            long began = System.nanoTime();
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (!request.decoderResult().isSuccess()) {
-                return new Pending(null, null, HttpReply.text(400, "bad request"), false);
+                return new Pending(HttpReply.text(400, "bad request"), false);
             }
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-            HttpEndpoint endpoint = endpointFor(uri.path());
-            if (endpoint == null) {
-                return new Pending(null, null, HttpReply.text(404, "not found"), keepAlive);
+            String route = routeFor(uri.path());
+            if (route == null) {
+                return new Pending(HttpReply.text(404, "not found"), keepAlive);
             }
-            return new Pending(endpoint, call(request, uri), null, keepAlive);
+            HttpEndpoint endpoint = exact.containsKey(route) ? exact.get(route) : prefixes.get(route);
+            return new Pending(endpoint, call(ctx, request, uri), null, keepAlive, route, began);
         }
 
         /** Starts the next waiting request unless one is being answered; reads again when none waits. */
@@ -337,6 +357,11 @@ public final class HttpServer implements AutoCloseable {
         private void finish(ChannelHandlerContext ctx, Pending p, HttpReply reply) {
             boolean keepAlive = p.keepAlive() && !"close".equals(reply.headers().get("Connection"));
             write(ctx, reply, keepAlive);
+            try {
+                observer.answered(p.route(), reply.status(), System.nanoTime() - p.began());
+            } catch (RuntimeException e) { // counting must never cost an answer
+                LOG.debug("the HTTP observer failed: {}", e.toString());
+            }
             busy = false;
             if (keepAlive) {
                 next(ctx);
@@ -378,11 +403,12 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /** Copies what endpoints need out of the request while Netty still owns its buffer. */
-        private HttpCall call(FullHttpRequest request, QueryStringDecoder uri) {
+        private HttpCall call(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
             Map<String, String> headers = new HashMap<>();
             request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+            java.net.InetAddress peer = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null;
             return new HttpCall(request.method().name(), uri.path(), uri.parameters(), headers,
-                    ByteBufUtil.getBytes(request.content()));
+                    ByteBufUtil.getBytes(request.content()), peer);
         }
 
         @Override

@@ -53,6 +53,15 @@ public final class SafetySweep implements AutoCloseable {
         return new SafetySweep(scheduler);
     }
 
+    /** Whether its scheduler is started and neither paused nor shut down (the node's readiness). */
+    public boolean isRunning() {
+        try {
+            return scheduler.isStarted() && !scheduler.isInStandbyMode() && !scheduler.isShutdown();
+        } catch (SchedulerException e) {
+            return false;
+        }
+    }
+
     @Override
     public void close() {
         try {

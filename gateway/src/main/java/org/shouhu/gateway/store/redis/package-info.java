@@ -18,7 +18,8 @@
  * entries a write made stale (pub/sub); {@link org.shouhu.gateway.store.redis.RedisBindAttempts},
  * {@link org.shouhu.gateway.store.redis.RedisRemovals}, {@link org.shouhu.gateway.store.redis.RedisAuditLog}
  * and {@link org.shouhu.gateway.store.redis.RedisRetention} are bind limits, removal and erasure, the
- * audit log and retention; {@code KeyScan} walks keys with SCAN. {@code Keys} holds the key layout; {@code Pipelined} sends one command for many keys in a
+ * audit log and retention; {@link org.shouhu.gateway.store.redis.RedisGauges} reads what the metrics
+ * show at each scrape (outbox depth per lane, open escalations by step, a round trip); {@code KeyScan} walks keys with SCAN. {@code Keys} holds the key layout; {@code Pipelined} sends one command for many keys in a
  * single round trip, which is how batch reads and leases reach Redis; a batch of messages is
  * queued, and its receipts written, with one script call each.
  */

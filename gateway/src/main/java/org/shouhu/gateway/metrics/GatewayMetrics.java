@@ -1,0 +1,108 @@
+package org.shouhu.gateway.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.shouhu.gateway.http.HttpObserver;
+import org.shouhu.gateway.store.redis.RedisGauges;
+import org.shouhu.routes.model.Lane;
+import org.shouhu.routes.port.ChannelSender;
+
+/**
+ * The node's metrics in one Micrometer registry, read as Prometheus text by {@code GET /metrics}:
+ * HTTP answers by route and status with their time (the webhooks among them), provider calls by
+ * channel and outcome, each message's wait from queued to taken by the provider by channel and
+ * lane, the outbox's depth per channel and lane, the escalations open at each step, a Redis round
+ * trip, and the JVM's memory, GC, threads and CPU. What comes from Redis is read at each scrape.
+ */
+public final class GatewayMetrics implements HttpObserver, AutoCloseable {
+
+    /** The steps of an escalation ladder, as its gauge names them. */
+    static final List<String> STEPS = List.of("guardians", "captain", "coordinator");
+    private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
+            Duration.ofMinutes(5), Duration.ofMinutes(30)};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Clock clock;
+
+    /** Metrics of a node whose Redis is read through {@code gauges}; {@code clock} times the outbox's waits. */
+    public GatewayMetrics(RedisGauges gauges, Clock clock) {
+        this.clock = clock;
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        for (String channel : Lane.CHANNELS) {
+            for (Lane lane : Lane.values()) {
+                Gauge.builder("shouhu.outbox.depth", () -> gauges.outboxDepth(channel, lane))
+                        .description("messages queued or in flight, not yet taken by the provider")
+                        .tag("channel", channel).tag("lane", lane.key()).register(registry);
+            }
+        }
+        for (int step = 0; step < STEPS.size(); step++) {
+            int at = step;
+            Gauge.builder("shouhu.escalations.open", () -> gauges.openEscalationsByStep().getOrDefault(at, 0L))
+                    .description("escalation ladders open, by the step they have reached")
+                    .tag("step", STEPS.get(step)).register(registry);
+        }
+        Gauge.builder("shouhu.redis.round.trip", gauges::roundTripSeconds).baseUnit("seconds")
+                .description("one PING to Redis and back, at the scrape").register(registry);
+    }
+
+    @Override
+    public void answered(String route, int status, long nanos) {
+        Timer.builder("shouhu.http.requests").description("HTTP answers, by route and status")
+                .tag("route", route).tag("status", String.valueOf(status))
+                .serviceLevelObjectives(BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** {@code sender} with its calls counted and timed, and each message's wait from queued to taken. */
+    public ChannelSender metered(ChannelSender sender) {
+        return new MeteredSender(sender, this);
+    }
+
+    /** One provider call: its channel, outcome ({@code sent}, {@code throttled}, {@code transient}, {@code permanent}), error code. */
+    void called(String channel, String outcome, String error, long nanos) {
+        Timer.builder("shouhu.sends").description("provider calls, by channel, outcome and error code")
+                .tag("channel", channel).tag("outcome", outcome).tag("error", error)
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A message taken by the provider {@code waited} after it was queued (retries and holds included). */
+    void waited(String channel, Lane lane, Duration waited) {
+        Timer.builder("shouhu.outbox.wait").description("from queued to taken by the provider, by channel and lane")
+                .tag("channel", channel).tag("lane", lane.key())
+                .serviceLevelObjectives(BUCKETS).register(registry).record(waited.isNegative() ? Duration.ZERO : waited);
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** Everything, in Prometheus's text format. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

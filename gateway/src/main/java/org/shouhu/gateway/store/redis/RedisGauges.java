@@ -1,0 +1,79 @@
+package org.shouhu.gateway.store.redis;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.shouhu.routes.model.Lane;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.StreamGroupInfo;
+
+/**
+ * What the node's metrics read from Redis when they are scraped: the outbox's depth per channel and
+ * lane, the escalations open at each step, and how long a round trip to Redis takes.
+ */
+public final class RedisGauges {
+
+    private final UnifiedJedis redis;
+
+    public RedisGauges(UnifiedJedis redis) {
+        this.redis = redis;
+    }
+
+    /**
+     * Messages of a channel's lane not yet sent: entries the senders' group has not read yet and
+     * entries read but not acknowledged (in flight); for the bulk lane, over all its fan-outs.
+     */
+    public long outboxDepth(String channel, Lane lane) {
+        if (lane != Lane.BULK) {
+            return depth(Keys.lane(channel, lane));
+        }
+        long depth = 0;
+        for (String group : redis.zrange(Keys.bulkGroups(channel), 0, -1)) {
+            depth += depth(Keys.bulkGroup(channel, group));
+        }
+        return depth;
+    }
+
+    private long depth(String stream) {
+        if (!redis.exists(stream)) {
+            return 0;
+        }
+        for (StreamGroupInfo group : redis.xinfoGroups(stream)) {
+            if (OutboxWorker.GROUP.equals(group.getName())) {
+                Object lag = group.getGroupInfo().get("lag"); // entries not yet read by the group (Redis 7)
+                long unread = lag instanceof Long l ? l : redis.xlen(stream) - group.getPending();
+                return Math.max(0, unread) + group.getPending();
+            }
+        }
+        return redis.xlen(stream); // no senders' group yet: nothing has been read
+    }
+
+    /** Open escalation ladders by the step they have reached (0 the guardians, 1 the captain, 2 the coordinator). */
+    public Map<Integer, Long> openEscalationsByStep() {
+        List<String> ids = redis.zrange(Keys.laddersDue(), 0, -1);
+        Map<Integer, Long> byStep = new TreeMap<>();
+        if (ids.isEmpty()) {
+            return byStep;
+        }
+        List<Response<String>> steps = new java.util.ArrayList<>(ids.size());
+        try (AbstractPipeline p = redis.pipelined()) {
+            ids.forEach(id -> steps.add(p.hget(Keys.ladder(id), "step")));
+            p.sync();
+        }
+        for (Response<String> step : steps) {
+            if (step.get() != null) {
+                byStep.merge(Integer.parseInt(step.get()), 1L, Long::sum);
+            }
+        }
+        return byStep;
+    }
+
+    /** Seconds one {@code PING} takes to come back. */
+    public double roundTripSeconds() {
+        long began = System.nanoTime();
+        redis.ping();
+        return (System.nanoTime() - began) / 1e9;
+    }
+}

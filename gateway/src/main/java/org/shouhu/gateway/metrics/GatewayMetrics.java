@@ -13,6 +13,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.shouhu.gateway.http.HttpObserver;
 import org.shouhu.gateway.store.redis.RedisGauges;
@@ -38,6 +40,8 @@ public final class GatewayMetrics implements HttpObserver, AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Clock clock;
+    /** Each timer by its name and tags, so an answer or a send finds its timer without building its id again. */
+    private final Map<List<Object>, Timer> timers = new ConcurrentHashMap<>();
 
     /** Metrics of a node whose Redis is read through {@code gauges}; {@code clock} times the outbox's waits. */
     public GatewayMetrics(RedisGauges gauges, Clock clock) {
@@ -67,9 +71,9 @@ public final class GatewayMetrics implements HttpObserver, AutoCloseable {
 
     @Override
     public void answered(String route, int status, long nanos) {
-        Timer.builder("shouhu.http.requests").description("HTTP answers, by route and status")
-                .tag("route", route).tag("status", String.valueOf(status))
-                .serviceLevelObjectives(BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        timers.computeIfAbsent(List.of("http", route, status), k -> Timer.builder("shouhu.http.requests")
+                .description("HTTP answers, by route and status").tag("route", route).tag("status", String.valueOf(status))
+                .serviceLevelObjectives(BUCKETS).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** {@code sender} with its calls counted and timed, and each message's wait from queued to taken. */
@@ -79,16 +83,18 @@ public final class GatewayMetrics implements HttpObserver, AutoCloseable {
 
     /** One provider call: its channel, outcome ({@code sent}, {@code throttled}, {@code transient}, {@code permanent}), error code. */
     void called(String channel, String outcome, String error, long nanos) {
-        Timer.builder("shouhu.sends").description("provider calls, by channel, outcome and error code")
-                .tag("channel", channel).tag("outcome", outcome).tag("error", error)
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        timers.computeIfAbsent(List.of("send", channel, outcome, error), k -> Timer.builder("shouhu.sends")
+                .description("provider calls, by channel, outcome and error code")
+                .tag("channel", channel).tag("outcome", outcome).tag("error", error).register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A message taken by the provider {@code waited} after it was queued (retries and holds included). */
     void waited(String channel, Lane lane, Duration waited) {
-        Timer.builder("shouhu.outbox.wait").description("from queued to taken by the provider, by channel and lane")
-                .tag("channel", channel).tag("lane", lane.key())
-                .serviceLevelObjectives(BUCKETS).register(registry).record(waited.isNegative() ? Duration.ZERO : waited);
+        timers.computeIfAbsent(List.of("wait", channel, lane), k -> Timer.builder("shouhu.outbox.wait")
+                .description("from queued to taken by the provider, by channel and lane")
+                .tag("channel", channel).tag("lane", lane.key()).serviceLevelObjectives(BUCKETS).register(registry))
+                .record(waited.isNegative() ? Duration.ZERO : waited);
     }
 
     Clock clock() {

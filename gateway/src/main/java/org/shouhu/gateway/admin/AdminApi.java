@@ -39,7 +39,8 @@ public final class AdminApi implements HttpEndpoint {
     private static final String PATHS = "/api/sites/{code}, /api/sites/{code}/staff, /api/sites/{code}/children, "
             + "/api/sites/{code}/children/{childId}/guardians/{address}, /api/sites/{code}/children/{childId}/invite, /api/sites/{code}/schedule, /api/sites/{code}/lessons, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
             + "/api/sites/{code}/today, /api/dead-letters, /api/messages?to={phone}, DELETE /api/sites/{code}, DELETE /api/sites/{code}/staff/{phone}, "
-            + "DELETE /api/sites/{code}/children/{childId}, /api/sites/{code}/children/{childId}/export and /api/audit";
+            + "DELETE /api/sites/{code}/children/{childId}, /api/sites/{code}/children/{childId}/export, "
+            + "/api/exports/attendance.csv?county=|site=&from=&to= and /api/audit";
     private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes", "volunteersMayApprove");
     private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
     private static final List<String> CHILD_FIELDS = List.of("name", "guardians");
@@ -155,6 +156,11 @@ public final class AdminApi implements HttpEndpoint {
         if (parts.equals(List.of("dead-letters"))) {
             allow(call, "GET");
             return reply(200, Map.of("deadLetters", deadLetters.get()));
+        }
+        if (parts.equals(List.of("exports", "attendance.csv"))) {
+            allow(call, "GET");
+            return new AttendanceExport(care).csv(call.queryParam("county"), call.queryParam("site"), call.queryParam("from"),
+                    call.queryParam("to"));
         }
         if (parts.equals(List.of("messages"))) {
             allow(call, "GET");

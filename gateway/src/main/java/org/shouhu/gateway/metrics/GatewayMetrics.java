@@ -30,8 +30,11 @@ import org.shouhu.routes.port.ChannelSender;
  */
 public final class GatewayMetrics implements HttpObserver, AutoCloseable {
 
-    /** The steps of an escalation ladder, as its gauge names them. */
-    static final List<String> STEPS = List.of("guardians", "captain", "coordinator");
+    /**
+     * The steps an escalation ladder can be open at, as its gauge names them: the guardians' and the captain's.
+     * Its last step, the coordinator's, closes it as it is sent.
+     */
+    static final List<String> STEPS = List.of("guardians", "captain");
     private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20),
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
             Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),

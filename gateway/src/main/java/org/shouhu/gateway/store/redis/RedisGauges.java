@@ -50,7 +50,10 @@ public final class RedisGauges {
         return redis.xlen(stream); // no senders' group yet: nothing has been read
     }
 
-    /** Open escalation ladders by the step they have reached (0 the guardians, 1 the captain, 2 the coordinator). */
+    /**
+     * Open escalation ladders by the step they have reached (0 the guardians, 1 the captain): those with a
+     * next step due. The last step, the coordinator's, closes a ladder as it is sent.
+     */
     public Map<Integer, Long> openEscalationsByStep() {
         List<String> ids = redis.zrange(Keys.laddersDue(), 0, -1);
         Map<Integer, Long> byStep = new TreeMap<>();

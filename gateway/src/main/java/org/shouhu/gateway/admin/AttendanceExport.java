@@ -72,8 +72,8 @@ final class AttendanceExport {
                     }
                     for (Child child : roster) {
                         DayRecord r = day.getOrDefault(child.id(), DayRecord.expected(child.id()));
-                        csv.printRecord(date, site.county(), site.code(), site.name(), child.rosterNo(), child.name(), word(r.state()),
-                                time(r.arrivedAt()), time(r.leftAt()), r.pickedUpBy() == null ? "" : r.pickedUpBy(),
+                        csv.printRecord(date, text(site.county()), site.code(), text(site.name()), child.rosterNo(), text(child.name()),
+                                word(r.state()), time(r.arrivedAt()), time(r.leftAt()), text(r.pickedUpBy()),
                                 r.escortRequested() ? "是" : "");
                         rows++;
                     }
@@ -95,6 +95,18 @@ final class AttendanceExport {
             case LEFT -> "已接走";
             case ABSENT -> "请假";
         };
+    }
+
+    /**
+     * Text someone typed (a name, who picked a child up, as texted by staff), safe to open in a spreadsheet:
+     * one that starts like a formula ({@code = + - @}, a tab or a return) gets a leading apostrophe, so
+     * Excel shows it instead of running it.
+     */
+    static String text(String typed) {
+        if (typed == null || typed.isEmpty()) {
+            return "";
+        }
+        return "=+-@\t\r".indexOf(typed.charAt(0)) >= 0 ? "'" + typed : typed;
     }
 
     private static String time(LocalTime t) {

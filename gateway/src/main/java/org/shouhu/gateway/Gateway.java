@@ -219,8 +219,9 @@ public final class Gateway implements AutoCloseable {
                 .route("/twilio/status", new TwilioStatusEndpoint(twilio, messages, clock))
                 .route("/health", health.ready())
                 .route("/health/ready", health.ready())
-                .route("/health/live", health.live())
-                .route("/metrics", new org.shouhu.gateway.metrics.MetricsEndpoint(config.http().metricsToken(), metrics::scrape))
+                .answerOnEventLoop("/health/live", org.shouhu.gateway.metrics.HealthEndpoints.LIVE)
+                .route("/metrics", new org.shouhu.gateway.metrics.MetricsEndpoint(config.http().metricsToken(),
+                        config.http().metricsLoopback(), metrics::scrape))
                 .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
                         new SafetyAdmin(safetyStore, safety, alerts, new Lessons(care, safetyStore, day), messages,
                                 new ChatBinding(care, safetyStore, bindAttempts), care, progress,

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -107,7 +108,8 @@ public final class AdminApi implements HttpEndpoint {
         try {
             HttpReply reply = route(call);
             if (privacy != null) {
-                privacy.audited(call.method(), call.path(), reply.status());
+                privacy.audited(call.method(), call.path().startsWith(PREFIX + "exports/") ? withQuery(call) : call.path(),
+                        reply.status()); // an export is audited with what it covered
             }
             return reply;
         } catch (InvalidInput e) {
@@ -237,6 +239,13 @@ public final class AdminApi implements HttpEndpoint {
             throw new ApiRefusal(404, "removal, export and the audit log are not enabled on this node");
         }
         return privacy;
+    }
+
+    /** The path with its query, as the caller asked it ({@code /api/exports/attendance.csv?county=昭阳区&from=…}). */
+    private static String withQuery(HttpCall call) {
+        StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+        call.query().forEach((name, values) -> values.forEach(v -> query.add(name + "=" + v)));
+        return call.path() + query;
     }
 
     /** The path after {@code /api/}, split at {@code /}; a trailing slash is ignored. */

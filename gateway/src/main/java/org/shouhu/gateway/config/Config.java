@@ -47,13 +47,17 @@ public record Config(
      * @param queue          requests waiting for a worker before 503 ({@code SHOUHU_HTTP_QUEUE})
      * @param maxConnections open connections before 503 ({@code SHOUHU_HTTP_MAX_CONNECTIONS})
      * @param idleTimeout    a connection without a whole request this long is closed ({@code SHOUHU_HTTP_IDLE_SECONDS})
-     * @param metricsToken   bearer token of {@code GET /metrics} ({@code SHOUHU_METRICS_TOKEN}; empty: loopback callers only)
+     * @param metricsToken   bearer token of {@code GET /metrics} ({@code SHOUHU_METRICS_TOKEN}; empty: see the next)
+     * @param metricsLoopback without a token, {@code GET /metrics} to callers on this machine that no proxy forwarded
+     *                        ({@code SHOUHU_METRICS_LOOPBACK=on}; off: to nobody)
      */
-    public record HttpFront(String host, int queue, int maxConnections, Duration idleTimeout, String metricsToken) {
+    public record HttpFront(String host, int queue, int maxConnections, Duration idleTimeout, String metricsToken,
+                            boolean metricsLoopback) {
         @Override
         public String toString() { // the token stays out of logs
             return "HttpFront[host=" + host + ", queue=" + queue + ", maxConnections=" + maxConnections + ", idleTimeout="
-                    + idleTimeout + ", metricsToken=" + (metricsToken.isEmpty() ? "unset" : "set") + "]";
+                    + idleTimeout + ", metricsToken=" + (metricsToken.isEmpty() ? "unset" : "set") + ", metricsLoopback="
+                    + metricsLoopback + "]";
         }
     }
 
@@ -113,7 +117,8 @@ public record Config(
                         positive(env, "SHOUHU_HTTP_QUEUE", 256),
                         positive(env, "SHOUHU_HTTP_MAX_CONNECTIONS", 10_000),
                         Duration.ofSeconds(positive(env, "SHOUHU_HTTP_IDLE_SECONDS", 30)),
-                        text(env, "SHOUHU_METRICS_TOKEN", "")),
+                        text(env, "SHOUHU_METRICS_TOKEN", ""),
+                        onOff(env, "SHOUHU_METRICS_LOOPBACK")),
                 memory(env, "SHOUHU_REDIS_MAXMEMORY", org.shouhu.gateway.redis.PrivateRedis.DEFAULT_MAX_MEMORY),
                 integer(env, "SHOUHU_RETENTION_DAYS_AFTER_SEASON", 90),
                 new Pacing(
@@ -197,6 +202,15 @@ public record Config(
         }
         return Optional.of(new TelegramSettings(token, text(env, "TELEGRAM_WEBHOOK_SECRET", null),
                 stripSlash(text(env, "TELEGRAM_API_URL", TelegramSettings.DEFAULT_API_URL))));
+    }
+
+    /** A switch: {@code on} or {@code off} (unset: off); anything else is refused at start. */
+    private static boolean onOff(Map<String, String> env, String name) {
+        String value = text(env, name, "off");
+        if (!value.equals("on") && !value.equals("off")) {
+            throw new IllegalArgumentException(name + " must be on or off, not \"" + value + "\"");
+        }
+        return value.equals("on");
     }
 
     /** {@code SHOUHU_CLOCK=simulated} lets the admin API move time; refused unless explicitly allowed. */

@@ -70,6 +70,7 @@ public final class HttpServer implements AutoCloseable {
             + AWAY_RETRY_AFTER + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
     private final Map<String, HttpEndpoint> exact = new HashMap<>();
+    private final Map<String, HttpReply> immediate = new HashMap<>();
     private final Map<String, HttpEndpoint> prefixes = new LinkedHashMap<>();
     private final HttpLimits configured;
     private LongPredicate backendAway = since -> false;
@@ -95,6 +96,15 @@ public final class HttpServer implements AutoCloseable {
     /** Tells {@code observer} of every answer: its route, status and time (counted on the event loop, after it is written). */
     public HttpServer observe(HttpObserver observer) {
         this.observer = observer;
+        return this;
+    }
+
+    /**
+     * Answers {@code path} with {@code reply} on the event loop, whatever the method, without a worker: for an
+     * answer that must come however busy the workers are (liveness). Counted under its path.
+     */
+    public HttpServer answerOnEventLoop(String path, HttpReply reply) {
+        immediate.put(path, reply);
         return this;
     }
 
@@ -312,6 +322,10 @@ public final class HttpServer implements AutoCloseable {
                 return new Pending(HttpReply.text(400, "bad request"), false);
             }
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            HttpReply now = immediate.get(uri.path());
+            if (now != null) {
+                return new Pending(null, null, now, keepAlive, uri.path(), began);
+            }
             String route = routeFor(uri.path());
             if (route == null) {
                 return new Pending(HttpReply.text(404, "not found"), keepAlive);

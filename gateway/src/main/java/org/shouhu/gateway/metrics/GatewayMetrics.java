@@ -38,7 +38,7 @@ public final class GatewayMetrics implements HttpObserver, AutoCloseable {
     private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20),
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
             Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
-            Duration.ofMinutes(5), Duration.ofMinutes(30)};
+            Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(6), Duration.ofHours(12)};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -58,10 +58,13 @@ public final class GatewayMetrics implements HttpObserver, AutoCloseable {
         for (String channel : Lane.CHANNELS) {
             for (Lane lane : Lane.values()) {
                 Gauge.builder("shouhu.outbox.depth", () -> gauges.outboxDepth(channel, lane))
-                        .description("messages queued or in flight, not yet taken by the provider")
+                        .description("messages in the lane, unread or in flight (not those put off: see shouhu_outbox_delayed)")
                         .tag("channel", channel).tag("lane", lane.key()).register(registry);
             }
         }
+        Gauge.builder("shouhu.outbox.delayed", gauges::outboxDelayed)
+                .description("messages put off to a later time: retries after a failure or a throttle, quiet-hours holds")
+                .register(registry);
         for (int step = 0; step < STEPS.size(); step++) {
             int at = step;
             Gauge.builder("shouhu.escalations.open", () -> gauges.openEscalationsByStep().getOrDefault(at, 0L))

@@ -8,7 +8,7 @@ import org.shouhu.gateway.http.HttpReply;
 
 /**
  * The node's health for an orchestrator or a load balancer: {@code /health/live} answers 200 while the
- * process serves HTTP at all (restart it when it does not); {@code /health/ready} (and {@code /health})
+ * process serves HTTP at all, on the event loop, however busy its workers (restart it when it does not); {@code /health/ready} (and {@code /health})
  * answers 200 when Redis answers and the scheduler that drives reminders, no-shows and alerts is running,
  * else 503 naming what is wrong (send it no traffic meanwhile).
  */
@@ -26,10 +26,12 @@ public final class HealthEndpoints {
         this.schedulerRuns = schedulerRuns;
     }
 
-    /** {@code GET /health/live}. */
-    public HttpEndpoint live() {
-        return call -> HttpReply.text(200, "live");
-    }
+    /**
+     * {@code GET /health/live}'s answer, given on the event loop without a worker: a full worker queue or
+     * workers all waiting on a stalled Redis must not make a serving node look dead (an orchestrator would
+     * restart it, maybe every node at once).
+     */
+    public static final HttpReply LIVE = HttpReply.text(200, "live");
 
     /** {@code GET /health/ready} and {@code GET /health}. */
     public HttpEndpoint ready() {

@@ -8,9 +8,13 @@ import org.shouhu.routes.port.ChannelSender;
 import org.shouhu.routes.port.Pacer;
 import org.shouhu.routes.port.SendFailedException;
 import org.shouhu.routes.port.SendReceipt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A {@link ChannelSender} whose calls are counted and timed by outcome, and whose messages' waits are timed by lane. */
 final class MeteredSender implements ChannelSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MeteredSender.class);
 
     private final ChannelSender sender;
     private final GatewayMetrics metrics;
@@ -46,21 +50,30 @@ final class MeteredSender implements ChannelSender {
 
     private SendReceipt timed(Call call, RenderedMessage message) throws SendFailedException {
         long began = System.nanoTime();
+        SendReceipt receipt;
         try {
-            SendReceipt receipt = call.send();
-            metrics.called(channel(), "sent", "none", System.nanoTime() - began);
-            if (message != null && message.message().createdAt() != null) {
-                metrics.waited(channel(), Lane.of(message.message().template(), message.message().kind()),
-                        Duration.between(message.message().createdAt(), metrics.clock().instant()));
-            }
-            return receipt;
+            receipt = call.send();
         } catch (SendFailedException e) {
             String outcome = e.isThrottled() ? "throttled" : e.isTransient() ? "transient" : "permanent";
-            metrics.called(channel(), outcome, e.code() == null ? "unknown" : e.code(), System.nanoTime() - began);
+            count(outcome, e.code() == null ? "unknown" : e.code(), began, null);
             throw e;
         } catch (RuntimeException e) {
-            metrics.called(channel(), "transient", "error:" + e.getClass().getSimpleName(), System.nanoTime() - began);
+            count("transient", "error:" + e.getClass().getSimpleName(), began, null);
             throw e;
+        }
+        count("sent", "none", began, message); // after the provider took it: counting can never turn it into a failure
+        return receipt;
+    }
+
+    private void count(String outcome, String error, long began, RenderedMessage taken) {
+        try {
+            metrics.called(channel(), outcome, error, System.nanoTime() - began);
+            if (taken != null && taken.message().createdAt() != null) {
+                metrics.waited(channel(), Lane.of(taken.message().template(), taken.message().kind()),
+                        Duration.between(taken.message().createdAt(), metrics.clock().instant()));
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("a send was not counted: {}", e.toString());
         }
     }
 }

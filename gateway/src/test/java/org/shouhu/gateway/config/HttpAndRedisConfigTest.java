@@ -17,15 +17,15 @@ class HttpAndRedisConfigTest {
     @Test
     void defaultsKeepTodaysBindingAndBoundEverything() {
         Config config = Config.fromEnv(Map.of());
-        assertEquals(new Config.HttpFront("0.0.0.0", 256, 10_000, Duration.ofSeconds(30), ""), config.http());
+        assertEquals(new Config.HttpFront("0.0.0.0", 256, 10_000, Duration.ofSeconds(30), "", false), config.http());
         assertEquals("4gb", config.redisMaxMemory());
     }
 
     @Test
     void theEnvironmentSetsThem() {
         Config config = Config.fromEnv(Map.of("SHOUHU_HTTP_HOST", "127.0.0.1", "SHOUHU_HTTP_QUEUE", "64",
-                "SHOUHU_HTTP_MAX_CONNECTIONS", "500", "SHOUHU_HTTP_IDLE_SECONDS", "5", "SHOUHU_REDIS_MAXMEMORY", "512MB", "SHOUHU_METRICS_TOKEN", "s3cret-metrics"));
-        assertEquals(new Config.HttpFront("127.0.0.1", 64, 500, Duration.ofSeconds(5), "s3cret-metrics"), config.http());
+                "SHOUHU_HTTP_MAX_CONNECTIONS", "500", "SHOUHU_HTTP_IDLE_SECONDS", "5", "SHOUHU_REDIS_MAXMEMORY", "512MB", "SHOUHU_METRICS_TOKEN", "s3cret-metrics", "SHOUHU_METRICS_LOOPBACK", "on"));
+        assertEquals(new Config.HttpFront("127.0.0.1", 64, 500, Duration.ofSeconds(5), "s3cret-metrics", true), config.http());
         assertEquals("512mb", config.redisMaxMemory());
         assertFalse(config.http().toString().contains("s3cret"), "the token stays out of logs: " + config.http());
     }

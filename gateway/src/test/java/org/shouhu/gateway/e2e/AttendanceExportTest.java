@@ -54,7 +54,8 @@ class AttendanceExportTest {
                 csv.body().substring(1).lines().toList(), "the 14th and 16th kept no attendance: no rows");
 
         String audit = gw.admin("GET", "/api/audit", null).body();
-        assertTrue(audit.contains("GET /api/exports/attendance.csv"), "who read the ledger is in the audit log: " + audit);
+        assertTrue(audit.contains("GET /api/exports/attendance.csv?county=昭阳区&from=2026-07-14&to=2026-07-16"),
+                "who read which ledger is in the audit log: " + audit);
     }
 
     @ParameterizedTest(name = "{0} → {1}")

@@ -23,7 +23,7 @@ class MetricsAndHealthTest {
 
     @BeforeEach
     void site() throws Exception {
-        gw = new GatewayUnderTest().withSite();
+        gw = new GatewayUnderTest(Map.of("SHOUHU_METRICS_LOOPBACK", "on")).withSite(); // the test is on the node's machine
         gw.at("08:05");
         assertEquals(200, gw.admin("PUT", "/api/counties/昭阳区/coordinator",
                 "{\"phone\":\"" + COORDINATOR + "\",\"name\":\"刘主任\"}").statusCode());
@@ -98,6 +98,15 @@ class MetricsAndHealthTest {
         assertEquals(404, get("/healthz").statusCode());
         assertTrue(sample(get("/metrics").body(), "shouhu_http_requests_seconds_count{route=\"other\",status=\"404\"}") >= 1,
                 "an unknown path is counted under one route, not its own");
+    }
+
+    @Test
+    void aNodeWithNeitherTokenNorLoopbackSettingKeepsItsMetricsClosed() throws Exception {
+        try (GatewayUnderTest closed = new GatewayUnderTest()) {
+            HttpResponse<String> metrics = closed.raw(HttpRequest.newBuilder(URI.create(closed.baseUrl() + "/metrics")).GET().build());
+            assertEquals(403, metrics.statusCode());
+            assertTrue(metrics.body().contains("SHOUHU_METRICS_TOKEN"), metrics.body());
+        }
     }
 
     @Test

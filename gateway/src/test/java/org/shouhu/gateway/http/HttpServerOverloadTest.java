@@ -56,6 +56,7 @@ class HttpServerOverloadTest {
                 .route("/redis-down", call -> {
                     throw new JedisConnectionException("Unexpected end of stream.");
                 })
+                .answerOnEventLoop("/live", HttpReply.text(200, "live"))
                 .start("127.0.0.1", 0);
         return server;
     }
@@ -85,6 +86,25 @@ class HttpServerOverloadTest {
             assertEquals(200, queued.read().status());
             refused.send("GET /fast?n=2 HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals("fast 2", refused.read().body(), "a refused client is served once the queue drains");
+        }
+    }
+
+    @Test
+    void anAnswerOnTheEventLoopComesWhileEveryWorkerIsStuckAndTheQueueIsFull() throws Exception {
+        start(limits(1, 1, 100, Duration.ofSeconds(30)));
+        try (Client busy = new Client(); Client queued = new Client(); Client probe = new Client()) {
+            busy.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(entered.await(10, TimeUnit.SECONDS), "the one worker is stuck");
+            queued.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\n");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.queued() < 1) {
+                assertTrue(System.nanoTime() < deadline, "never queued");
+                Thread.sleep(5);
+            }
+            probe.send("GET /live HTTP/1.1\r\nHost: x\r\n\r\n");
+            Reply live = probe.read();
+            assertEquals(200, live.status(), "a liveness probe is not refused as busy");
+            assertEquals("live", live.body());
         }
     }
 

@@ -28,6 +28,6 @@ class HealthEndpointsTest {
         assertEquals(status, ready.status());
         assertEquals(body, new String(ready.body(), StandardCharsets.UTF_8));
         assertEquals(status == 503 ? "5" : null, ready.headers().get("Retry-After"));
-        assertEquals(200, health.live().handle(GET).status(), "live whatever else is wrong");
+        assertEquals(200, HealthEndpoints.LIVE.status(), "live whatever else is wrong");
     }
 }

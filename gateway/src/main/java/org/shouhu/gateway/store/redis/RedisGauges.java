@@ -50,6 +50,11 @@ public final class RedisGauges {
         return redis.xlen(stream); // no senders' group yet: nothing has been read
     }
 
+    /** Messages put off to a later time, every channel together: retries after a failure or a throttle, quiet-hours holds. */
+    public long outboxDelayed() {
+        return redis.zcard(Keys.outboxDelayed());
+    }
+
     /**
      * Open escalation ladders by the step they have reached (0 the guardians, 1 the captain): those with a
      * next step due. The last step, the coordinator's, closes a ladder as it is sent.

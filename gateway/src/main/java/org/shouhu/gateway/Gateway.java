@@ -175,7 +175,7 @@ public final class Gateway implements AutoCloseable {
         config.wechat().ifPresent(w -> senders.add(new WechatSender(w)));
         senders.addAll(replacements); // a later sender for the same channel wins
         this.configuredSweepSeconds = config.sweepSeconds();
-        this.metrics = new org.shouhu.gateway.metrics.GatewayMetrics(new org.shouhu.gateway.store.redis.RedisGauges(redis), clock);
+        this.metrics = new org.shouhu.gateway.metrics.GatewayMetrics(new org.shouhu.gateway.store.redis.RedisGauges(redis), watch::away, clock);
         senders.replaceAll(metrics::metered); // each provider call counted by outcome, each message's wait timed by lane
 
         // a redelivery's send lease names this node, so a node that dies with one is not waited for ten minutes

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.shouhu.gateway.http.HttpObserver;
 import org.shouhu.gateway.store.redis.RedisGauges;
 import org.shouhu.routes.model.Lane;
@@ -43,12 +44,20 @@ public final class GatewayMetrics implements HttpObserver, AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Clock clock;
+    private final BooleanSupplier redisAway;
+    /** This scrape's reading of the open escalations; null before the first step gauge asks. */
+    private volatile Map<Integer, Long> lastEscalations;
     /** Each timer by its name and tags, so an answer or a send finds its timer without building its id again. */
     private final Map<List<Object>, Timer> timers = new ConcurrentHashMap<>();
 
-    /** Metrics of a node whose Redis is read through {@code gauges}; {@code clock} times the outbox's waits. */
-    public GatewayMetrics(RedisGauges gauges, Clock clock) {
+    /**
+     * Metrics of a node whose Redis is read through {@code gauges} unless {@code redisAway} says it is away (then
+     * those read NaN at once, rather than each waiting out the socket's timeout); {@code clock} times the
+     * outbox's waits.
+     */
+    public GatewayMetrics(RedisGauges gauges, BooleanSupplier redisAway, Clock clock) {
         this.clock = clock;
+        this.redisAway = redisAway;
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -57,22 +66,37 @@ public final class GatewayMetrics implements HttpObserver, AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         for (String channel : Lane.CHANNELS) {
             for (Lane lane : Lane.values()) {
-                Gauge.builder("shouhu.outbox.depth", () -> gauges.outboxDepth(channel, lane))
+                Gauge.builder("shouhu.outbox.depth", () -> fromRedis(() -> gauges.outboxDepth(channel, lane)))
                         .description("messages in the lane, unread or in flight (not those put off: see shouhu_outbox_delayed)")
                         .tag("channel", channel).tag("lane", lane.key()).register(registry);
             }
         }
-        Gauge.builder("shouhu.outbox.delayed", gauges::outboxDelayed)
+        Gauge.builder("shouhu.outbox.delayed", () -> fromRedis(gauges::outboxDelayed))
                 .description("messages put off to a later time: retries after a failure or a throttle, quiet-hours holds")
                 .register(registry);
         for (int step = 0; step < STEPS.size(); step++) {
             int at = step;
-            Gauge.builder("shouhu.escalations.open", () -> gauges.openEscalationsByStep().getOrDefault(at, 0L))
+            Gauge.builder("shouhu.escalations.open", () -> fromRedis(() -> escalations(gauges).getOrDefault(at, 0L)))
                     .description("escalation ladders open, by the step they have reached")
                     .tag("step", STEPS.get(step)).register(registry);
         }
-        Gauge.builder("shouhu.redis.round.trip", gauges::roundTripSeconds).baseUnit("seconds")
+        Gauge.builder("shouhu.redis.round.trip", () -> fromRedis(gauges::roundTripSeconds)).baseUnit("seconds")
                 .description("one PING to Redis and back, at the scrape").register(registry);
+    }
+
+    /** A value read from Redis, or NaN while Redis is away. */
+    private Number fromRedis(java.util.function.Supplier<Number> read) {
+        return redisAway.getAsBoolean() ? Double.NaN : read.get();
+    }
+
+    /** The open escalations by step, read once for all the step gauges of one scrape (so they agree). */
+    private Map<Integer, Long> escalations(RedisGauges gauges) {
+        Map<Integer, Long> read = lastEscalations;
+        if (read == null) {
+            read = gauges.openEscalationsByStep();
+            lastEscalations = read;
+        }
+        return read;
     }
 
     @Override
@@ -108,7 +132,8 @@ public final class GatewayMetrics implements HttpObserver, AutoCloseable {
     }
 
     /** Everything, in Prometheus's text format. */
-    public String scrape() {
+    public synchronized String scrape() {
+        lastEscalations = null;
         return registry.scrape();
     }
 

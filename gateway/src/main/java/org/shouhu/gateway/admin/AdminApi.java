@@ -161,7 +161,7 @@ public final class AdminApi implements HttpEndpoint {
         }
         if (parts.equals(List.of("exports", "attendance.csv"))) {
             allow(call, "GET");
-            return new AttendanceExport(care).csv(call.queryParam("county"), call.queryParam("site"), call.queryParam("from"),
+            return new AttendanceExport(care, day.zone()).csv(call.queryParam("county"), call.queryParam("site"), call.queryParam("from"),
                     call.queryParam("to"));
         }
         if (parts.equals(List.of("messages"))) {

@@ -2,9 +2,11 @@ package org.shouhu.gateway.admin;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/exports/attendance.csv?county=…|site=…&from=…&to=…}: the attendance ledger (台账) a site
  * or a county hands in, one row per child per day the site kept attendance, as CSV in UTF-8 with a byte
  * order mark, so that Excel opens the Chinese correctly. A day with no record at the site (closed, not a
- * site day) has no rows; a child with no record on a day that has some was not checked in (未到).
+ * site day) has no rows; a child with no record on a day that has some was not checked in (未到), unless
+ * the child was put on the roster only later (no row).
  */
 final class AttendanceExport {
 
@@ -35,9 +38,12 @@ final class AttendanceExport {
     private static final Logger LOG = LoggerFactory.getLogger(AttendanceExport.class);
 
     private final CareStore care;
+    private final ZoneId zone;
 
-    AttendanceExport(CareStore care) {
+    /** Reads {@code care}; a child's first day is the date, in {@code zone}, it was put on its roster. */
+    AttendanceExport(CareStore care, ZoneId zone) {
         this.care = care;
+        this.zone = zone;
     }
 
     HttpReply csv(String county, String siteCode, String fromText, String toText) {
@@ -65,12 +71,17 @@ final class AttendanceExport {
         try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(HEADER.toArray(String[]::new)).get())) {
             for (Site site : sites) {
                 List<Child> roster = care.roster(site.code()).stream().sorted(Comparator.comparingInt(Child::rosterNo)).toList();
+                Map<String, Instant> added = care.addedAt(roster.stream().map(Child::id).toList());
                 for (LocalDate date = from; !date.isAfter(to); date = date.plusDays(1)) {
                     Map<String, DayRecord> day = care.day(site.code(), date);
                     if (day.isEmpty()) {
                         continue;
                     }
                     for (Child child : roster) {
+                        Instant on = added.get(child.id());
+                        if (on != null && date.isBefore(on.atZone(zone).toLocalDate())) {
+                            continue; // not on the roster yet that day: no row, not a false 未到
+                        }
                         DayRecord r = day.getOrDefault(child.id(), DayRecord.expected(child.id()));
                         csv.printRecord(date, text(site.county()), site.code(), text(site.name()), child.rosterNo(), text(child.name()),
                                 word(r.state()), time(r.arrivedAt()), time(r.leftAt()), text(r.pickedUpBy()),

@@ -77,6 +77,28 @@ class AttendanceExportTest {
     }
 
     @Test
+    void aChildAddedLaterHasNoRowsForTheDaysBeforeNotAFalseAbsence() throws Exception {
+        gw.clock.set(GatewayUnderTest.at("2026-07-16", "07:50"));
+        assertEquals(201, gw.admin("POST", "/api/sites/ZT0427/children",
+                "{\"name\":\"赵小华\",\"guardians\":[{\"phone\":\"+8613912340009\",\"relation\":\"奶奶\"}]}").statusCode());
+        gw.clock.set(GatewayUnderTest.at("2026-07-16", "08:05"));
+        assertEquals(200, gw.text(VOLUNTEER, "到 4"));
+
+        List<String> rows = gw.admin("GET", "/api/exports/attendance.csv?site=ZT0427&from=2026-07-15&to=2026-07-16", null)
+                .body().substring(1).lines().toList();
+
+        assertEquals(List.of(
+                "2026-07-15,昭阳区,ZT0427,永丰小学托管点,1,王小明,已接走,08:05,17:10,奶奶,",
+                "2026-07-15,昭阳区,ZT0427,永丰小学托管点,2,李小红,已到未接走,08:05,,,",
+                "2026-07-15,昭阳区,ZT0427,永丰小学托管点,3,张小刚,未到,,,,",
+                "2026-07-16,昭阳区,ZT0427,永丰小学托管点,1,王小明,未到,,,,",
+                "2026-07-16,昭阳区,ZT0427,永丰小学托管点,2,李小红,未到,,,,",
+                "2026-07-16,昭阳区,ZT0427,永丰小学托管点,3,张小刚,未到,,,,",
+                "2026-07-16,昭阳区,ZT0427,永丰小学托管点,4,赵小华,已到未接走,08:05,,,"),
+                rows.subList(1, rows.size()), "赵小华 only from the 16th, the day she was added");
+    }
+
+    @Test
     void oneSitesLedgerTakesItsCode() throws Exception {
         HttpResponse<String> csv = gw.admin("GET", "/api/exports/attendance.csv?site=ZT0427&from=2026-07-15&to=2026-07-15", null);
 

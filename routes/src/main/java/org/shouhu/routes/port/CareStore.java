@@ -75,6 +75,14 @@ public interface CareStore {
     /** The site's roster in roster-number order. */
     List<Child> roster(String siteCode);
 
+    /**
+     * When each of these children was put on its roster; a child added before this was kept (or unknown) is
+     * left out. A store that keeps no such time answers nothing.
+     */
+    default Map<String, java.time.Instant> addedAt(Collection<String> childIds) {
+        return Map.of();
+    }
+
     List<Guardian> guardiansOf(String childId);
 
     /** The guardians of each of these children by child id (every id present, empty when it has none), in one look-up. */

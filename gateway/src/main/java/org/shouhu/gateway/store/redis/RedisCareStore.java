@@ -227,6 +227,19 @@ public final class RedisCareStore implements CareStore {
     // --- children and guardians
 
     @Override
+    public Map<String, java.time.Instant> addedAt(Collection<String> childIds) {
+        List<String> ids = List.copyOf(childIds);
+        List<String> added = Pipelined.each(redis, ids, (p, id) -> p.hget(Keys.child(id), "added"));
+        Map<String, java.time.Instant> at = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (added.get(i) != null) {
+                at.put(ids.get(i), java.time.Instant.parse(added.get(i)));
+            }
+        }
+        return at;
+    }
+
+    @Override
     public Child addChild(String siteCode, String name, List<Guardian> childGuardians) {
         int rosterNo = (int) redis.incr(Keys.rosterSeq(siteCode));
         Child child = new Child(ids.child(), siteCode, rosterNo, name);
@@ -238,9 +251,9 @@ public final class RedisCareStore implements CareStore {
         return child;
     }
 
-    private static void writeChild(PipeliningBase tx, Child child, List<Guardian> childGuardians) {
+    private void writeChild(PipeliningBase tx, Child child, List<Guardian> childGuardians) {
         tx.hset(Keys.child(child.id()), Map.of("site", child.siteCode(),
-                "rosterNo", String.valueOf(child.rosterNo()), "name", child.name()));
+                "rosterNo", String.valueOf(child.rosterNo()), "name", child.name(), "added", clock.instant().toString()));
         tx.hset(Keys.roster(child.siteCode()), String.valueOf(child.rosterNo()), child.id());
         for (Guardian g : childGuardians) {
             tx.hset(Keys.guardians(child.id()), g.address().value(), g.relation());

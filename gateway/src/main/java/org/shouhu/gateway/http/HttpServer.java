@@ -195,7 +195,13 @@ public final class HttpServer implements AutoCloseable {
 
     HttpEndpoint endpointFor(String path) {
         String route = routeFor(path);
-        return route == null ? null : exact.containsKey(route) ? exact.get(route) : prefixes.get(route);
+        return route == null ? null : endpointOf(route);
+    }
+
+    /** The endpoint of a route {@link #routeFor} gave. */
+    private HttpEndpoint endpointOf(String route) {
+        HttpEndpoint endpoint = exact.get(route);
+        return endpoint != null ? endpoint : prefixes.get(route);
     }
 
     /** The route a path is served by: its exact path or the prefix it starts with; null when none. */
@@ -330,8 +336,7 @@ public final class HttpServer implements AutoCloseable {
             if (route == null) {
                 return new Pending(HttpReply.text(404, "not found"), keepAlive);
             }
-            HttpEndpoint endpoint = exact.containsKey(route) ? exact.get(route) : prefixes.get(route);
-            return new Pending(endpoint, call(ctx, request, uri), null, keepAlive, route, began);
+            return new Pending(endpointOf(route), call(ctx, request, uri), null, keepAlive, route, began);
         }
 
         /** Starts the next waiting request unless one is being answered; reads again when none waits. */

@@ -182,11 +182,11 @@ public final class Gateway implements AutoCloseable {
         org.shouhu.gateway.store.redis.RedisSendLeases sendLeases = new org.shouhu.gateway.store.redis.RedisSendLeases(redis, counters, liveness);
         this.camel = new DefaultCamelContext();
         camel.setStreamCaching(false); // bodies are our own objects, never streams to read twice
-        camel.addRoutes(new ShouhuRoutes(new ShouhuRoutes.Beans(
-                new InboundOnce(new RedisInboundClaims(redis, messages), clock,
-                        java.util.Map.of(WechatEndpoint.CHANNEL, WECHAT_PATIENCE)), care, new CommandParser(),
-                new CareService(care, safetyStore, ladders, counters, counters, day, new TextBudget(sms, config.smsSignature()),
-                        bindAttempts, alerts, progress, pacer),
+        InboundOnce once = new InboundOnce(new RedisInboundClaims(redis, messages), clock,
+                java.util.Map.of(WechatEndpoint.CHANNEL, WECHAT_PATIENCE));
+        CareService careService = new CareService(care, safetyStore, ladders, counters, counters, day,
+                new TextBudget(sms, config.smsSignature()), bindAttempts, alerts, progress, pacer);
+        camel.addRoutes(new ShouhuRoutes(new ShouhuRoutes.Beans(once, care, new CommandParser(), careService,
                 new ReplyCap(config.replyCapPerHour()),
                 new Recipients(care, messages, messages, sendLeases, day, config.safety(), safetyStore),
                 new MessageRenderer(sms, Templates.chatZh(), config.smsSignature()),
@@ -211,6 +211,16 @@ public final class Gateway implements AutoCloseable {
                 return false;
             }
         }, this::schedulerRuns);
+        org.shouhu.gateway.store.redis.RedisCityAdmins cityAdmins = new org.shouhu.gateway.store.redis.RedisCityAdmins(redis);
+        org.shouhu.gateway.store.redis.RedisSessions sessions = new org.shouhu.gateway.store.redis.RedisSessions(redis, clock);
+        org.shouhu.gateway.console.Html html = new org.shouhu.gateway.console.Html();
+        org.shouhu.gateway.console.People people = new org.shouhu.gateway.console.People(care, safetyStore, cityAdmins);
+        org.shouhu.routes.port.AuditLog audit = new org.shouhu.gateway.store.redis.RedisAuditLog(redis);
+        org.shouhu.gateway.console.ConsoleEndpoint console = new org.shouhu.gateway.console.ConsoleEndpoint(people,
+                new org.shouhu.gateway.store.redis.RedisLoginCodes(redis, clock), sessions, messages, audit, clock, config.publicUrl(), html)
+                .section("sites", new org.shouhu.gateway.console.SitePages(care, safetyStore, day,
+                        new org.shouhu.gateway.console.ConsoleCommands(once, care, careService, Templates.chatZh(), clock), sessions, html,
+                        twilio.numbers().stream().findFirst().orElse("—")));
         this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),
                         config.http().maxConnections(), config.http().idleTimeout()))
                 .whileAway(watch::awaySince)
@@ -222,12 +232,14 @@ public final class Gateway implements AutoCloseable {
                 .answerOnEventLoop("/health/live", org.shouhu.gateway.metrics.HealthEndpoints.LIVE)
                 .route("/metrics", new org.shouhu.gateway.metrics.MetricsEndpoint(config.http().metricsToken(),
                         config.http().metricsLoopback(), metrics::scrape))
+                .route("/console", console)
+                .routePrefix("/console/", console)
                 .routePrefix("/api/", new AdminApi(config.adminToken(), care, messages, day,
                         new SafetyAdmin(safetyStore, safety, alerts, new Lessons(care, safetyStore, day), messages,
                                 new ChatBinding(care, safetyStore, bindAttempts), care, progress,
                                 clock instanceof SettableClock settable && config.simulatedClock() ? settable : null),
                         new org.shouhu.gateway.admin.PrivacyAdmin(new org.shouhu.gateway.store.redis.RedisRemovals(redis, care),
-                                new org.shouhu.gateway.store.redis.RedisAuditLog(redis), care, clock))
+                                audit, care, clock))
                         .withDeadLetters(new DeadLetters(redis)::list))
                 .route(TelegramWebhookEndpoint.PATH, config.telegram()
                         .<HttpEndpoint>map(t -> new TelegramWebhookEndpoint(t, inbound, clock))

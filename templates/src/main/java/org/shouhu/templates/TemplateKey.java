@@ -84,7 +84,9 @@ public enum TemplateKey {
     BIND_IN_CHAT(3),
     USAGE_BIND(1),
     UNBOUND(1),
-    CHAT_WELCOME(3);
+    CHAT_WELCOME(3),
+    /** The one-time code a staff member, coordinator or city admin types to log in to the web console. */
+    LOGIN_CODE(1);
 
     private final int maxSegments;
 

@@ -113,6 +113,11 @@ public interface CareStore {
 
     Optional<Registration> registration(String siteCode, int no);
 
+    /** The site's registrations still waiting for staff, among its latest {@code recent}, oldest first; none where a store keeps no list. */
+    default List<Registration> pendingRegistrations(String siteCode, int recent) {
+        return List.of();
+    }
+
     /** Marks a pending registration approved; false when it was not pending (approved meanwhile). */
     boolean approveRegistration(String siteCode, int no);
 

@@ -42,7 +42,7 @@ class LaneTest {
                 TemplateKey.GUARDIAN_ONLY, TemplateKey.ON_THE_WAY, TemplateKey.ALERT_ACKNOWLEDGED, TemplateKey.LESSON_RECORDED,
                 TemplateKey.USAGE_LESSON, TemplateKey.INVITE_CODE, TemplateKey.USAGE_INVITE, TemplateKey.BOUND,
                 TemplateKey.BIND_FAILED, TemplateKey.BIND_LOCKED, TemplateKey.BIND_PAUSED, TemplateKey.BIND_IN_CHAT,
-                TemplateKey.USAGE_BIND, TemplateKey.UNBOUND, TemplateKey.CHAT_WELCOME);
+                TemplateKey.USAGE_BIND, TemplateKey.UNBOUND, TemplateKey.CHAT_WELCOME, TemplateKey.LOGIN_CODE);
         // per-child confirmations and notices to one person
         put(ROUTINE, CONFIRM, TemplateKey.ARRIVAL, TemplateKey.PICKUP, TemplateKey.REGISTER_TO_STAFF,
                 TemplateKey.REGISTER_WELCOME, TemplateKey.REGISTER_APPROVED, TemplateKey.PICKUP_REMINDER);

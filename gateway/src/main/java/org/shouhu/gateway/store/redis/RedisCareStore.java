@@ -519,6 +519,17 @@ public final class RedisCareStore implements CareStore {
     }
 
     @Override
+    public List<Registration> pendingRegistrations(String siteCode, int recent) {
+        String seq = redis.get(Keys.registrationSeq(siteCode));
+        int last = seq == null ? 0 : Integer.parseInt(seq);
+        List<Registration> pending = new ArrayList<>();
+        for (int no = Math.max(1, last - recent + 1); no <= last; no++) { // a page load, a few dozen at most
+            registration(siteCode, no).filter(r -> !r.approved()).ifPresent(pending::add);
+        }
+        return pending;
+    }
+
+    @Override
     public Optional<Registration> registration(String siteCode, int no) {
         Map<String, String> h = redis.hgetAll(Keys.registration(siteCode, no));
         if (h.isEmpty()) {

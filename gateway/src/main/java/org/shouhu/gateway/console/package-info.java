@@ -1,0 +1,15 @@
+/**
+ * The web console (issue 14), server-rendered pages under {@code /console/} for the people around
+ * the sites: staff on a cheap phone at 360 px, coordinators and city admins at a desk.
+ * {@link org.shouhu.gateway.console.ConsoleEndpoint} logs people in with a one-time code sent by
+ * SMS (through the outbox, at reply priority), keeps a session cookie, checks every form's token
+ * and audits every change; {@link org.shouhu.gateway.console.People} reads who a phone is from the
+ * roster at each request, as a {@link org.shouhu.gateway.console.Viewer} that says what they may
+ * see. Each first path segment is a {@link org.shouhu.gateway.console.ConsoleSection}:
+ * {@link org.shouhu.gateway.console.SitePages} (a site's day and its taps, the command card).
+ * A tap is the staff command it stands for, through the same care service as an SMS
+ * ({@link org.shouhu.gateway.console.ConsoleCommands}). Pages are Mustache templates in
+ * {@code console/} on the classpath, rendered by {@link org.shouhu.gateway.console.Html}; scripts,
+ * styles and the chart library come from the jar ({@code Assets}), never a CDN.
+ */
+package org.shouhu.gateway.console;

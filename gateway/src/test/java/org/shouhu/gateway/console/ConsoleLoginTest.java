@@ -132,4 +132,17 @@ class ConsoleLoginTest {
         assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/staff/" + VOLUNTEER, null).statusCode());
         assertEquals(303, browser.get("/console/sites/ZT0427").statusCode());
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} → {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "/console/static/console.css,      200",
+            "/console/static/uPlot.iife.min.js, 200",
+            "/console/static/nothing.js,       404",
+            "/console/static/../pom.xml,       404",
+            "/console/static/Console.CSS,      404",
+    })
+    void theJarServesItsOwnScriptsAndTheChartLibraryAndNothingElse(String path, int status) throws Exception {
+        HttpResponse<String> answer = gw.raw(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + path)).build());
+        assertEquals(status, answer.statusCode(), path);
+    }
 }

@@ -240,7 +240,8 @@ public final class Gateway implements AutoCloseable {
                                 clock instanceof SettableClock settable && config.simulatedClock() ? settable : null),
                         new org.shouhu.gateway.admin.PrivacyAdmin(new org.shouhu.gateway.store.redis.RedisRemovals(redis, care),
                                 audit, care, clock))
-                        .withDeadLetters(new DeadLetters(redis)::list))
+                        .withDeadLetters(new DeadLetters(redis)::list)
+                        .withPeople(people, new org.shouhu.gateway.store.redis.RedisPersonalTokens(redis, clock), cityAdmins))
                 .route(TelegramWebhookEndpoint.PATH, config.telegram()
                         .<HttpEndpoint>map(t -> new TelegramWebhookEndpoint(t, inbound, clock))
                         .orElse(call -> HttpReply.text(404, "the Telegram channel is not configured")))

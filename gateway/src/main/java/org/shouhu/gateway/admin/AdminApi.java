@@ -10,7 +10,11 @@ import java.util.StringJoiner;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.shouhu.gateway.console.People;
+import org.shouhu.gateway.console.Viewer;
 import org.shouhu.gateway.http.HttpCall;
+import org.shouhu.gateway.store.redis.RedisCityAdmins;
+import org.shouhu.gateway.store.redis.RedisPersonalTokens;
 import org.shouhu.gateway.http.HttpEndpoint;
 import org.shouhu.gateway.http.HttpReply;
 import org.shouhu.routes.care.CareDay;
@@ -41,7 +45,7 @@ public final class AdminApi implements HttpEndpoint {
             + "/api/sites/{code}/children/{childId}/guardians/{address}, /api/sites/{code}/children/{childId}/invite, /api/sites/{code}/schedule, /api/sites/{code}/lessons, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
             + "/api/sites/{code}/today, /api/dead-letters, /api/messages?to={phone}, DELETE /api/sites/{code}, DELETE /api/sites/{code}/staff/{phone}, "
             + "DELETE /api/sites/{code}/children/{childId}, /api/sites/{code}/children/{childId}/export, "
-            + "/api/exports/attendance.csv?county=|site=&from=&to= and /api/audit";
+            + "/api/exports/attendance.csv?county=|site=&from=&to=, /api/audit and /api/city-admins/{phone}";
     private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes", "volunteersMayApprove");
     private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
     private static final List<String> CHILD_FIELDS = List.of("name", "guardians");
@@ -101,14 +105,19 @@ public final class AdminApi implements HttpEndpoint {
         if (authorization == null || authorization.isBlank()) {
             return error(401, "missing admin token: send the header Authorization: Bearer <token>");
         }
-        if (!token.admits(authorization)) {
+        Optional<Viewer> person = token.admits(authorization) ? Optional.empty() : person(authorization);
+        if (!token.admits(authorization) && person.isEmpty()) {
             LOG.warn("admin call {} {} refused: wrong token", call.method(), org.shouhu.routes.model.Phone.maskNumbers(call.path()));
             return error(401, "wrong admin token");
         }
         try {
+            if (person.isPresent()) {
+                checkPerson(person.get(), call);
+            }
             HttpReply reply = route(call);
             if (privacy != null) {
-                privacy.audited(call.method(), call.path().startsWith(PREFIX + "exports/") ? withQuery(call) : call.path(),
+                privacy.audited(person.map(Viewer::audited).orElse(PrivacyAdmin.WHO), call.method(),
+                        call.path().startsWith(PREFIX + "exports/") || call.path().startsWith(PREFIX + "reports/") ? withQuery(call) : call.path(),
                         reply.status()); // an export is audited with what it covered
             }
             return reply;
@@ -121,9 +130,67 @@ public final class AdminApi implements HttpEndpoint {
         }
     }
 
+    /** The person whose personal token this is, while they are still on a roster; empty for any other token. */
+    private Optional<Viewer> person(String authorization) {
+        if (people == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        return personalTokens.owner(authorization.substring(7).strip()).flatMap(Phone::parse).flatMap(people::who);
+    }
+
+    /** A personal token's call must lie within what its owner may reach; a new or moved site, in their county. */
+    private void checkPerson(Viewer person, HttpCall call) {
+        List<String> parts = segments(call.path());
+        AdminIds.checkPath(parts);
+        String bodyScope = parts.equals(List.of("alerts")) && "POST".equals(call.method())
+                ? AdminIds.scope(JsonBody.parse(call.body(), SafetyAdmin.ALERT_FIELDS).text("scope")) : null;
+        new PersonalAccess(care, id -> safety == null ? Optional.empty() : safety.alertScope(id)).check(person, call, parts, bodyScope);
+        if (parts.size() == 2 && parts.get(0).equals("sites") && "PUT".equals(call.method()) && !person.isCity()) {
+            String county = JsonBody.parse(call.body(), SITE_FIELDS).text("county");
+            if (county != null && !county.strip().equals(person.county())) {
+                throw new ApiRefusal(403, "a site of county " + county.strip() + " is outside county " + person.county()
+                        + ", which this token reaches");
+            }
+        }
+    }
+
+    /** Accepts personal API tokens (made in the console) for what their owners may reach, and serves the city admins' list. */
+    public AdminApi withPeople(People people, RedisPersonalTokens personalTokens, RedisCityAdmins cityAdmins) {
+        this.people = people;
+        this.personalTokens = personalTokens;
+        this.cityAdmins = cityAdmins;
+        return this;
+    }
+
+    private People people;
+    private RedisPersonalTokens personalTokens;
+    private RedisCityAdmins cityAdmins;
+
+    /** {@code PUT /api/city-admins/{phone}} ({@code {"name"}}) and {@code DELETE}: who sees the whole city in the console. */
+    private HttpReply cityAdmin(HttpCall call, String typedPhone) {
+        if (cityAdmins == null) {
+            throw new ApiRefusal(404, "the console is not enabled on this node");
+        }
+        Phone phone = Phone.parse(typedPhone).orElseThrow(() -> new InvalidInput("phone", "\"" + typedPhone + "\" is not a phone number"));
+        if ("DELETE".equals(call.method())) {
+            if (!cityAdmins.remove(phone)) {
+                throw new ApiRefusal(404, "no city admin " + phone.masked());
+            }
+            return reply(200, Map.of("removed", phone.masked()));
+        }
+        allow(call, "PUT");
+        String name = Typed.of("name", JsonBody.parse(call.body(), List.of("name")).text("name")).required().text();
+        cityAdmins.put(phone, name);
+        LOG.info("city admin {} saved", phone.masked());
+        return reply(200, Map.of("phone", phone.e164(), "name", name));
+    }
+
     private HttpReply route(HttpCall call) {
         List<String> parts = segments(call.path());
         AdminIds.checkPath(parts);
+        if (parts.size() == 2 && parts.get(0).equals("city-admins")) {
+            return cityAdmin(call, parts.get(1));
+        }
         HttpReply removal = routeRemovals(call, parts);
         if (removal != null) {
             return removal;

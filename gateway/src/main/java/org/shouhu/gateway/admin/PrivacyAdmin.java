@@ -38,10 +38,10 @@ public final class PrivacyAdmin {
         this.clock = clock;
     }
 
-    /** Appends an admin change that was made (a 2xx answer to anything but GET) to the audit log. */
-    void audited(String method, String path, int status) {
+    /** Appends an admin change that was made (a 2xx answer to anything but GET) to the audit log, as made by {@code who}. */
+    void audited(String who, String method, String path, int status) {
         if ((!"GET".equals(method) || path.startsWith("/api/exports/")) && status >= 200 && status < 300) { // a ledger of children's names is read as carefully as a change
-            audit.append(WHO, clock.instant(), method + " " + Phone.maskNumbers(path), status);
+            audit.append(who, clock.instant(), method + " " + Phone.maskNumbers(path), status);
         }
     }
 

@@ -257,4 +257,9 @@ public final class SafetyAdmin {
             throw new InvalidInput(field, "\"" + text + "\" is not a number of minutes from 0 to 240");
         }
     }
+
+    /** An alert's scope ({@code county:威信县}) by its id; empty when there is no such alert. */
+    Optional<String> alertScope(String id) {
+        return safety.alert(id).map(Alert::scope);
+    }
 }

@@ -133,7 +133,7 @@ public final class SitePages implements ConsoleSection {
         values.put("site", site);
         values.put("opens", CareDay.format(site.opens()));
         values.put("closes", CareDay.format(site.closes()));
-        values.put("number", commandNumber);
+        values.put("number", commandNumber.startsWith("+86") ? commandNumber.substring(3) : commandNumber); // as a phone in China dials it
         values.put("siteSegment", Paths.segment(site.code()));
         return html.page(200, "card", site.name() + " 短信卡", r, null, values);
     }

@@ -137,7 +137,7 @@ class SitePagesTest {
     void theCommandCardHasTheNumberToTextAndEachDigit() throws Exception {
         HttpResponse<String> card = volunteer.get("/console/sites/ZT0427/card");
         assertEquals(200, card.statusCode());
-        assertTrue(card.body().contains(GatewayUnderTest.OUR_NUMBER) && card.body().contains("今天不来") && card.body().contains("08:00–17:30"),
+        assertTrue(card.body().contains("<b>10690001</b>") && card.body().contains("今天不来") && card.body().contains("08:00–17:30"),
                 card.body());
     }
 }

@@ -197,7 +197,7 @@ public final class Browser implements AutoCloseable {
 
     /** Waits up to {@code timeout} for an element to be shown. */
     public WebElement waitFor(By locator, Duration timeout) {
-        return new WebDriverWait(driver, timeout).until(ExpectedConditions.visibilityOfElementLocated(locator));
+        return waiting(timeout).until(ExpectedConditions.visibilityOfElementLocated(locator));
     }
 
     /** Waits up to {@link #WAIT} for an element whose text contains {@code text}. */
@@ -207,8 +207,19 @@ public final class Browser implements AutoCloseable {
 
     /** Waits up to {@code timeout} for an element whose text contains {@code text}, and returns it. */
     public WebElement waitForText(By locator, String text, Duration timeout) {
-        new WebDriverWait(driver, timeout).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+        waiting(timeout).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
         return driver.findElement(locator);
+    }
+
+    /**
+     * A wait that looks again when the page is being replaced under it: after a click that posts a form,
+     * an element found on the old page is gone ("stale", or "does not belong to the document").
+     */
+    private WebDriverWait waiting(Duration timeout) {
+        WebDriverWait wait = new WebDriverWait(driver, timeout);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        wait.ignoring(org.openqa.selenium.WebDriverException.class);
+        return wait;
     }
 
     /** The cookies the browser holds for the current page's domain. */

@@ -25,7 +25,7 @@ public final class Main {
     private static final String USAGE = """
             usage: java -jar shouhu.jar <command>
               serve                                   run the gateway (configuration: environment, see .env.example)
-              demo                                    play one care-site day on a simulated SMS provider
+              demo [--stay]                           play one care-site day on a simulated SMS provider (--stay: then keep the node and its web console running)
               import --sites S.csv --children C.csv [--staff T.csv]   load sites, staff and children (see docs/import.md)
               simulate [--sites 997] [--children 16069] [--days 30] [--seed 42]   a city season (docs/season-simulation.md)
               bench [requests] [threads]              measure one inbound webhook end to end (private Redis, simulated provider)
@@ -48,7 +48,7 @@ public final class Main {
         try {
             code = switch (command) {
                 case "serve" -> serve();
-                case "demo" -> Demo.run(System.out);
+                case "demo" -> Demo.run(rest, System.out);
                 case "import" -> importCsv(rest);
                 case "bench" -> WebhookBench.run(rest, System.out);
                 case "bench-store" -> StoreBench.run(rest, System.out);

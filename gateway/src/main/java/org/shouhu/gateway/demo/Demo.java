@@ -48,18 +48,34 @@ public final class Demo {
     private SettableClock clock;
     private String base;
 
-    private Demo(PrintStream out) {
+    private final boolean stay;
+
+    private Demo(PrintStream out, boolean stay) {
         this.out = out;
+        this.stay = stay;
     }
 
     /** Runs the demo and returns the process exit code. */
     public static int run(PrintStream out) throws Exception {
-        new Demo(out).play();
+        return run(new String[0], out);
+    }
+
+    /**
+     * Runs the demo; with {@code --stay} the node keeps running after the day, with the web console
+     * open, until the process is stopped. Returns the process exit code (2 for an option it does not know).
+     */
+    public static int run(String[] args, PrintStream out) throws Exception {
+        boolean stay = args.length == 1 && args[0].equals("--stay");
+        if (args.length > 0 && !stay) {
+            System.err.println("usage: shouhu demo [--stay]   (--stay: keep the node and its web console running after the day)");
+            return 2;
+        }
+        new Demo(out, stay).play();
         return 0;
     }
 
     private void play() throws Exception {
-        int port = freePort();
+        int port = stay && System.getenv("SHOUHU_HTTP_PORT") != null ? Integer.parseInt(System.getenv("SHOUHU_HTTP_PORT")) : freePort();
         String base = "http://127.0.0.1:" + port;
         clock = new SettableClock(at("07:40"));
         try (SimulatedProvider p = new SimulatedProvider()) {
@@ -87,6 +103,9 @@ public final class Demo {
                 twilio = new TwilioWebhooks(base, base, ACCOUNT, TOKEN, OUR_NUMBER);
                 this.base = base;
                 day(base);
+                if (stay) {
+                    stay();
+                }
             }
         }
     }
@@ -196,6 +215,53 @@ public final class Demo {
         out.println("── " + time + "  ⏱ " + what);
         gateway.runSafety();
         delivered();
+    }
+
+    /**
+     * Keeps the node running after the day with the console open: the county gets its coordinator
+     * and the city an admin, the captain is sent a login code (printed as the phone shows it), and
+     * every few hundred milliseconds the clock follows real time, what is due fires and what is
+     * queued is sent and printed, until the process is stopped (Ctrl-C).
+     */
+    private void stay() throws Exception {
+        call("PUT", base + "/api/counties/" + java.net.URLEncoder.encode("昭阳区", java.nio.charset.StandardCharsets.UTF_8)
+                + "/coordinator", "{\"phone\":\"+8613500000001\",\"name\":\"刘协调员\"}");
+        call("PUT", base + "/api/city-admins/+8613600000001", "{\"name\":\"市教育局王科长\"}");
+        who.put("+8613500000001", "刘协调员");
+        who.put("+8613600000001", "王科长");
+        out.println();
+        out.println("── the node stays up with its web console (Ctrl-C stops it):");
+        out.println("   " + base + "/console/  — log in with a phone number; the code comes by SMS and is printed below");
+        out.println("   captain 13800000001 · volunteer 13800000002 · coordinator 13500000001 · city admin 13600000001");
+        askLoginCode("+8613800000001");
+        delivered();
+        Instant started = Instant.now();
+        Instant dayAt = clock.instant();
+        long lastSweep = 0;
+        while (!Thread.currentThread().isInterrupted()) {
+            Thread.sleep(300);
+            clock.set(dayAt.plus(java.time.Duration.between(started, Instant.now()))); // the demo day goes on in real time
+            if (System.nanoTime() - lastSweep > 5_000_000_000L) {
+                gateway.runSafety();
+                lastSweep = System.nanoTime();
+            }
+            delivered();
+        }
+    }
+
+    /** Asks the console for a login code for the phone, as the login page does. */
+    private void askLoginCode(String phone) throws Exception {
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/console/login")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String cookie = page.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page.body());
+        if (!csrf.find()) {
+            throw new IllegalStateException("the login page has no form token");
+        }
+        http.send(HttpRequest.newBuilder(URI.create(base + "/console/login")).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf.group(1) + "&phone=" + phone.substring(3))).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private void delivered() throws Exception {

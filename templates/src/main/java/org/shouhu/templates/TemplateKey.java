@@ -35,6 +35,11 @@ public enum TemplateKey {
     USAGE_CHILD_NAME(1),
     CHECKED_IN(3),
     CHECKED_OUT(3),
+    /** The answer to staff's {@code 缺 3}: who is now recorded as staying home. */
+    ABSENT_MARKED(3),
+    /** A guardian hears that staff recorded their child as staying home today. */
+    ABSENCE_BY_STAFF(1),
+    USAGE_MARK_ABSENT(1),
     NO_SUCH_ROSTER_NO(1),
     MISSING_LIST(3),
     MISSING_NONE(1),

@@ -18,7 +18,7 @@ import org.shouhu.routes.port.SafetyStore;
 
 /**
  * A site's pages ({@code /console/sites/{code}…}): today's roll call with a tap to check a child in
- * or out, who has not arrived, escorts asked for, registrations to approve, invite codes, the
+ * or out or mark it absent, who has not arrived, escorts asked for, registrations to approve, invite codes, the
  * lesson of the day; and the printable command card. Staff see their own site; a coordinator the
  * sites of their county (to read; the taps are staff's).
  */
@@ -69,6 +69,7 @@ public final class SitePages implements ConsoleSection {
         Command command = switch (what) {
             case "in" -> new Command.CheckIn(List.of(rosterNo(r)));
             case "out" -> new Command.CheckOut(List.of(rosterNo(r)), collector(r));
+            case "absent" -> new Command.MarkAbsent(List.of(rosterNo(r)));
             case "approve" -> new Command.Approve(number(r.field("no")));
             case "invite" -> new Command.Invite(String.valueOf(rosterNo(r)));
             case "lesson" -> new Command.RecordLesson(required(r.field("topic"), "请写上今天讲的安全课内容。", 20));
@@ -102,6 +103,7 @@ public final class SitePages implements ConsoleSection {
             row.put("escort", c.escortRequested());
             row.put("mayCheckIn", staff && (c.state().equals("expected") || c.state().equals("absent")));
             row.put("mayCheckOut", staff && c.state().equals("arrived"));
+            row.put("mayMarkAbsent", staff && c.state().equals("expected"));
             children.add(row);
             if (c.state().equals("expected")) {
                 missing.add(row);

@@ -64,6 +64,32 @@ class SitePagesTest {
     }
 
     @Test
+    void markingAChildAbsentTellsItsGuardiansAndNoNoShowAlertFollows() throws Exception {
+        volunteer.get("/console/sites/ZT0427");
+        assertEquals(303, volunteer.post("/console/sites/ZT0427/absent", Map.of("no", "3")).statusCode());
+        assertTrue(volunteer.get("/console/sites/ZT0427").body().contains("已记1人今天请假：3张小刚"), volunteer.lastPage());
+        gw.gateway.drainOutbox();
+        assertEquals(List.of("【守护托管】张小刚今天已记为请假（永丰小学托管点登记）。有误请回4查询或联系老师。"),
+                GatewayUnderTest.to(gw.sent(), GatewayUnderTest.ZHANG_GRANDPA));
+
+        gw.tick("08:31"); // the no-show check, 30 minutes after opening
+        List<String> grandpa = GatewayUnderTest.to(gw.sent(), GatewayUnderTest.ZHANG_GRANDPA);
+        assertEquals(List.of(), grandpa, "no no-show alert for a child recorded absent");
+    }
+
+    @Test
+    void staffTextTheSameWith缺AndAChildAlreadyInKeepsItsRecord() throws Exception {
+        gw.text(VOLUNTEER, "到 1");
+        gw.sent();
+        gw.text(VOLUNTEER, "缺 1");
+        assertEquals(List.of("【守护托管】这些孩子已签到或已接走，没有记请假。"), GatewayUnderTest.to(gw.sent(), VOLUNTEER));
+        gw.text(VOLUNTEER, "缺 2 3");
+        assertEquals(List.of("【守护托管】已记2人今天请假：2李小红 3张小刚。"), GatewayUnderTest.to(gw.sent(), VOLUNTEER));
+        gw.text(VOLUNTEER, "缺");
+        assertEquals(List.of("【守护托管】记请假请发：缺 名单号，如 缺 3 5"), GatewayUnderTest.to(gw.sent(), VOLUNTEER));
+    }
+
+    @Test
     void aDoubleTapOrAResentFormActsOnce() throws Exception {
         volunteer.get("/console/sites/ZT0427");
         volunteer.post("/console/sites/ZT0427/in", Map.of("no", "1"));

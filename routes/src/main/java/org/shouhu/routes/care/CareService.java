@@ -113,7 +113,7 @@ public final class CareService {
 
     private static boolean isStaffCommand(Command command) {
         return command instanceof Command.CheckIn || command instanceof Command.CheckOut
-                || command instanceof Command.ListMissing || command instanceof Command.ListRoster
+                || command instanceof Command.MarkAbsent || command instanceof Command.ListMissing || command instanceof Command.ListRoster
                 || command instanceof Command.Approve || command instanceof Command.Broadcast
                 || command instanceof Command.RecordLesson || command instanceof Command.BroadcastProgress
                 || command instanceof Command.Malformed m && isStaffVerb(m.verb());
@@ -121,7 +121,7 @@ public final class CareService {
 
     private static boolean isStaffVerb(Verb verb) {
         return switch (verb) {
-            case CHECK_IN, CHECK_OUT, LIST_MISSING, LIST_ROSTER, APPROVE, BROADCAST, RECORD_LESSON -> true;
+            case CHECK_IN, CHECK_OUT, MARK_ABSENT, LIST_MISSING, LIST_ROSTER, APPROVE, BROADCAST, RECORD_LESSON -> true;
             default -> false;
         };
     }
@@ -140,6 +140,8 @@ public final class CareService {
             staff.checkIn(member, c.rosterNos(), out);
         } else if (command instanceof Command.CheckOut c) {
             staff.checkOut(member, c.rosterNos(), c.pickedUpBy(), out);
+        } else if (command instanceof Command.MarkAbsent a) {
+            staff.markAbsent(member, a.rosterNos(), out);
         } else if (command instanceof Command.ListMissing) {
             staff.listMissing(member, out);
         } else if (command instanceof Command.ListRoster) {
@@ -213,6 +215,7 @@ public final class CareService {
             case REGISTER -> TemplateKey.USAGE_REGISTER;
             case CHECK_IN -> TemplateKey.USAGE_CHECK_IN;
             case CHECK_OUT -> TemplateKey.USAGE_CHECK_OUT;
+            case MARK_ABSENT -> TemplateKey.USAGE_MARK_ABSENT;
             case APPROVE -> TemplateKey.USAGE_APPROVE;
             case BROADCAST -> TemplateKey.USAGE_BROADCAST;
             case RECORD_LESSON -> TemplateKey.USAGE_LESSON;

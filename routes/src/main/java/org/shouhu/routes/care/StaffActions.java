@@ -115,6 +115,34 @@ final class StaffActions {
         out.reply(TemplateKey.CHECKED_OUT, withList(TemplateKey.CHECKED_OUT, values, labels(roster.found())));
     }
 
+    /**
+     * {@code 缺 3 5}: each child not yet in is recorded as staying home today (a family told staff in
+     * person or by phone), its guardians told and its no-show escalation closed; a child already in or
+     * gone keeps its record.
+     */
+    void markAbsent(StaffMember member, List<Integer> rosterNos, Outgoing out) {
+        Roster roster = Roster.of(store, member.siteCode(), rosterNos);
+        if (!roster.unknown().isEmpty()) {
+            out.reply(TemplateKey.NO_SUCH_ROSTER_NO, roster.unknownValues());
+        }
+        if (roster.found().isEmpty()) {
+            return;
+        }
+        Site site = site(member);
+        LocalDate today = day.today();
+        Map<String, DayRecord> records = store.day(site.code(), today);
+        Map<String, List<Guardian>> guardians = store.guardiansOf(roster.found().stream().map(Child::id).distinct().toList());
+        Map<String, Child> byId = roster.byId();
+        dayRecords.update(site.code(), today, roster.found(), records,
+                r -> r.state() == ChildState.EXPECTED ? Optional.of(r.absent()) : Optional.empty(),
+                after -> notices(guardians.get(after.childId()), TemplateKey.ABSENCE_BY_STAFF, Map.of("child",
+                        byId.get(after.childId()).name(), "site", site.name())));
+        List<Child> absent = roster.found().stream().distinct().filter(c -> stateOf(records, c) == ChildState.ABSENT).toList();
+        ladders.close(absent, LadderKind.NO_SHOW, "absent"); // as for a guardian's 2; a retry closes what a failed try left open
+        out.reply(TemplateKey.ABSENT_MARKED, absent.isEmpty() ? Map.of() // all of them in or gone: the template says so
+                : withList(TemplateKey.ABSENT_MARKED, Map.of("count", String.valueOf(absent.size())), labels(absent)));
+    }
+
     /** {@code 未到}: children expected today who are neither checked in nor reported absent. */
     void listMissing(StaffMember member, Outgoing out) {
         List<Child> roster = store.roster(member.siteCode());

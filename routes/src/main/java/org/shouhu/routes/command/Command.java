@@ -36,6 +36,13 @@ public sealed interface Command {
         }
     }
 
+    /** Staff record that children stay home today, by roster number ("缺 3 5"): a family told them, not by SMS. */
+    record MarkAbsent(List<Integer> rosterNos) implements Command {
+        public MarkAbsent {
+            rosterNos = List.copyOf(rosterNos);
+        }
+    }
+
     /** Staff record that children left, by roster number, and who took them or {@code null} ("走 3 奶奶", ZZ, 签退, 接走). */
     record CheckOut(List<Integer> rosterNos, String pickedUpBy) implements Command {
         public CheckOut {

@@ -30,6 +30,7 @@ public final class CommandParser {
             Map.entry(Verb.OPT_IN, List.of("KS", "开始", "START")),
             Map.entry(Verb.CHECK_IN, List.of("到", "DD", "签到")),
             Map.entry(Verb.CHECK_OUT, List.of("走", "ZZ", "签退", "接走")),
+            Map.entry(Verb.MARK_ABSENT, List.of("缺", "缺勤")), // staff: "缺 3", a child whose family told them it stays home
             Map.entry(Verb.LIST_MISSING, List.of("未到", "WD")),
             Map.entry(Verb.LIST_ROSTER, List.of("名单", "MD")),
             Map.entry(Verb.APPROVE, List.of("批", "批准", "PZ")),
@@ -113,6 +114,10 @@ public final class CommandParser {
             case REGISTER -> register(said.args());
             case CHECK_IN -> checkIn(said.args());
             case CHECK_OUT -> checkOut(said.args());
+            case MARK_ABSENT -> rosterNumbers(said.args())
+                    .filter(numbers -> !numbers.values().isEmpty() && numbers.rest().isEmpty())
+                    .<Command>map(numbers -> new Command.MarkAbsent(numbers.values()))
+                    .orElseGet(() -> new Command.Malformed(Verb.MARK_ABSENT));
             case APPROVE -> approve(said.args());
             case BROADCAST -> broadcast(said);
             case BROADCAST_PROGRESS -> new Command.BroadcastProgress();

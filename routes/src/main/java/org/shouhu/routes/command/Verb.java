@@ -12,6 +12,7 @@ public enum Verb {
     OPT_IN,
     CHECK_IN,
     CHECK_OUT,
+    MARK_ABSENT,
     LIST_MISSING,
     LIST_ROSTER,
     APPROVE,

@@ -206,7 +206,12 @@ class CommandParserTest {
                 row("到了", new Malformed(Verb.CHECK_IN)),
                 row("到 5-1", new Malformed(Verb.CHECK_IN)),
                 row("到 1-501", new Malformed(Verb.CHECK_IN)),
-                row("到 1234567890", new Malformed(Verb.CHECK_IN)));
+                row("到 1234567890", new Malformed(Verb.CHECK_IN)),
+                row("缺 3", new Command.MarkAbsent(List.of(3))),
+                row("缺勤 3 5", new Command.MarkAbsent(List.of(3, 5))),
+                row("缺3", new Command.MarkAbsent(List.of(3))),
+                row("缺", new Malformed(Verb.MARK_ABSENT)),
+                row("缺 王小明", new Malformed(Verb.MARK_ABSENT)));
     }
 
     private static Stream<Arguments> checkOut() {

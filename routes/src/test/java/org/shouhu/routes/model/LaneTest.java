@@ -34,7 +34,7 @@ class LaneTest {
                 TemplateKey.HELP_STAFF, TemplateKey.REGISTER_RECEIVED, TemplateKey.REGISTER_RECEIVED_ALREADY,
                 TemplateKey.REGISTER_UNKNOWN_SITE, TemplateKey.APPROVE_NOT_FOUND, TemplateKey.CAPTAIN_ONLY,
                 TemplateKey.USAGE_REGISTER, TemplateKey.USAGE_CHECK_IN, TemplateKey.USAGE_CHECK_OUT, TemplateKey.USAGE_APPROVE,
-                TemplateKey.USAGE_BROADCAST, TemplateKey.USAGE_CHILD_NAME, TemplateKey.CHECKED_IN, TemplateKey.CHECKED_OUT,
+                TemplateKey.USAGE_BROADCAST, TemplateKey.USAGE_CHILD_NAME, TemplateKey.CHECKED_IN, TemplateKey.CHECKED_OUT, TemplateKey.ABSENT_MARKED, TemplateKey.USAGE_MARK_ABSENT,
                 TemplateKey.NO_SUCH_ROSTER_NO, TemplateKey.MISSING_LIST, TemplateKey.MISSING_NONE, TemplateKey.ROSTER_SUMMARY,
                 TemplateKey.NOTICE_SENT, TemplateKey.NOTICE_NONE, TemplateKey.NOTICE_PROGRESS, TemplateKey.NOTICE_PROGRESS_NONE,
                 TemplateKey.NOTICE_TOO_LONG, TemplateKey.NOTICE_HAS_URL, TemplateKey.OPTED_OUT,
@@ -44,7 +44,7 @@ class LaneTest {
                 TemplateKey.BIND_FAILED, TemplateKey.BIND_LOCKED, TemplateKey.BIND_PAUSED, TemplateKey.BIND_IN_CHAT,
                 TemplateKey.USAGE_BIND, TemplateKey.UNBOUND, TemplateKey.CHAT_WELCOME, TemplateKey.LOGIN_CODE);
         // per-child confirmations and notices to one person
-        put(ROUTINE, CONFIRM, TemplateKey.ARRIVAL, TemplateKey.PICKUP, TemplateKey.REGISTER_TO_STAFF,
+        put(ROUTINE, CONFIRM, TemplateKey.ARRIVAL, TemplateKey.PICKUP, TemplateKey.ABSENCE_BY_STAFF, TemplateKey.REGISTER_TO_STAFF,
                 TemplateKey.REGISTER_WELCOME, TemplateKey.REGISTER_APPROVED, TemplateKey.PICKUP_REMINDER);
         put(SAFETY, CONFIRM, TemplateKey.ABSENCE_TO_STAFF, TemplateKey.ESCORT_TO_STAFF);
         // escalations to one person and the notices about them

@@ -129,6 +129,7 @@ public final class Gateway implements AutoCloseable {
         this.liveness = org.shouhu.gateway.store.redis.NodeLiveness.start(redis, config.nodeId()); // others take over what this node holds within seconds of its death
         this.safetyStore = new RedisSafetyStore(redis, messages, liveness);
         safetyStore.adoptOpenLaddersKeptPerChild(); // before anything reads a site day's open ladders
+        safetyStore.indexKeptBeforeReports(); // once per Redis: reports find what an earlier version wrote
         Templates sms = Templates.smsZh();
         EscalationLadders ladders = new EscalationLadders(care, safetyStore, config.safety(), day);
         // Alerts started here are expanded at once on this node, behind the answer; the sweep on any

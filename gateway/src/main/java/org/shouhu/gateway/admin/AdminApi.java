@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.shouhu.gateway.http.HttpCall;
 import org.shouhu.gateway.http.HttpEndpoint;
 import org.shouhu.gateway.http.HttpReply;
+import org.shouhu.gateway.report.ReportRefused;
 import org.shouhu.routes.care.CareDay;
 import org.shouhu.routes.care.Child;
 import org.shouhu.routes.care.Site;
@@ -116,6 +117,9 @@ public final class AdminApi implements HttpEndpoint {
             LOG.debug("admin call {} {} refused: 400", call.method(), call.path());
             return error(400, e.getMessage());
         } catch (ApiRefusal e) {
+            LOG.debug("admin call {} {} refused: {}", call.method(), call.path(), e.status());
+            return error(e.status(), e.getMessage());
+        } catch (ReportRefused e) {
             LOG.debug("admin call {} {} refused: {}", call.method(), call.path(), e.status());
             return error(e.status(), e.getMessage());
         }

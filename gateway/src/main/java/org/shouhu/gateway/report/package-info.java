@@ -1,0 +1,15 @@
+/**
+ * The county coordinator's reports: what a site's, a county's or the city's summer looked like,
+ * read from what the care and safety stores already keep.
+ *
+ * <p>The tour:
+ * <ul>
+ *   <li>{@link org.shouhu.gateway.report.ReportRange} is the question every report answers: which
+ *       sites ({@code site=}, {@code county=}, {@code city=all}) and which days ({@code from=}, {@code to=},
+ *       at most 124); a question it cannot answer is a {@link org.shouhu.gateway.report.ReportRefused}
+ *       with the status and what to change.</li>
+ *   <li>{@link org.shouhu.gateway.report.Csv} writes every CSV file the same way: UTF-8 with a byte
+ *       order mark for Excel, typed text kept from opening as a formula, phones kept as text.</li>
+ * </ul>
+ */
+package org.shouhu.gateway.report;

@@ -108,6 +108,7 @@ public final class Gateway implements AutoCloseable {
     private final Pacer pacer;
     private final org.shouhu.gateway.metrics.GatewayMetrics metrics;
     private final int configuredSweepSeconds;
+    private final org.shouhu.gateway.report.Reports reports;
 
     private Gateway(Config config, Clock nodeClock, List<ChannelSender> replacements, TwilioSettings twilio,
                     PrivateRedis privateRedis) throws Exception {
@@ -212,6 +213,7 @@ public final class Gateway implements AutoCloseable {
                 return false;
             }
         }, this::schedulerRuns);
+        this.reports = new org.shouhu.gateway.report.Reports(care, safetyStore, day);
         this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),
                         config.http().maxConnections(), config.http().idleTimeout()))
                 .whileAway(watch::awaySince)
@@ -229,7 +231,8 @@ public final class Gateway implements AutoCloseable {
                                 clock instanceof SettableClock settable && config.simulatedClock() ? settable : null),
                         new org.shouhu.gateway.admin.PrivacyAdmin(new org.shouhu.gateway.store.redis.RedisRemovals(redis, care),
                                 new org.shouhu.gateway.store.redis.RedisAuditLog(redis), care, clock))
-                        .withDeadLetters(new DeadLetters(redis)::list))
+                        .withDeadLetters(new DeadLetters(redis)::list)
+                        .withReports(reports))
                 .route(TelegramWebhookEndpoint.PATH, config.telegram()
                         .<HttpEndpoint>map(t -> new TelegramWebhookEndpoint(t, inbound, clock))
                         .orElse(call -> HttpReply.text(404, "the Telegram channel is not configured")))
@@ -345,6 +348,11 @@ public final class Gateway implements AutoCloseable {
     /** Fires what the safety loop has due now (what Quartz does every few seconds). */
     public int runSafety() {
         return safety.runDue();
+    }
+
+    /** The coordinator's reports (what {@code /api/exports/…} and {@code /api/reports/…} serve), for the console's pages. */
+    public org.shouhu.gateway.report.Reports reports() {
+        return reports;
     }
 
     public RedisSafetyStore safetyStore() {

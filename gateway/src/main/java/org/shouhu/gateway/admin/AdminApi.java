@@ -13,7 +13,9 @@ import java.util.Optional;
 import org.shouhu.gateway.http.HttpCall;
 import org.shouhu.gateway.http.HttpEndpoint;
 import org.shouhu.gateway.http.HttpReply;
+import org.shouhu.gateway.report.Csv;
 import org.shouhu.gateway.report.ReportRefused;
+import org.shouhu.gateway.report.Reports;
 import org.shouhu.routes.care.CareDay;
 import org.shouhu.routes.care.Child;
 import org.shouhu.routes.care.Site;
@@ -42,7 +44,7 @@ public final class AdminApi implements HttpEndpoint {
             + "/api/sites/{code}/children/{childId}/guardians/{address}, /api/sites/{code}/children/{childId}/invite, /api/sites/{code}/schedule, /api/sites/{code}/lessons, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
             + "/api/sites/{code}/today, /api/dead-letters, /api/messages?to={phone}, DELETE /api/sites/{code}, DELETE /api/sites/{code}/staff/{phone}, "
             + "DELETE /api/sites/{code}/children/{childId}, /api/sites/{code}/children/{childId}/export, "
-            + "/api/exports/attendance.csv?county=|site=&from=&to= and /api/audit";
+            + "/api/exports/attendance.csv?county=|site=&from=&to=, /api/exports/escalations.csv?county=|site=&from=&to= and /api/audit";
     private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes", "volunteersMayApprove");
     private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
     private static final List<String> CHILD_FIELDS = List.of("name", "guardians");
@@ -79,6 +81,22 @@ public final class AdminApi implements HttpEndpoint {
 
     /** What {@code GET /api/dead-letters} lists: outbox entries given up after failing every delivery. */
     private java.util.function.Supplier<List<Map<String, Object>>> deadLetters = List::of;
+
+    /** The coordinator's reports and exports beyond the attendance ledger; null leaves them out. */
+    private Reports reports;
+
+    /** Serves these reports: {@code GET /api/exports/escalations.csv}. */
+    public AdminApi withReports(Reports reports) {
+        this.reports = reports;
+        return this;
+    }
+
+    private Reports reports() {
+        if (reports == null) {
+            throw new ApiRefusal(404, "the reports are not enabled on this node");
+        }
+        return reports;
+    }
 
     /** Lists these dead letters at {@code GET /api/dead-letters}. */
     public AdminApi withDeadLetters(java.util.function.Supplier<List<Map<String, Object>>> deadLetters) {
@@ -167,6 +185,12 @@ public final class AdminApi implements HttpEndpoint {
             allow(call, "GET");
             return new AttendanceExport(care, day.zone()).csv(call.queryParam("county"), call.queryParam("site"), call.queryParam("from"),
                     call.queryParam("to"));
+        }
+        if (parts.equals(List.of("exports", "escalations.csv"))) {
+            allow(call, "GET");
+            Reports r = reports();
+            return csv(r.escalationsCsv(r.range(call.queryParam("county"), call.queryParam("site"), call.queryParam("from"),
+                    call.queryParam("to"))));
         }
         if (parts.equals(List.of("messages"))) {
             allow(call, "GET");
@@ -425,6 +449,12 @@ public final class AdminApi implements HttpEndpoint {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("admin answer could not be written as JSON", e);
         }
+    }
+
+    /** A CSV file as a download. */
+    private static HttpReply csv(Csv.File file) {
+        return new HttpReply(200, "text/csv; charset=utf-8", file.bytes())
+                .withHeader("Content-Disposition", "attachment; filename=\"" + file.name() + "\"");
     }
 
     private HttpReply error(int status, String reason) {

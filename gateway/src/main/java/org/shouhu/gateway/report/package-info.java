@@ -4,10 +4,16 @@
  *
  * <p>The tour:
  * <ul>
+ *   <li>{@link org.shouhu.gateway.report.Reports} is the one door, for the admin API and the
+ *       console's pages alike (the node's own is {@code Gateway.reports()}): a range, then the
+ *       report of it as rows or as a CSV file.</li>
  *   <li>{@link org.shouhu.gateway.report.ReportRange} is the question every report answers: which
  *       sites ({@code site=}, {@code county=}, {@code city=all}) and which days ({@code from=}, {@code to=},
  *       at most 124); a question it cannot answer is a {@link org.shouhu.gateway.report.ReportRefused}
  *       with the status and what to change.</li>
+ *   <li>{@link org.shouhu.gateway.report.EscalationReport}: every escalation ladder (未到, 逾期未接)
+ *       with the time of each step and how it ended, from the ladder's own log; each site keeps its
+ *       ladders by day, so a county's season is a few round trips.</li>
  *   <li>{@link org.shouhu.gateway.report.Csv} writes every CSV file the same way: UTF-8 with a byte
  *       order mark for Excel, typed text kept from opening as a formula, phones kept as text.</li>
  * </ul>

@@ -1,0 +1,139 @@
+package org.shouhu.gateway.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.shouhu.gateway.testing.GatewayUnderTest.COORDINATOR;
+import static org.shouhu.gateway.testing.GatewayUnderTest.LI_GRANDMA;
+import static org.shouhu.gateway.testing.GatewayUnderTest.VOLUNTEER;
+import static org.shouhu.gateway.testing.GatewayUnderTest.WANG_GRANDMA;
+
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.shouhu.gateway.testing.GatewayUnderTest;
+
+/**
+ * The county coordinator's reports, read from two days of two sites as staff, guardians and the
+ * safety loop made them: at 永丰小学托管点 (ZT0427, 昭阳区, its season from 2026-07-15) 李小红 is
+ * reported absent after her no-show alert, 张小刚 never comes and his ladder climbs to the
+ * coordinator, 王小明 is picked up late after his grandmother answers; at 河边村儿童之家 (ZT0501,
+ * 威信县, no staff, no coordinator) 赵小华 is never checked in, so her ladders climb to nobody.
+ */
+class CoordinatorReportsTest {
+
+    static final String COUNTY = URLEncoder.encode("昭阳区", StandardCharsets.UTF_8);
+    static final String ZHAO_GRANDMA = "+8613912340009";
+
+    GatewayUnderTest gw;
+
+    @BeforeEach
+    void twoSiteDays() throws Exception {
+        gw = new GatewayUnderTest().withSite();
+        gw.clock.set(GatewayUnderTest.at("2026-07-14", "18:00"));
+        ok(gw.admin("PUT", "/api/counties/昭阳区/coordinator", "{\"phone\":\"" + COORDINATOR + "\",\"name\":\"刘主任\"}"));
+        ok(gw.admin("PUT", "/api/sites/ZT0427/schedule", "{\"days\":\"12345\",\"from\":\"2026-07-15\",\"to\":\"2026-08-21\"}"));
+        ok(gw.admin("PUT", "/api/sites/ZT0501",
+                "{\"name\":\"河边村儿童之家\",\"county\":\"威信县\",\"opens\":\"08:00\",\"closes\":\"17:30\"}"));
+        ok(gw.admin("POST", "/api/sites/ZT0501/children",
+                "{\"name\":\"赵小华\",\"guardians\":[{\"phone\":\"" + ZHAO_GRANDMA + "\",\"relation\":\"奶奶\"}]}"));
+
+        gw.at("08:05");
+        gw.text(VOLUNTEER, "到 1");
+        tick("2026-07-15", "08:30"); // no-show ladders: 李小红, 张小刚, 赵小华
+        gw.at("08:40");
+        gw.text(LI_GRANDMA, "2");
+        tick("2026-07-15", "08:45");
+        tick("2026-07-15", "09:00");
+        tick("2026-07-15", "17:35"); // the day's drowning alerts
+        gw.at("17:40");
+        gw.text(LI_GRANDMA, "1"); // acknowledges it
+        tick("2026-07-15", "17:45"); // 王小明 is overdue
+        gw.at("17:50");
+        gw.text(WANG_GRANDMA, "1"); // answers the overdue alert: not an acknowledgement
+        gw.at("17:55");
+        gw.text(VOLUNTEER, "走 1 奶奶");
+
+        gw.clock.set(GatewayUnderTest.at("2026-07-16", "08:05"));
+        gw.text(VOLUNTEER, "到 1 2 3");
+        tick("2026-07-16", "08:30");
+        tick("2026-07-16", "08:45");
+        tick("2026-07-16", "09:00");
+        gw.clock.set(GatewayUnderTest.at("2026-07-16", "17:10"));
+        gw.text(VOLUNTEER, "走 1 2 3");
+        tick("2026-07-16", "17:35");
+        gw.sent();
+    }
+
+    @AfterEach
+    void stop() {
+        gw.close();
+    }
+
+    private void tick(String date, String time) {
+        gw.clock.set(GatewayUnderTest.at(date, time));
+        gw.gateway.runSafety();
+        gw.gateway.drainOutbox();
+    }
+
+    private static void ok(HttpResponse<String> answer) {
+        assertTrue(answer.statusCode() / 100 == 2, answer.statusCode() + " " + answer.body());
+    }
+
+    private List<String> csvLines(String path) throws Exception {
+        HttpResponse<String> csv = gw.admin("GET", path, null);
+        assertEquals(200, csv.statusCode(), csv.body());
+        assertEquals("text/csv; charset=utf-8", csv.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(csv.body().startsWith("\uFEFF"), "a byte order mark, so Excel reads UTF-8");
+        return csv.body().substring(1).lines().toList();
+    }
+
+    @Test
+    void theEscalationsOfACountyHaveEachStepsTimeAndHowTheyEnded() throws Exception {
+        HttpResponse<String> csv = gw.admin("GET", "/api/exports/escalations.csv?county=" + COUNTY + "&from=2026-07-14&to=2026-07-16", null);
+        assertEquals("attachment; filename=\"escalations-2026-07-14-2026-07-16.csv\"",
+                csv.headers().firstValue("Content-Disposition").orElse(""));
+
+        assertEquals(List.of(
+                "日期,区县,托管点编号,托管点,编号,姓名,类型,发起并告知监护人,告知队长,告知协调员,结束时间,结束方式",
+                "2026-07-15,昭阳区,ZT0427,永丰小学托管点,2,李小红,未到,08:30,,,08:40,监护人回2：今天不来",
+                "2026-07-15,昭阳区,ZT0427,永丰小学托管点,3,张小刚,未到,08:30,08:45,09:00,09:00,无人回复，升级结束",
+                "2026-07-15,昭阳区,ZT0427,永丰小学托管点,1,王小明,逾期未接,17:45,,,17:50,监护人回1：马上来接"),
+                csvLines("/api/exports/escalations.csv?county=" + COUNTY + "&from=2026-07-14&to=2026-07-16"),
+                "威信县's site is not in 昭阳区; on the 16th every child came and went");
+
+        String audit = gw.admin("GET", "/api/audit", null).body();
+        assertTrue(audit.contains("GET /api/exports/escalations.csv?county=昭阳区&from=2026-07-14&to=2026-07-16"),
+                "who read which children's escalations is in the audit log: " + audit);
+    }
+
+    @Test
+    void aStepWithNobodyToTellSaysSo() throws Exception {
+        assertEquals(List.of(
+                "日期,区县,托管点编号,托管点,编号,姓名,类型,发起并告知监护人,告知队长,告知协调员,结束时间,结束方式",
+                "2026-07-15,威信县,ZT0501,河边村儿童之家,1,赵小华,未到,08:30,08:45 无队长可告知,09:00 未设协调员,09:00,无人回复，升级结束",
+                "2026-07-16,威信县,ZT0501,河边村儿童之家,1,赵小华,未到,08:30,08:45 无队长可告知,09:00 未设协调员,09:00,无人回复，升级结束"),
+                csvLines("/api/exports/escalations.csv?site=ZT0501&from=2026-07-15&to=2026-07-16"));
+    }
+
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(delimiter = '|', value = {
+            "escalations.csv?from=2026-07-15&to=2026-07-15 | 400 | give either county=… or site=…, not both and not neither",
+            "escalations.csv?site=ZT0427&to=2026-07-15 | 400 | from is required: a date like 2026-07-01",
+            "escalations.csv?site=ZT0427&from=2026-07-16&to=2026-07-15 | 400 | to (2026-07-15) is before from (2026-07-16)",
+            "escalations.csv?site=ZT0427&from=2026-01-01&to=2026-12-31 | 400 | at most 124 days in one export, not 365",
+            "escalations.csv?site=ZT9999&from=2026-07-15&to=2026-07-15 | 404 | no site ZT9999",
+            "escalations.csv?county=nowhere&from=2026-07-15&to=2026-07-15 | 404 | no sites in county nowhere",
+    })
+    void aRequestItCannotAnswerSaysWhatToChange(String query, int status, String reason) throws Exception {
+        HttpResponse<String> answer = gw.admin("GET", "/api/exports/" + query, null);
+
+        assertEquals(status, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains(reason), answer.body());
+    }
+}

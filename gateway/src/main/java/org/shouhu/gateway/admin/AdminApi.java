@@ -44,7 +44,8 @@ public final class AdminApi implements HttpEndpoint {
             + "/api/sites/{code}/children/{childId}/guardians/{address}, /api/sites/{code}/children/{childId}/invite, /api/sites/{code}/schedule, /api/sites/{code}/lessons, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
             + "/api/sites/{code}/today, /api/dead-letters, /api/messages?to={phone}, DELETE /api/sites/{code}, DELETE /api/sites/{code}/staff/{phone}, "
             + "DELETE /api/sites/{code}/children/{childId}, /api/sites/{code}/children/{childId}/export, "
-            + "/api/exports/attendance.csv?county=|site=&from=&to=, /api/exports/escalations.csv?county=|site=&from=&to= and /api/audit";
+            + "/api/exports/attendance.csv?county=|site=&from=&to=, /api/exports/escalations.csv?county=|site=&from=&to=, "
+            + "/api/exports/acknowledgements.csv?alert=|county=|site=&from=&to= and /api/audit";
     private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes", "volunteersMayApprove");
     private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
     private static final List<String> CHILD_FIELDS = List.of("name", "guardians");
@@ -85,7 +86,7 @@ public final class AdminApi implements HttpEndpoint {
     /** The coordinator's reports and exports beyond the attendance ledger; null leaves them out. */
     private Reports reports;
 
-    /** Serves these reports: {@code GET /api/exports/escalations.csv}. */
+    /** Serves these reports: {@code GET /api/exports/escalations.csv}, {@code GET /api/exports/acknowledgements.csv}. */
     public AdminApi withReports(Reports reports) {
         this.reports = reports;
         return this;
@@ -191,6 +192,10 @@ public final class AdminApi implements HttpEndpoint {
             Reports r = reports();
             return csv(r.escalationsCsv(r.range(call.queryParam("county"), call.queryParam("site"), call.queryParam("from"),
                     call.queryParam("to"))));
+        }
+        if (parts.equals(List.of("exports", "acknowledgements.csv"))) {
+            allow(call, "GET");
+            return acknowledgements(call);
         }
         if (parts.equals(List.of("messages"))) {
             allow(call, "GET");
@@ -449,6 +454,28 @@ public final class AdminApi implements HttpEndpoint {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("admin answer could not be written as JSON", e);
         }
+    }
+
+    /**
+     * {@code GET /api/exports/acknowledgements.csv?alert=…} (one alert's recipients) or {@code ?county=…|site=…&from=…&to=…}
+     * (every alert sent to those sites on those days).
+     */
+    private HttpReply acknowledgements(HttpCall call) {
+        Reports r = reports();
+        String alert = call.queryParam("alert");
+        boolean range = java.util.stream.Stream.of("county", "site", "from", "to")
+                .anyMatch(p -> call.queryParam(p) != null && !call.queryParam(p).isBlank());
+        if (alert != null && !alert.isBlank()) {
+            if (range) {
+                throw new ApiRefusal(400, "give alert=… alone, or county=… or site=… with from= and to=, not both");
+            }
+            return csv(r.acknowledgementsCsv(alert));
+        }
+        if (!range) {
+            throw new ApiRefusal(400, "give alert=… for one alert, or county=… or site=… with from= and to= for the alerts of those days");
+        }
+        return csv(r.acknowledgementsCsv(r.range(call.queryParam("county"), call.queryParam("site"), call.queryParam("from"),
+                call.queryParam("to"))));
     }
 
     /** A CSV file as a download. */

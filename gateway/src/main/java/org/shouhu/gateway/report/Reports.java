@@ -14,10 +14,12 @@ public final class Reports {
 
     private final CareStore care;
     private final EscalationReport escalations;
+    private final AcknowledgementReport acknowledgements;
 
     public Reports(CareStore care, SafetyStore safety, CareDay day) {
         this.care = care;
         this.escalations = new EscalationReport(care, safety, day.zone());
+        this.acknowledgements = new AcknowledgementReport(care, safety, day.zone());
     }
 
     /**
@@ -37,5 +39,32 @@ public final class Reports {
     /** {@link #escalations} as the CSV file {@code escalations-{from}-{to}.csv}. */
     public Csv.File escalationsCsv(ReportRange range) {
         return escalations.csv(range);
+    }
+
+    /**
+     * A row per guardian expected to acknowledge each alert sent on the range's days to any of its
+     * sites (of a county's or the city's alert, those at its sites), with when each did.
+     */
+    public List<AcknowledgementReport.Row> acknowledgements(ReportRange range) {
+        return acknowledgements.rows(range);
+    }
+
+    /**
+     * A row per guardian expected to acknowledge one alert, with when each did.
+     *
+     * @throws ReportRefused 400 for a malformed id or a staff broadcast, 404 for no such alert
+     */
+    public List<AcknowledgementReport.Row> acknowledgements(String alertId) {
+        return acknowledgements.rows(alertId);
+    }
+
+    /** {@link #acknowledgements(ReportRange)} as the CSV file {@code acknowledgements-{from}-{to}.csv}. */
+    public Csv.File acknowledgementsCsv(ReportRange range) {
+        return acknowledgements.csv(range);
+    }
+
+    /** {@link #acknowledgements(String)} as the CSV file {@code acknowledgements-{alert id}.csv}. */
+    public Csv.File acknowledgementsCsv(String alertId) {
+        return acknowledgements.csv(alertId);
     }
 }

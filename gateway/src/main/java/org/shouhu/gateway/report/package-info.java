@@ -14,6 +14,10 @@
  *   <li>{@link org.shouhu.gateway.report.EscalationReport}: every escalation ladder (未到, 逾期未接)
  *       with the time of each step and how it ended, from the ladder's own log; each site keeps its
  *       ladders by day, so a county's season is a few round trips.</li>
+ *   <li>{@link org.shouhu.gateway.report.AcknowledgementReport}: a row per guardian expected to
+ *       acknowledge an alert ({@code 1}), with their children, a phone to call and when they did;
+ *       for one alert, or for every alert sent to a range's sites (alerts are kept by when they were
+ *       sent). Staff broadcasts are not acknowledged and are left out.</li>
  *   <li>{@link org.shouhu.gateway.report.Csv} writes every CSV file the same way: UTF-8 with a byte
  *       order mark for Excel, typed text kept from opening as a formula, phones kept as text.</li>
  * </ul>

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.shouhu.gateway.testing.GatewayUnderTest.COORDINATOR;
 import static org.shouhu.gateway.testing.GatewayUnderTest.LI_GRANDMA;
 import static org.shouhu.gateway.testing.GatewayUnderTest.VOLUNTEER;
+import static org.shouhu.gateway.testing.GatewayUnderTest.CAPTAIN;
+import static org.shouhu.gateway.testing.GatewayUnderTest.WANG_FATHER;
 import static org.shouhu.gateway.testing.GatewayUnderTest.WANG_GRANDMA;
 
 import java.net.URLEncoder;
@@ -23,12 +25,16 @@ import org.shouhu.gateway.testing.GatewayUnderTest;
  * safety loop made them: at 永丰小学托管点 (ZT0427, 昭阳区, its season from 2026-07-15) 李小红 is
  * reported absent after her no-show alert, 张小刚 never comes and his ladder climbs to the
  * coordinator, 王小明 is picked up late after his grandmother answers; at 河边村儿童之家 (ZT0501,
- * 威信县, no staff, no coordinator) 赵小华 is never checked in, so her ladders climb to nobody.
+ * 威信县, no staff, no coordinator) 赵小华 is never checked in, so her ladders climb to nobody. Each
+ * site's drowning alert goes out at 17:35, and on the 16th at 10:00 the coordinator's alert to the
+ * whole city: 李小红's grandmother acknowledges the first, 王小明's father the city's.
  */
 class CoordinatorReportsTest {
 
     static final String COUNTY = URLEncoder.encode("昭阳区", StandardCharsets.UTF_8);
     static final String ZHAO_GRANDMA = "+8613912340009";
+    static final String CITY_REQUEST = "console-0002abcd";
+    static final String CITY_ALERT = "a-req-" + CITY_REQUEST;
 
     GatewayUnderTest gw;
 
@@ -64,6 +70,12 @@ class CoordinatorReportsTest {
         tick("2026-07-16", "08:30");
         tick("2026-07-16", "08:45");
         tick("2026-07-16", "09:00");
+        gw.clock.set(GatewayUnderTest.at("2026-07-16", "10:00"));
+        ok(gw.admin("POST", "/api/alerts", "{\"scope\":\"city\",\"text\":\"暴雨后河水上涨，今晚不要去河边。\",\"requestId\":\"" + CITY_REQUEST + "\"}"));
+        gw.gateway.expandAlerts();
+        gw.gateway.drainOutbox();
+        gw.clock.set(GatewayUnderTest.at("2026-07-16", "10:05"));
+        gw.text(WANG_FATHER, "1"); // acknowledges the city's alert
         gw.clock.set(GatewayUnderTest.at("2026-07-16", "17:10"));
         gw.text(VOLUNTEER, "走 1 2 3");
         tick("2026-07-16", "17:35");
@@ -121,6 +133,57 @@ class CoordinatorReportsTest {
                 csvLines("/api/exports/escalations.csv?site=ZT0501&from=2026-07-15&to=2026-07-16"));
     }
 
+    @Test
+    void aSitesAcknowledgementsHaveARowPerGuardianOfEachAlertWithAPhoneToCall() throws Exception {
+        String site = "永丰小学托管点";
+        String first = "a-ZT0427-2026-07-15,2026-07-15 17:35,托管点ZT0427,防溺水,ZT0427," + site + ",";
+        String city = CITY_ALERT + ",2026-07-16 10:00,全市,防溺水,ZT0427," + site + ",";
+        String second = "a-ZT0427-2026-07-16,2026-07-16 17:35,托管点ZT0427,防溺水,ZT0427," + site + ",";
+        assertEquals(List.of(
+                "提醒编号,发送时间,范围,类型,托管点编号,托管点,孩子,关系,电话,渠道,确认时间",
+                first + "1王小明,爸爸,137 1234 0000,短信,",
+                first + "1王小明,奶奶,139 1234 5678,短信,",
+                first + "2李小红,外婆,139 1234 0002,短信,2026-07-15 17:40",
+                first + "3张小刚,爷爷,139 1234 0003,短信,",
+                city + "1王小明,爸爸,137 1234 0000,短信,2026-07-16 10:05",
+                city + "1王小明,奶奶,139 1234 5678,短信,",
+                city + "2李小红,外婆,139 1234 0002,短信,",
+                city + "3张小刚,爷爷,139 1234 0003,短信,",
+                second + "1王小明,爸爸,137 1234 0000,短信,",
+                second + "1王小明,奶奶,139 1234 5678,短信,",
+                second + "2李小红,外婆,139 1234 0002,短信,",
+                second + "3张小刚,爷爷,139 1234 0003,短信,"),
+                csvLines("/api/exports/acknowledgements.csv?site=ZT0427&from=2026-07-15&to=2026-07-16"),
+                "奶奶's 1 on the 15th answered 王小明's overdue alert, not the drowning alert; of the city's alert only "
+                        + "this site's guardians; ZT0501's own alerts are not this site's");
+
+        String audit = gw.admin("GET", "/api/audit", null).body();
+        assertTrue(audit.contains("GET /api/exports/acknowledgements.csv?site=ZT0427&from=2026-07-15&to=2026-07-16"), audit);
+    }
+
+    @Test
+    void oneAlertsAcknowledgementsListEveryRecipientOfItsScope() throws Exception {
+        List<String> rows = csvLines("/api/exports/acknowledgements.csv?alert=" + CITY_ALERT);
+
+        assertEquals(6, rows.size(), "the header and the five guardians of the city: " + rows);
+        assertEquals(CITY_ALERT + ",2026-07-16 10:00,全市,防溺水,ZT0501,河边村儿童之家,1赵小华,奶奶,139 1234 0009,短信,", rows.get(5));
+    }
+
+    @Test
+    void aStaffBroadcastIsNotAcknowledgedSoNotListed() throws Exception {
+        gw.clock.set(GatewayUnderTest.at("2026-07-16", "17:40"));
+        gw.text(CAPTAIN, "通知 明天上午下雨，请带伞");
+        gw.gateway.expandAlerts();
+        String broadcast = gw.redis().get("sh:site:ZT0427:broadcast");
+
+        HttpResponse<String> answer = gw.admin("GET", "/api/exports/acknowledgements.csv?alert=" + broadcast, null);
+
+        assertEquals(400, answer.statusCode());
+        assertTrue(answer.body().contains(broadcast + " is a staff broadcast, which guardians do not acknowledge"), answer.body());
+        assertTrue(csvLines("/api/exports/acknowledgements.csv?site=ZT0427&from=2026-07-16&to=2026-07-16").stream()
+                .noneMatch(row -> row.startsWith(broadcast)));
+    }
+
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource(delimiter = '|', value = {
             "escalations.csv?from=2026-07-15&to=2026-07-15 | 400 | give either county=… or site=…, not both and not neither",
@@ -129,6 +192,12 @@ class CoordinatorReportsTest {
             "escalations.csv?site=ZT0427&from=2026-01-01&to=2026-12-31 | 400 | at most 124 days in one export, not 365",
             "escalations.csv?site=ZT9999&from=2026-07-15&to=2026-07-15 | 404 | no site ZT9999",
             "escalations.csv?county=nowhere&from=2026-07-15&to=2026-07-15 | 404 | no sites in county nowhere",
+            "acknowledgements.csv | 400 | give alert=… for one alert, or county=… or site=… with from= and to= for the alerts of those days",
+            "acknowledgements.csv?alert=a-none | 404 | no alert a-none",
+            "acknowledgements.csv?alert=a-ZT0427-2026-07-15:to | 400 | alert must be an alert id (letters, digits, - or _, like a-ZT0427-2026-07-15), not a-ZT0427-2026-07-15:to",
+            "acknowledgements.csv?alert=a-none&site=ZT0427 | 400 | give alert=… alone, or county=… or site=… with from= and to=, not both",
+            "acknowledgements.csv?site=ZT0427&from=2026-07-15 | 400 | to is required: a date like 2026-07-01",
+            "acknowledgements.csv?county=nowhere&from=2026-07-15&to=2026-07-15 | 404 | no sites in county nowhere",
     })
     void aRequestItCannotAnswerSaysWhatToChange(String query, int status, String reason) throws Exception {
         HttpResponse<String> answer = gw.admin("GET", "/api/exports/" + query, null);

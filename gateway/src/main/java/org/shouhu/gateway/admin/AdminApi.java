@@ -45,7 +45,8 @@ public final class AdminApi implements HttpEndpoint {
             + "/api/sites/{code}/today, /api/dead-letters, /api/messages?to={phone}, DELETE /api/sites/{code}, DELETE /api/sites/{code}/staff/{phone}, "
             + "DELETE /api/sites/{code}/children/{childId}, /api/sites/{code}/children/{childId}/export, "
             + "/api/exports/attendance.csv?county=|site=&from=&to=, /api/exports/escalations.csv?county=|site=&from=&to=, "
-            + "/api/exports/acknowledgements.csv?alert=|county=|site=&from=&to= and /api/audit";
+            + "/api/exports/acknowledgements.csv?alert=|county=|site=&from=&to=, /api/reports/season?county=|site=|city=all&from=&to= "
+            + "and /api/audit";
     private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes", "volunteersMayApprove");
     private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
     private static final List<String> CHILD_FIELDS = List.of("name", "guardians");
@@ -86,7 +87,10 @@ public final class AdminApi implements HttpEndpoint {
     /** The coordinator's reports and exports beyond the attendance ledger; null leaves them out. */
     private Reports reports;
 
-    /** Serves these reports: {@code GET /api/exports/escalations.csv}, {@code GET /api/exports/acknowledgements.csv}. */
+    /**
+     * Serves these reports: {@code GET /api/exports/escalations.csv}, {@code GET /api/exports/acknowledgements.csv},
+     * {@code GET /api/reports/season}.
+     */
     public AdminApi withReports(Reports reports) {
         this.reports = reports;
         return this;
@@ -196,6 +200,12 @@ public final class AdminApi implements HttpEndpoint {
         if (parts.equals(List.of("exports", "acknowledgements.csv"))) {
             allow(call, "GET");
             return acknowledgements(call);
+        }
+        if (parts.equals(List.of("reports", "season"))) {
+            allow(call, "GET");
+            Reports r = reports();
+            return reply(200, r.season(r.range(call.queryParam("county"), call.queryParam("site"), call.queryParam("city"),
+                    call.queryParam("from"), call.queryParam("to"))).json());
         }
         if (parts.equals(List.of("messages"))) {
             allow(call, "GET");

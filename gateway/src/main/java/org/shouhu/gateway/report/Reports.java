@@ -15,11 +15,13 @@ public final class Reports {
     private final CareStore care;
     private final EscalationReport escalations;
     private final AcknowledgementReport acknowledgements;
+    private final SeasonReport season;
 
     public Reports(CareStore care, SafetyStore safety, CareDay day) {
         this.care = care;
         this.escalations = new EscalationReport(care, safety, day.zone());
         this.acknowledgements = new AcknowledgementReport(care, safety, day.zone());
+        this.season = new SeasonReport(care, safety, day);
     }
 
     /**
@@ -29,6 +31,25 @@ public final class Reports {
      */
     public ReportRange range(String county, String site, String from, String to) {
         return ReportRange.siteOrCounty(care, county, site, from, to);
+    }
+
+    /**
+     * A site's, a county's or the whole city's range, as the season report takes it ({@code county=…},
+     * {@code site=…} or {@code city=all}, from, to).
+     *
+     * @throws ReportRefused 400 with what to change, or 404 when no site is in it
+     */
+    public ReportRange range(String county, String site, String city, String from, String to) {
+        return ReportRange.anyScope(care, county, site, city, from, to);
+    }
+
+    /**
+     * The range day by day for charts: children expected and arrived, absent, no-shows, late pick-ups,
+     * escalations that reached the captain and the coordinator, and the alerts' acknowledgement rate;
+     * null on the days after today. {@link SeasonReport.Season#json} is what {@code GET /api/reports/season} answers.
+     */
+    public SeasonReport.Season season(ReportRange range) {
+        return season.of(range);
     }
 
     /** Every escalation ladder of the range, by day, site and when it opened. */

@@ -18,6 +18,10 @@
  *       acknowledge an alert ({@code 1}), with their children, a phone to call and when they did;
  *       for one alert, or for every alert sent to a range's sites (alerts are kept by when they were
  *       sent). Staff broadcasts are not acknowledged and are left out.</li>
+ *   <li>{@link org.shouhu.gateway.report.SeasonReport}: a range day by day for charts — children
+ *       expected and arrived, absent, no-shows, late pick-ups, escalations that reached the captain
+ *       and the coordinator, the alerts' acknowledgement rate — null on days still to come; a
+ *       county's season costs a few round trips per site, never one per child.</li>
  *   <li>{@link org.shouhu.gateway.report.Csv} writes every CSV file the same way: UTF-8 with a byte
  *       order mark for Excel, typed text kept from opening as a formula, phones kept as text.</li>
  * </ul>

@@ -9,6 +9,8 @@ import static org.shouhu.gateway.testing.GatewayUnderTest.CAPTAIN;
 import static org.shouhu.gateway.testing.GatewayUnderTest.WANG_FATHER;
 import static org.shouhu.gateway.testing.GatewayUnderTest.WANG_GRANDMA;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +18,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.shouhu.gateway.testing.GatewayUnderTest;
 
 /**
@@ -37,6 +37,7 @@ class CoordinatorReportsTest {
     static final String CITY_ALERT = "a-req-" + CITY_REQUEST;
 
     GatewayUnderTest gw;
+    final ObjectMapper json = new ObjectMapper();
 
     @BeforeEach
     void twoSiteDays() throws Exception {
@@ -184,25 +185,78 @@ class CoordinatorReportsTest {
                 .noneMatch(row -> row.startsWith(broadcast)));
     }
 
-    @ParameterizedTest(name = "{0} → {1}")
-    @CsvSource(delimiter = '|', value = {
-            "escalations.csv?from=2026-07-15&to=2026-07-15 | 400 | give either county=… or site=…, not both and not neither",
-            "escalations.csv?site=ZT0427&to=2026-07-15 | 400 | from is required: a date like 2026-07-01",
-            "escalations.csv?site=ZT0427&from=2026-07-16&to=2026-07-15 | 400 | to (2026-07-15) is before from (2026-07-16)",
-            "escalations.csv?site=ZT0427&from=2026-01-01&to=2026-12-31 | 400 | at most 124 days in one export, not 365",
-            "escalations.csv?site=ZT9999&from=2026-07-15&to=2026-07-15 | 404 | no site ZT9999",
-            "escalations.csv?county=nowhere&from=2026-07-15&to=2026-07-15 | 404 | no sites in county nowhere",
-            "acknowledgements.csv | 400 | give alert=… for one alert, or county=… or site=… with from= and to= for the alerts of those days",
-            "acknowledgements.csv?alert=a-none | 404 | no alert a-none",
-            "acknowledgements.csv?alert=a-ZT0427-2026-07-15:to | 400 | alert must be an alert id (letters, digits, - or _, like a-ZT0427-2026-07-15), not a-ZT0427-2026-07-15:to",
-            "acknowledgements.csv?alert=a-none&site=ZT0427 | 400 | give alert=… alone, or county=… or site=… with from= and to=, not both",
-            "acknowledgements.csv?site=ZT0427&from=2026-07-15 | 400 | to is required: a date like 2026-07-01",
-            "acknowledgements.csv?county=nowhere&from=2026-07-15&to=2026-07-15 | 404 | no sites in county nowhere",
-    })
-    void aRequestItCannotAnswerSaysWhatToChange(String query, int status, String reason) throws Exception {
-        HttpResponse<String> answer = gw.admin("GET", "/api/exports/" + query, null);
+    @Test
+    void aCountysSeasonDayByDayIsReadyForACharts() throws Exception {
+        HttpResponse<String> answer = gw.admin("GET", "/api/reports/season?county=" + COUNTY + "&from=2026-07-14&to=2026-07-17", null);
 
-        assertEquals(status, answer.statusCode(), answer.body());
-        assertTrue(answer.body().contains(reason), answer.body());
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals(json.readTree("""
+                {"scope":"county:昭阳区","from":"2026-07-14","to":"2026-07-17","sites":1,
+                 "days":["2026-07-14","2026-07-15","2026-07-16","2026-07-17"],
+                 "series":{"expected":[0,3,3,null],"arrived":[0,1,3,null],"absent":[0,1,0,null],
+                           "noShows":[0,2,0,null],"latePickups":[0,1,0,null],
+                           "reachedCaptain":[0,1,0,null],"reachedCoordinator":[0,1,0,null],
+                           "ackRate":[null,0.25,0.125,null],"ackExpected":[0,4,8,null],"acked":[0,1,1,null]}}"""),
+                json.readTree(answer.body()), "the season starts on the 15th; the 17th is still to come; on the 16th the "
+                        + "city's alert counts for this county's four guardians, of whom one answered");
+        String audit = gw.admin("GET", "/api/audit", null).body();
+        assertTrue(!audit.contains("/api/reports/season"), "counts name no one: not audited like an export");
+    }
+
+    @Test
+    void theWholeCitysSeasonAddsEverySite() throws Exception {
+        JsonNode season = json.readTree(gw.admin("GET", "/api/reports/season?city=all&from=2026-07-15&to=2026-07-16", null).body());
+
+        assertEquals(json.readTree("""
+                {"expected":[4,4],"arrived":[1,3],"absent":[1,0],"noShows":[3,1],"latePickups":[1,0],
+                 "reachedCaptain":[2,1],"reachedCoordinator":[2,1],"ackRate":[0.2,0.1],"ackExpected":[5,10],"acked":[1,1]}"""),
+                season.get("series"), "赵小华's ladders climb to steps with nobody to tell: they climbed all the same");
+        assertEquals("city", season.get("scope").asText());
+        assertEquals(2, season.get("sites").asInt());
+        assertEquals(405, gw.admin("POST", "/api/reports/season?city=all&from=2026-07-15&to=2026-07-16", "{}").statusCode());
+    }
+
+    @Test
+    void theJavaReportsAreWhatTheApiServes() {
+        org.shouhu.gateway.report.Reports reports = gw.gateway.reports();
+        org.shouhu.gateway.report.ReportRange range = reports.range(null, "ZT0501", null, "2026-07-15", "2026-07-16");
+
+        assertEquals(java.util.Arrays.asList(0.0, 0.0), reports.season(range).ackRate(), "its one guardian answered nothing");
+        assertEquals(2, reports.escalations(range).size());
+        assertEquals(List.of(ZHAO_GRANDMA, ZHAO_GRANDMA, ZHAO_GRANDMA), reports.acknowledgements(range).stream()
+                .map(row -> row.address().value()).toList(), "its two drowning alerts and the city's");
+    }
+
+    /** What each report refuses, and the reason it gives: what to change. */
+    record Bad(String path, int status, String reason) {
+    }
+
+    @Test
+    void aRequestItCannotAnswerSaysWhatToChange() throws Exception {
+        for (Bad bad : List.of(
+                new Bad("exports/escalations.csv?from=2026-07-15&to=2026-07-15", 400, "give either county=… or site=…, not both and not neither"),
+                new Bad("exports/escalations.csv?site=ZT0427&to=2026-07-15", 400, "from is required: a date like 2026-07-01"),
+                new Bad("exports/escalations.csv?site=ZT0427&from=2026-07-16&to=2026-07-15", 400, "to (2026-07-15) is before from (2026-07-16)"),
+                new Bad("exports/escalations.csv?site=ZT0427&from=2026-01-01&to=2026-12-31", 400, "at most 124 days in one export, not 365"),
+                new Bad("exports/escalations.csv?site=ZT9999&from=2026-07-15&to=2026-07-15", 404, "no site ZT9999"),
+                new Bad("exports/escalations.csv?county=nowhere&from=2026-07-15&to=2026-07-15", 404, "no sites in county nowhere"),
+                new Bad("exports/acknowledgements.csv", 400, "give alert=… for one alert, or county=… or site=… with from= and to= for the alerts of those days"),
+                new Bad("exports/acknowledgements.csv?alert=a-none", 404, "no alert a-none"),
+                new Bad("exports/acknowledgements.csv?alert=a-ZT0427-2026-07-15:to", 400, "alert must be an alert id (letters, digits, - or _, like a-ZT0427-2026-07-15), not a-ZT0427-2026-07-15:to"),
+                new Bad("exports/acknowledgements.csv?alert=a-none&site=ZT0427", 400, "give alert=… alone, or county=… or site=… with from= and to=, not both"),
+                new Bad("exports/acknowledgements.csv?site=ZT0427&from=2026-07-15", 400, "to is required: a date like 2026-07-01"),
+                new Bad("exports/acknowledgements.csv?county=nowhere&from=2026-07-15&to=2026-07-15", 404, "no sites in county nowhere"),
+                new Bad("reports/season?from=2026-07-15&to=2026-07-15", 400, "give one of county=…, site=… or city=all, not several and not none"),
+                new Bad("reports/season?city=all&site=ZT0427&from=2026-07-15&to=2026-07-15", 400, "give one of county=…, site=… or city=all, not several and not none"),
+                new Bad("reports/season?city=yes&from=2026-07-15&to=2026-07-15", 400, "city=all is the whole city's report, not city=yes; for a county give county=…"),
+                new Bad("reports/season?site=ZT0427&from=2026-07-15", 400, "to is required: a date like 2026-07-01"),
+                new Bad("reports/season?site=ZT0427&from=2026-01-01&to=2026-12-31", 400, "at most 124 days in one report, not 365"),
+                new Bad("reports/season?site=ZT9999&from=2026-07-15&to=2026-07-15", 404, "no site ZT9999"),
+                new Bad("reports/season?county=nowhere&from=2026-07-15&to=2026-07-15", 404, "no sites in county nowhere"))) {
+            HttpResponse<String> answer = gw.admin("GET", "/api/" + bad.path(), null);
+
+            assertEquals(bad.status(), answer.statusCode(), bad + ": " + answer.body());
+            assertEquals(bad.reason(), json.readTree(answer.body()).get("error").asText(), bad.toString());
+        }
     }
 }

@@ -108,6 +108,7 @@ public final class Gateway implements AutoCloseable {
     private final Pacer pacer;
     private final org.shouhu.gateway.metrics.GatewayMetrics metrics;
     private final int configuredSweepSeconds;
+    private final org.shouhu.gateway.report.Reports reports;
 
     private Gateway(Config config, Clock nodeClock, List<ChannelSender> replacements, TwilioSettings twilio,
                     PrivateRedis privateRedis) throws Exception {
@@ -129,6 +130,7 @@ public final class Gateway implements AutoCloseable {
         this.liveness = org.shouhu.gateway.store.redis.NodeLiveness.start(redis, config.nodeId()); // others take over what this node holds within seconds of its death
         this.safetyStore = new RedisSafetyStore(redis, messages, liveness);
         safetyStore.adoptOpenLaddersKeptPerChild(); // before anything reads a site day's open ladders
+        safetyStore.indexKeptBeforeReports(); // once per Redis: reports find what an earlier version wrote
         Templates sms = Templates.smsZh();
         EscalationLadders ladders = new EscalationLadders(care, safetyStore, config.safety(), day);
         // Alerts started here are expanded at once on this node, behind the answer; the sweep on any
@@ -211,6 +213,7 @@ public final class Gateway implements AutoCloseable {
                 return false;
             }
         }, this::schedulerRuns);
+        this.reports = new org.shouhu.gateway.report.Reports(care, safetyStore, day);
         org.shouhu.gateway.store.redis.RedisCityAdmins cityAdmins = new org.shouhu.gateway.store.redis.RedisCityAdmins(redis);
         org.shouhu.gateway.store.redis.RedisSessions sessions = new org.shouhu.gateway.store.redis.RedisSessions(redis, clock);
         org.shouhu.gateway.console.Html html = new org.shouhu.gateway.console.Html();
@@ -241,6 +244,7 @@ public final class Gateway implements AutoCloseable {
                         new org.shouhu.gateway.admin.PrivacyAdmin(new org.shouhu.gateway.store.redis.RedisRemovals(redis, care),
                                 audit, care, clock))
                         .withDeadLetters(new DeadLetters(redis)::list)
+                        .withReports(reports)
                         .withPeople(people, new org.shouhu.gateway.store.redis.RedisPersonalTokens(redis, clock), cityAdmins))
                 .route(TelegramWebhookEndpoint.PATH, config.telegram()
                         .<HttpEndpoint>map(t -> new TelegramWebhookEndpoint(t, inbound, clock))
@@ -357,6 +361,11 @@ public final class Gateway implements AutoCloseable {
     /** Fires what the safety loop has due now (what Quartz does every few seconds). */
     public int runSafety() {
         return safety.runDue();
+    }
+
+    /** The coordinator's reports (what {@code /api/exports/…} and {@code /api/reports/…} serve), for the console's pages. */
+    public org.shouhu.gateway.report.Reports reports() {
+        return reports;
     }
 
     public RedisSafetyStore safetyStore() {

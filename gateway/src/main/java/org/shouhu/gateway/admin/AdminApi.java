@@ -17,6 +17,9 @@ import org.shouhu.gateway.store.redis.RedisCityAdmins;
 import org.shouhu.gateway.store.redis.RedisPersonalTokens;
 import org.shouhu.gateway.http.HttpEndpoint;
 import org.shouhu.gateway.http.HttpReply;
+import org.shouhu.gateway.report.Csv;
+import org.shouhu.gateway.report.ReportRefused;
+import org.shouhu.gateway.report.Reports;
 import org.shouhu.routes.care.CareDay;
 import org.shouhu.routes.care.Child;
 import org.shouhu.routes.care.Site;
@@ -45,7 +48,9 @@ public final class AdminApi implements HttpEndpoint {
             + "/api/sites/{code}/children/{childId}/guardians/{address}, /api/sites/{code}/children/{childId}/invite, /api/sites/{code}/schedule, /api/sites/{code}/lessons, /api/counties/{county}/coordinator, /api/alerts, /api/alerts/{id}, /api/clock, "
             + "/api/sites/{code}/today, /api/dead-letters, /api/messages?to={phone}, DELETE /api/sites/{code}, DELETE /api/sites/{code}/staff/{phone}, "
             + "DELETE /api/sites/{code}/children/{childId}, /api/sites/{code}/children/{childId}/export, "
-            + "/api/exports/attendance.csv?county=|site=&from=&to=, /api/audit and /api/city-admins/{phone}";
+            + "/api/exports/attendance.csv?county=|site=&from=&to=, /api/exports/escalations.csv?county=|site=&from=&to=, "
+            + "/api/exports/acknowledgements.csv?alert=|county=|site=&from=&to=, /api/reports/season?county=|site=|city=all&from=&to=, "
+            + "/api/audit and /api/city-admins/{phone}";
     private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes", "volunteersMayApprove");
     private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
     private static final List<String> CHILD_FIELDS = List.of("name", "guardians");
@@ -82,6 +87,25 @@ public final class AdminApi implements HttpEndpoint {
 
     /** What {@code GET /api/dead-letters} lists: outbox entries given up after failing every delivery. */
     private java.util.function.Supplier<List<Map<String, Object>>> deadLetters = List::of;
+
+    /** The coordinator's reports and exports beyond the attendance ledger; null leaves them out. */
+    private Reports reports;
+
+    /**
+     * Serves these reports: {@code GET /api/exports/escalations.csv}, {@code GET /api/exports/acknowledgements.csv},
+     * {@code GET /api/reports/season}.
+     */
+    public AdminApi withReports(Reports reports) {
+        this.reports = reports;
+        return this;
+    }
+
+    private Reports reports() {
+        if (reports == null) {
+            throw new ApiRefusal(404, "the reports are not enabled on this node");
+        }
+        return reports;
+    }
 
     /** Lists these dead letters at {@code GET /api/dead-letters}. */
     public AdminApi withDeadLetters(java.util.function.Supplier<List<Map<String, Object>>> deadLetters) {
@@ -125,6 +149,9 @@ public final class AdminApi implements HttpEndpoint {
             LOG.debug("admin call {} {} refused: 400", call.method(), call.path());
             return error(400, e.getMessage());
         } catch (ApiRefusal e) {
+            LOG.debug("admin call {} {} refused: {}", call.method(), call.path(), e.status());
+            return error(e.status(), e.getMessage());
+        } catch (ReportRefused e) {
             LOG.debug("admin call {} {} refused: {}", call.method(), call.path(), e.status());
             return error(e.status(), e.getMessage());
         }
@@ -230,6 +257,22 @@ public final class AdminApi implements HttpEndpoint {
             allow(call, "GET");
             return new AttendanceExport(care, day.zone()).csv(call.queryParam("county"), call.queryParam("site"), call.queryParam("from"),
                     call.queryParam("to"));
+        }
+        if (parts.equals(List.of("exports", "escalations.csv"))) {
+            allow(call, "GET");
+            Reports r = reports();
+            return csv(r.escalationsCsv(r.range(call.queryParam("county"), call.queryParam("site"), call.queryParam("from"),
+                    call.queryParam("to"))));
+        }
+        if (parts.equals(List.of("exports", "acknowledgements.csv"))) {
+            allow(call, "GET");
+            return acknowledgements(call);
+        }
+        if (parts.equals(List.of("reports", "season"))) {
+            allow(call, "GET");
+            Reports r = reports();
+            return reply(200, r.season(r.range(call.queryParam("county"), call.queryParam("site"), call.queryParam("city"),
+                    call.queryParam("from"), call.queryParam("to"))).json());
         }
         if (parts.equals(List.of("messages"))) {
             allow(call, "GET");
@@ -488,6 +531,34 @@ public final class AdminApi implements HttpEndpoint {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("admin answer could not be written as JSON", e);
         }
+    }
+
+    /**
+     * {@code GET /api/exports/acknowledgements.csv?alert=…} (one alert's recipients) or {@code ?county=…|site=…&from=…&to=…}
+     * (every alert sent to those sites on those days).
+     */
+    private HttpReply acknowledgements(HttpCall call) {
+        Reports r = reports();
+        String alert = call.queryParam("alert");
+        boolean range = java.util.stream.Stream.of("county", "site", "from", "to")
+                .anyMatch(p -> call.queryParam(p) != null && !call.queryParam(p).isBlank());
+        if (alert != null && !alert.isBlank()) {
+            if (range) {
+                throw new ApiRefusal(400, "give alert=… alone, or county=… or site=… with from= and to=, not both");
+            }
+            return csv(r.acknowledgementsCsv(alert));
+        }
+        if (!range) {
+            throw new ApiRefusal(400, "give alert=… for one alert, or county=… or site=… with from= and to= for the alerts of those days");
+        }
+        return csv(r.acknowledgementsCsv(r.range(call.queryParam("county"), call.queryParam("site"), call.queryParam("from"),
+                call.queryParam("to"))));
+    }
+
+    /** A CSV file as a download. */
+    private static HttpReply csv(Csv.File file) {
+        return new HttpReply(200, "text/csv; charset=utf-8", file.bytes())
+                .withHeader("Content-Disposition", "attachment; filename=\"" + file.name() + "\"");
     }
 
     private HttpReply error(int status, String reason) {

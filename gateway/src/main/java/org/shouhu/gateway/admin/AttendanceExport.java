@@ -1,19 +1,15 @@
 package org.shouhu.gateway.admin;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.format.DateTimeParseException;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.shouhu.gateway.http.HttpReply;
+import org.shouhu.gateway.report.Csv;
+import org.shouhu.gateway.report.ReportRange;
 import org.shouhu.routes.care.Child;
 import org.shouhu.routes.care.ChildState;
 import org.shouhu.routes.care.DayRecord;
@@ -31,8 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AttendanceExport {
 
-    /** The longest range one export covers: a summer and a little more. */
-    static final int MAX_DAYS = 124;
     static final List<String> HEADER = List.of("日期", "区县", "托管点编号", "托管点", "编号", "姓名", "状态", "到达", "离开", "接走人",
             "要求护送");
     private static final Logger LOG = LoggerFactory.getLogger(AttendanceExport.class);
@@ -47,33 +41,16 @@ final class AttendanceExport {
     }
 
     HttpReply csv(String county, String siteCode, String fromText, String toText) {
-        if ((county == null || county.isBlank()) == (siteCode == null || siteCode.isBlank())) {
-            throw new ApiRefusal(400, "give either county=… or site=…, not both and not neither");
-        }
-        LocalDate from = date("from", fromText);
-        LocalDate to = date("to", toText);
-        if (to.isBefore(from)) {
-            throw new ApiRefusal(400, "to (" + to + ") is before from (" + from + ")");
-        }
-        long days = ChronoUnit.DAYS.between(from, to) + 1;
-        if (days > MAX_DAYS) {
-            throw new ApiRefusal(400, "at most " + MAX_DAYS + " days in one export, not " + days);
-        }
-        List<Site> sites = county != null && !county.isBlank()
-                ? care.sites().stream().filter(s -> county.strip().equals(s.county())).sorted(Comparator.comparing(Site::code)).toList()
-                : care.site(siteCode.strip()).map(List::of).orElse(List.of());
-        if (sites.isEmpty()) {
-            throw new ApiRefusal(404, county != null && !county.isBlank() ? "no sites in county " + county.strip()
-                    : "no site " + siteCode.strip());
-        }
-        StringBuilder out = new StringBuilder("\uFEFF");
-        int rows = 0;
-        try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(HEADER.toArray(String[]::new)).get())) {
-            for (Site site : sites) {
+        ReportRange range = ReportRange.siteOrCounty(care, county, siteCode, fromText, toText);
+        List<LocalDate> dates = range.days();
+        Csv.File file = Csv.write("attendance-" + range.from() + "-" + range.to() + ".csv", HEADER, csv -> {
+            int rows = 0;
+            for (Site site : range.sites()) {
                 List<Child> roster = care.roster(site.code()).stream().sorted(Comparator.comparingInt(Child::rosterNo)).toList();
                 Map<String, Instant> added = care.addedAt(roster.stream().map(Child::id).toList());
-                for (LocalDate date = from; !date.isAfter(to); date = date.plusDays(1)) {
-                    Map<String, DayRecord> day = care.day(site.code(), date);
+                Map<LocalDate, Map<String, DayRecord>> days = care.days(site.code(), dates); // one round trip a site
+                for (LocalDate date : dates) {
+                    Map<String, DayRecord> day = days.get(date);
                     if (day.isEmpty()) {
                         continue;
                     }
@@ -90,12 +67,11 @@ final class AttendanceExport {
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("writing CSV to memory failed", e);
-        }
-        LOG.info("attendance exported: {} site(s), {} to {}, {} rows", sites.size(), from, to, rows);
-        return new HttpReply(200, "text/csv; charset=utf-8", out.toString().getBytes(StandardCharsets.UTF_8))
-                .withHeader("Content-Disposition", "attachment; filename=\"attendance-" + from + "-" + to + ".csv\"");
+            return rows;
+        });
+        LOG.info("attendance exported: {} site(s), {} to {}, {} rows", range.sites().size(), range.from(), range.to(), file.rows());
+        return new HttpReply(200, "text/csv; charset=utf-8", file.bytes())
+                .withHeader("Content-Disposition", "attachment; filename=\"" + file.name() + "\"");
     }
 
     /** How the ledger names a child's state at the end of the day's record. */
@@ -108,30 +84,12 @@ final class AttendanceExport {
         };
     }
 
-    /**
-     * Text someone typed (a name, who picked a child up, as texted by staff), safe to open in a spreadsheet:
-     * one that starts like a formula ({@code = + - @}, a tab or a return) gets a leading apostrophe, so
-     * Excel shows it instead of running it.
-     */
+    /** Typed text as the ledger writes it, kept from opening as a formula ({@link Csv#text}). */
     static String text(String typed) {
-        if (typed == null || typed.isEmpty()) {
-            return "";
-        }
-        return "=+-@\t\r".indexOf(typed.charAt(0)) >= 0 ? "'" + typed : typed;
+        return Csv.text(typed);
     }
 
     private static String time(LocalTime t) {
         return t == null ? "" : t.withSecond(0).withNano(0).toString();
-    }
-
-    private static LocalDate date(String name, String text) {
-        if (text == null || text.isBlank()) {
-            throw new ApiRefusal(400, name + " is required: a date like 2026-07-01");
-        }
-        try {
-            return LocalDate.parse(text.strip());
-        } catch (DateTimeParseException e) {
-            throw new ApiRefusal(400, name + " must be a date like 2026-07-01, not " + text.strip());
-        }
     }
 }

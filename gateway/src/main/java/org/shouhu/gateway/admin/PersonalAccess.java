@@ -79,6 +79,10 @@ final class PersonalAccess {
     }
 
     private boolean queryInCounty(Viewer v, HttpCall call) {
+        String alert = call.queryParam("alert");
+        if (alert != null) { // one alert's acknowledgements: the alert's scope decides
+            return alertScope.apply(alert.strip()).map(s -> inCounty(v, s)).orElse(true);
+        }
         String county = call.queryParam("county");
         String site = call.queryParam("site");
         if (county != null) {

@@ -67,6 +67,7 @@ class AttendanceExportTest {
             "site=ZT0427&from=2026-07-16&to=2026-07-15 | 400 | to (2026-07-15) is before from (2026-07-16)",
             "site=ZT0427&from=2026-01-01&to=2026-12-31 | 400 | at most 124 days in one export, not 365",
             "site=ZT9999&from=2026-07-15&to=2026-07-15 | 404 | no site ZT9999",
+            "site=ZT0427:roster&from=2026-07-15&to=2026-07-15 | 400 | site must be a site code of 2 to 16 letters or digits, like ZT0427, not ZT0427:roster",
             "county=nowhere&from=2026-07-15&to=2026-07-15 | 404 | no sites in county nowhere",
     })
     void aRequestItCannotAnswerSaysWhatToChange(String query, int status, String reason) throws Exception {
@@ -100,9 +101,9 @@ class AttendanceExportTest {
 
     @Test
     void oneSitesLedgerTakesItsCode() throws Exception {
-        HttpResponse<String> csv = gw.admin("GET", "/api/exports/attendance.csv?site=ZT0427&from=2026-07-15&to=2026-07-15", null);
+        HttpResponse<String> csv = gw.admin("GET", "/api/exports/attendance.csv?site=zt0427&from=2026-07-15&to=2026-07-15", null);
 
         assertEquals(200, csv.statusCode());
-        assertEquals(4, csv.body().lines().count(), "the header and three children");
+        assertEquals(4, csv.body().lines().count(), "the header and three children (a code is read as guardians type it, any case)");
     }
 }

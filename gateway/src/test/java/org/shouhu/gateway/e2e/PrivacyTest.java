@@ -88,6 +88,8 @@ class PrivacyTest {
         String ladder = "sh:ladder:NO_SHOW:ZT0427:2026-07-14:" + wang; // yesterday's no-show, its first step taken
         gw.redis().hset(ladder, java.util.Map.of("site", "ZT0427", "date", "2026-07-14", "child", wang, "step", "0"));
         gw.redis().set(ladder + ":queued:0", "1");
+        gw.redis().zadd("sh:site:ZT0427:ladders", java.time.LocalDate.parse("2026-07-14").toEpochDay(),
+                ladder.substring("sh:ladder:".length())); // among its site's ladders, for reports
         assertTrue(naming().size() > 10, "the day left the child's traces: " + naming());
 
         assertEquals(200, gw.admin("DELETE", "/api/sites/ZT0427/children/" + wang, null).statusCode());

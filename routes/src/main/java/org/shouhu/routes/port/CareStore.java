@@ -128,6 +128,13 @@ public interface CareStore {
 
     Optional<DayRecord> dayRecord(String siteCode, LocalDate date, String childId);
 
+    /** A site's records of each of these days ({@link #day}), every date present; a store may read them in one round trip. */
+    default Map<LocalDate, Map<String, DayRecord>> days(String siteCode, List<LocalDate> dates) {
+        Map<LocalDate, Map<String, DayRecord>> days = new java.util.LinkedHashMap<>();
+        dates.forEach(date -> days.put(date, day(siteCode, date)));
+        return days;
+    }
+
     default void putDayRecord(String siteCode, LocalDate date, DayRecord record) {
         putDayRecords(siteCode, date, List.of(record));
     }

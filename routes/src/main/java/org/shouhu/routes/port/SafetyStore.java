@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import org.shouhu.routes.care.Alert;
+import org.shouhu.routes.care.AlertAcknowledgements;
 import org.shouhu.routes.care.AlertFanOut;
 import org.shouhu.routes.care.AlertJob;
 import org.shouhu.routes.care.Coordinator;
@@ -52,6 +53,13 @@ public interface SafetyStore {
 
     /** Open ladders about any of these children of a site today, in one look-up. */
     List<Ladder> openLadders(String siteCode, LocalDate date, java.util.Collection<String> childIds);
+
+    /**
+     * Every ladder opened at these sites on the days from {@code from} to {@code to} (both included),
+     * open or closed, with its steps: for reports. Each site keeps its ladders by day, written by the
+     * write that opens one, so this is a read per site and one of the ladders found, not a look per child.
+     */
+    List<Ladder> laddersOpened(java.util.Collection<String> siteCodes, LocalDate from, LocalDate to);
 
     /**
      * Claims the ids of ladders whose next step is due at or before {@code now}, for a while: a
@@ -126,6 +134,18 @@ public interface SafetyStore {
     List<Address> notAcknowledged(String alertId);
 
     int acknowledgedCount(String alertId);
+
+    /**
+     * The alerts (not staff broadcasts) whose messages were queued at or after {@code from} and before
+     * {@code to} by their {@code sentAt}, oldest first: for reports. Kept by the write that queues them.
+     */
+    List<Alert> alertsSent(Instant from, Instant to);
+
+    /** Who each of these alerts went to and when each acknowledged, in one look-up; an alert that is gone is left out. */
+    java.util.Map<String, AlertAcknowledgements> acknowledgements(java.util.Collection<String> alertIds);
+
+    /** How many each of these alerts went to and how many acknowledged, in one look-up, without reading who. */
+    java.util.Map<String, AlertAcknowledgements.Count> acknowledgementCounts(java.util.Collection<String> alertIds);
 
     List<String> alertMessageIds(String alertId);
 }

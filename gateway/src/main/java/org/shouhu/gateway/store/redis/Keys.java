@@ -80,6 +80,12 @@ final class Keys {
         return PREFIX + "ladders:" + code + ":" + date + ":open";
     }
     static String laddersDue() { return PREFIX + "ladders:due"; }
+    /** Every ladder opened at a site, scored by its day (epoch day): reports read a range of days at once. */
+    static String siteLadders(String code) { return PREFIX + "site:" + code + ":ladders"; }
+    /** Alerts (not broadcasts) by when they were sent (ms): reports read a range of days at once. */
+    static String alertsSent() { return PREFIX + "alerts:sent"; }
+    /** Set once the ladders and alerts kept before their indexes were indexed. */
+    static String reportsIndexed() { return PREFIX + "reports:indexed"; }
     /** Set, with the step's messages, by the one write that takes step {@code step} of a ladder. */
     static String ladderStepQueued(String id, int step) { return PREFIX + "ladder:" + id + ":queued:" + step; }
     /** Set, with the event's messages, by the one write that queues a timed event's messages. */

@@ -558,6 +558,19 @@ public final class RedisCareStore implements CareStore {
         return records;
     }
 
+    /** One pipeline for all the days: a season of a site is one round trip. */
+    @Override
+    public Map<LocalDate, Map<String, DayRecord>> days(String siteCode, List<LocalDate> dates) {
+        List<Map<String, String>> hashes = Pipelined.each(redis, dates, (p, date) -> p.hgetAll(Keys.day(siteCode, date)));
+        Map<LocalDate, Map<String, DayRecord>> days = new LinkedHashMap<>();
+        for (int i = 0; i < dates.size(); i++) {
+            Map<String, DayRecord> records = new HashMap<>();
+            hashes.get(i).forEach((id, value) -> records.put(id, decode(id, value)));
+            days.put(dates.get(i), records);
+        }
+        return days;
+    }
+
     @Override
     public Optional<DayRecord> dayRecord(String siteCode, LocalDate date, String childId) {
         String value = redis.hget(Keys.day(siteCode, date), childId);

@@ -138,7 +138,7 @@ public final class RedisRemovals implements Removals {
         return registered;
     }
 
-    /** The child's escalation ladders (ids {@code KIND:site:date:child}), their logs, step markers and places in the due and open sets. */
+    /** The child's escalation ladders (ids {@code KIND:site:date:child}), their logs, step markers and places in the due and open sets and the site's index. */
     private void eraseLadders(String site, String childId) {
         List<String> ids = new ArrayList<>();
         scan(Keys.PREFIX + "ladder:*:" + site + ":*:" + childId, key -> ids.add(key.substring((Keys.PREFIX + "ladder:").length())));
@@ -147,6 +147,7 @@ public final class RedisRemovals implements Removals {
             redis.zrem(Keys.laddersDue(), id);
             redis.hdel(Keys.laddersClaims(), id);
             redis.srem(Keys.PREFIX + "ladders:" + site + ":" + date + ":open", id);
+            redis.zrem(Keys.siteLadders(site), id);
             List<String> keys = new ArrayList<>(List.of(Keys.ladder(id), Keys.ladder(id) + ":log",
                     Keys.PREFIX + "ladders:" + site + ":" + date + ":" + childId));
             for (int step = 0; step <= org.shouhu.routes.care.Ladder.LAST_STEP; step++) {

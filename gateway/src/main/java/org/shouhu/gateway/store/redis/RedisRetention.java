@@ -128,7 +128,7 @@ public final class RedisRetention {
         return deleted[0];
     }
 
-    /** Ladders (ids {@code KIND:site:date:child}) with their logs, places in the due set, and the site day's sets. */
+    /** Ladders (ids {@code KIND:site:date:child}) with their logs, places in the due set, the site day's sets and the site's index. */
     private int ladders(String code, SiteSchedule schedule, List<LocalDate> pastEnds, LocalDate today) {
         String prefix = Keys.PREFIX + "ladder:";
         int[] deleted = {0};
@@ -147,6 +147,11 @@ public final class RedisRetention {
                 deleted[0]++;
             }
         });
+        for (redis.clients.jedis.resps.Tuple indexed : redis.zrangeWithScores(Keys.siteLadders(code), 0, -1)) {
+            if (retention.isPast(schedule, pastEnds, LocalDate.ofEpochDay((long) indexed.getScore()), today)) {
+                redis.zrem(Keys.siteLadders(code), indexed.getElement()); // also one whose ladder expired on its own
+            }
+        }
         return deleted[0];
     }
 
@@ -210,9 +215,15 @@ public final class RedisRetention {
             LocalDate date = sentAt == null ? null : instantDate(sentAt);
             if (date != null && past.test(date)) {
                 redis.del(key, Keys.alertRecipients(id), Keys.alertAcked(id), Keys.alertMessages(id), Keys.alertQueued(id));
+                redis.zrem(Keys.alertsSent(), id);
                 deleted[0]++;
             }
         });
+        for (redis.clients.jedis.resps.Tuple indexed : redis.zrangeWithScores(Keys.alertsSent(), 0, -1)) {
+            if (past.test(java.time.Instant.ofEpochMilli((long) indexed.getScore()).atZone(day.zone()).toLocalDate())) {
+                redis.zrem(Keys.alertsSent(), indexed.getElement()); // also one whose alert expired on its own
+            }
+        }
         return deleted[0];
     }
 

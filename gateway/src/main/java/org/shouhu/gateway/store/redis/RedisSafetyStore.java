@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.shouhu.routes.care.Alert;
+import org.shouhu.routes.care.AlertAcknowledgements;
 import org.shouhu.routes.care.AlertFanOut;
 import org.shouhu.routes.care.AlertJob;
 import org.shouhu.routes.care.Coordinator;
@@ -93,9 +94,10 @@ public final class RedisSafetyStore implements SafetyStore {
      * Records step ARGV[1] of a ladder, run in the transaction right after the script that queues the
      * step's messages, and only if that script set the step's marker (KEYS[1]): so the step is
      * recorded exactly when its messages are queued, even if the queueing failed inside the
-     * transaction. Opens the ladder at step 0; the last step (no ARGV[3]) closes it. KEYS: marker,
-     * ladder, its log, the due set, its site day's open set; ARGV: step, log entry, next due (ms or
-     * ''), id, site, date, child, kind, keep (s), open set's keep (s).
+     * transaction. Opens the ladder at step 0, and keeps it among its site's ladders by day (for
+     * reports); the last step (no ARGV[3]) closes it. KEYS: marker, ladder, its log, the due set, its
+     * site day's open set, its site's ladders; ARGV: step, log entry, next due (ms or ''), id, site,
+     * date, child, kind, keep (s), open set's keep (s), the date's epoch day.
      */
     private static final String RECORD_STEP = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -107,6 +109,7 @@ public final class RedisSafetyStore implements SafetyStore {
               redis.call('HSET', KEYS[2], 'closed', '0')
               redis.call('SADD', KEYS[5], ARGV[4])
               redis.call('EXPIRE', KEYS[5], ARGV[10])
+              redis.call('ZADD', KEYS[6], ARGV[11], ARGV[4])
             end
             redis.call('RPUSH', KEYS[3], ARGV[2])
             if ARGV[3] == '' then
@@ -284,10 +287,11 @@ public final class RedisSafetyStore implements SafetyStore {
             }
             return true;
         }, messages, (tx, ids) -> {
-            tx.eval(RECORD_STEP, List.of(marker, key, key + ":log", Keys.laddersDue(), Keys.openLadders(site, date)),
+            tx.eval(RECORD_STEP, List.of(marker, key, key + ":log", Keys.laddersDue(), Keys.openLadders(site, date),
+                            Keys.siteLadders(site)),
                     List.of(String.valueOf(step), entry, nextAt == null ? "" : String.valueOf(nextAt.toEpochMilli()), id,
                             site, date.toString(), child, kind.name(), String.valueOf(KEEP.toSeconds()),
-                            String.valueOf(OPEN_KEEP.toSeconds())));
+                            String.valueOf(OPEN_KEEP.toSeconds()), String.valueOf(date.toEpochDay())));
             tx.pexpire(marker, OPEN_KEEP.toMillis()); // it matters while the step can be retried
         });
         if (queued.isEmpty() && declined[0] == Declined.CHILD && step > 0) {
@@ -374,6 +378,25 @@ public final class RedisSafetyStore implements SafetyStore {
         return found;
     }
 
+    /** Ladders read per pipeline: a county's season is a few thousand, each a hash and a short list. */
+    private static final int LADDERS_PER_READ = 1000;
+
+    /**
+     * One pipeline reads every site's ladders of the days (a range of its index), then the ladders in
+     * pipelines of a thousand: a county's season (150 sites) is a handful of round trips.
+     */
+    @Override
+    public List<Ladder> laddersOpened(Collection<String> siteCodes, LocalDate from, LocalDate to) {
+        List<List<String>> perSite = Pipelined.each(redis, List.copyOf(siteCodes),
+                (p, code) -> p.zrangeByScore(Keys.siteLadders(code), from.toEpochDay(), to.toEpochDay()));
+        List<String> ids = perSite.stream().flatMap(List::stream).toList();
+        List<Ladder> found = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i += LADDERS_PER_READ) {
+            found.addAll(ladders(ids.subList(i, Math.min(ids.size(), i + LADDERS_PER_READ))));
+        }
+        return found;
+    }
+
     @Override
     public List<Ladder> openLadders(String siteCode, LocalDate date, Collection<String> childIds) {
         Set<String> open = redis.smembers(Keys.openLadders(siteCode, date));
@@ -429,6 +452,9 @@ public final class RedisSafetyStore implements SafetyStore {
             for (String key : List.of(Keys.alert(alert.id()), Keys.alertRecipients(alert.id()), Keys.alertMessages(alert.id()),
                     Keys.alertAcked(alert.id()))) {
                 tx.expire(key, KEEP.toSeconds());
+            }
+            if (!alert.isNotice()) { // what reports read, by day: written with the messages, so an alert is there once sent
+                tx.zadd(Keys.alertsSent(), alert.sentAt().toEpochMilli(), alert.id());
             }
             tx.zrem(Keys.alertsPending(), alert.id()); // the job's done mark, in the write that queues its messages
             tx.hdel(Keys.alertsClaims(), alert.id());
@@ -579,6 +605,115 @@ public final class RedisSafetyStore implements SafetyStore {
     @Override
     public int acknowledgedCount(String alertId) {
         return (int) redis.hlen(Keys.alertAcked(alertId));
+    }
+
+    @Override
+    public List<Alert> alertsSent(Instant from, Instant to) {
+        List<String> ids = redis.zrangeByScore(Keys.alertsSent(), String.valueOf(from.toEpochMilli()), "(" + to.toEpochMilli());
+        List<Map<String, String>> hashes = Pipelined.each(redis, ids, (p, id) -> p.hgetAll(Keys.alert(id)));
+        List<Alert> alerts = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            if (hashes.get(i).containsKey("sentAt")) { // one deleted since (retention) is left out
+                alerts.add(alertOf(ids.get(i), hashes.get(i)));
+            }
+        }
+        return alerts;
+    }
+
+    @Override
+    public Map<String, AlertAcknowledgements> acknowledgements(Collection<String> alertIds) {
+        List<String> ids = List.copyOf(alertIds);
+        List<Response<Set<String>>> to = new ArrayList<>(ids.size());
+        List<Response<Map<String, String>>> acked = new ArrayList<>(ids.size());
+        try (AbstractPipeline p = redis.pipelined()) {
+            for (String id : ids) {
+                to.add(p.smembers(Keys.alertRecipients(id)));
+                acked.add(p.hgetAll(Keys.alertAcked(id)));
+            }
+            p.sync();
+        }
+        Map<String, AlertAcknowledgements> found = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            Set<Address> recipients = to.get(i).get().stream().map(Address::new).collect(Collectors.toSet());
+            Map<Address, Instant> at = new HashMap<>();
+            acked.get(i).get().forEach((address, when) -> at.put(new Address(address), Instant.parse(when)));
+            found.put(ids.get(i), new AlertAcknowledgements(ids.get(i), recipients, at));
+        }
+        return found;
+    }
+
+    @Override
+    public Map<String, AlertAcknowledgements.Count> acknowledgementCounts(Collection<String> alertIds) {
+        List<String> ids = List.copyOf(alertIds);
+        List<Response<Long>> to = new ArrayList<>(ids.size());
+        List<Response<Long>> acked = new ArrayList<>(ids.size());
+        try (AbstractPipeline p = redis.pipelined()) {
+            for (String id : ids) {
+                to.add(p.scard(Keys.alertRecipients(id)));
+                acked.add(p.hlen(Keys.alertAcked(id)));
+            }
+            p.sync();
+        }
+        Map<String, AlertAcknowledgements.Count> counts = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            counts.put(ids.get(i), new AlertAcknowledgements.Count(to.get(i).get().intValue(), acked.get(i).get().intValue()));
+        }
+        return counts;
+    }
+
+    /**
+     * Indexes, once per Redis, the ladders and alerts written before their indexes were kept (by a node
+     * of an earlier version), so that reports of those days find them: each ladder among its site's by
+     * day, each alert but a broadcast by when it was sent. It walks the ladder and alert keys with SCAN
+     * once and then marks itself done ({@code sh:reports:indexed}); indexing one twice changes nothing,
+     * so two nodes starting at once do no harm. A run cut short (logged; it never stops a node from
+     * starting) is run again by the next node to start.
+     * Upgrade all nodes together: a node of the earlier version indexes nothing it writes afterwards.
+     *
+     * @return how many ladders and alerts it indexed; 0 when it had run before
+     */
+    public int indexKeptBeforeReports() {
+        if (redis.exists(Keys.reportsIndexed())) {
+            return 0;
+        }
+        try {
+            return indexKeptBefore();
+        } catch (RuntimeException e) { // never stops a node from starting: the next node to start tries again
+            LOG.error("ladders and alerts kept before reports could not all be indexed: {}", e.toString());
+            return 0;
+        }
+    }
+
+    private int indexKeptBefore() {
+        int[] indexed = {0};
+        String ladderPrefix = Keys.PREFIX + "ladder:";
+        KeyScan.each(redis, ladderPrefix + "*", key -> {
+            if (key.substring(ladderPrefix.length()).split(":").length != 4) {
+                return; // a ladder's log or step marker
+            }
+            List<String> h = redis.hmget(key, "site", "date");
+            if (h.get(0) != null && h.get(1) != null) {
+                redis.zadd(Keys.siteLadders(h.get(0)), LocalDate.parse(h.get(1)).toEpochDay(), key.substring(ladderPrefix.length()));
+                indexed[0]++;
+            }
+        });
+        String alertPrefix = Keys.PREFIX + "alert:";
+        KeyScan.each(redis, alertPrefix + "*", key -> {
+            String id = key.substring(alertPrefix.length());
+            if (id.contains(":")) {
+                return; // one of an alert's own keys
+            }
+            List<String> h = redis.hmget(key, "kind", "sentAt");
+            if (h.get(1) != null && !Alert.NOTICE.equals(h.get(0))) {
+                redis.zadd(Keys.alertsSent(), Instant.parse(h.get(1)).toEpochMilli(), id);
+                indexed[0]++;
+            }
+        });
+        redis.set(Keys.reportsIndexed(), String.valueOf(indexed[0]));
+        if (indexed[0] > 0) {
+            LOG.info("{} ladders and alerts kept before reports were indexed for them", indexed[0]);
+        }
+        return indexed[0];
     }
 
     @Override

@@ -81,6 +81,8 @@ class RetentionTest {
         String ladder = "NO_SHOW:" + SITE + ":2025-07-15:c1";
         redis.hset(Keys.ladder(ladder), "step", "2");
         redis.rpush(Keys.ladder(ladder) + ":log", "step 0");
+        redis.zadd(Keys.siteLadders(SITE), LocalDate.parse("2025-07-15").toEpochDay(), ladder);
+        redis.zadd(Keys.alertsSent(), at("2025-07-15").toEpochMilli(), "a-gone"); // its alert expired on its own
         redis.sadd(Keys.optOut(), "+8613600000009"); // a stranger who texted TD last summer, and got the answer
         message("m0", "+8613600000009", "2025-07-16T00:05:00Z");
         redis.sadd(Keys.optOut(), GRANDMA);
@@ -95,6 +97,7 @@ class RetentionTest {
         assertFalse(redis.exists(Keys.day(SITE, LocalDate.parse("2025-07-15"))), "last season ended 2025-08-31: 90 days on, gone");
         assertTrue(redis.exists(Keys.day(SITE, LocalDate.parse("2026-07-14"))), "this season's day stays");
         assertFalse(redis.exists(Keys.ladder(ladder)) || redis.exists(Keys.ladder(ladder) + ":log"));
+        assertFalse(redis.exists(Keys.siteLadders(SITE)) || redis.exists(Keys.alertsSent()), "reports' indexes of those days go too");
         assertEquals(List.of("m2"), redis.lrange(Keys.sentTo(GRANDMA), 0, -1));
         assertEquals(null, redis.hget(Keys.messages("m1"), "m1"));
         assertTrue(redis.hget(Keys.messages("m2"), "m2") != null);

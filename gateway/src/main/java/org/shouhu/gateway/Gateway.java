@@ -220,7 +220,8 @@ public final class Gateway implements AutoCloseable {
         org.shouhu.gateway.console.People people = new org.shouhu.gateway.console.People(care, safetyStore, cityAdmins);
         org.shouhu.routes.port.AuditLog audit = new org.shouhu.gateway.store.redis.RedisAuditLog(redis);
         org.shouhu.gateway.console.ConsoleEndpoint console = new org.shouhu.gateway.console.ConsoleEndpoint(people,
-                new org.shouhu.gateway.store.redis.RedisLoginCodes(redis, clock), sessions, messages, audit, clock, config.publicUrl(), html)
+                new org.shouhu.gateway.store.redis.RedisLoginCodes(redis, clock), counters, sessions, messages, audit, clock,
+                config.publicUrl(), html)
                 .section("sites", new org.shouhu.gateway.console.SitePages(care, safetyStore, day,
                         new org.shouhu.gateway.console.ConsoleCommands(once, care, careService, Templates.chatZh(), clock), sessions, html,
                         twilio.numbers().stream().findFirst().orElse("—")));

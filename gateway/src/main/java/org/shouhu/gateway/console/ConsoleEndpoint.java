@@ -24,6 +24,7 @@ import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.model.Phone;
 import org.shouhu.routes.port.AuditLog;
 import org.shouhu.routes.port.Outbox;
+import org.shouhu.routes.port.RateLimiter;
 import org.shouhu.templates.TemplateKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +43,12 @@ public final class ConsoleEndpoint implements HttpEndpoint {
     /** The form token of the login forms, before there is a session. */
     static final String LOGIN_COOKIE = "shouhu_login";
 
+    /** Login forms (a code asked for, or a code typed) one address may send an hour: past it, 429. */
+    static final int LOGINS_PER_ADDRESS_HOUR = 30;
+
     private final People people;
     private final RedisLoginCodes codes;
+    private final RateLimiter limiter;
     private final RedisSessions sessions;
     private final Outbox outbox;
     private final AuditLog audit;
@@ -52,10 +57,15 @@ public final class ConsoleEndpoint implements HttpEndpoint {
     private final Html html;
     private final Map<String, ConsoleSection> sections = new HashMap<>();
 
-    public ConsoleEndpoint(People people, RedisLoginCodes codes, RedisSessions sessions, Outbox outbox, AuditLog audit,
-                           Clock clock, String publicUrl, Html html) {
+    /**
+     * {@code limiter} counts login forms per address: each phone's code takes five tries and a phone
+     * five codes an hour, but one guesser trying many phones is held back only per address.
+     */
+    public ConsoleEndpoint(People people, RedisLoginCodes codes, RateLimiter limiter, RedisSessions sessions, Outbox outbox,
+                           AuditLog audit, Clock clock, String publicUrl, Html html) {
         this.people = people;
         this.codes = codes;
+        this.limiter = limiter;
         this.sessions = sessions;
         this.outbox = outbox;
         this.audit = audit;
@@ -143,8 +153,12 @@ public final class ConsoleEndpoint implements HttpEndpoint {
             reply = html.refusal(405, "这里只能查看或提交表单。");
         } else {
             Map<String, String> form = form(call);
+            String from = call.peer() == null ? "unknown" : call.peer().getHostAddress();
             if (fresh || !sameToken(form.get("csrf"), token)) {
                 reply = html.html(403, "login", Map.of("title", "登录", "csrf", token, "error", "表单已过期，请重新输入手机号。"));
+            } else if (limiter.increment("console-login:" + from, java.time.Duration.ofHours(1)) > LOGINS_PER_ADDRESS_HOUR) {
+                LOG.warn("console login forms from {} past {} an hour: refused", from, LOGINS_PER_ADDRESS_HOUR);
+                reply = html.html(429, "login", Map.of("title", "登录", "csrf", token, "error", "登录尝试太多次，请一小时后再试。"));
             } else if (parts.size() == 2 && parts.get(1).equals("code")) {
                 reply = takeCode(form, token);
             } else {

@@ -105,6 +105,20 @@ class ConsoleLoginTest {
     }
 
     @Test
+    void oneAddressTryingManyPhonesIsHeldBackAfterThirtyFormsAnHour() throws Exception {
+        browser.get("/console/login");
+        for (int i = 0; i < ConsoleEndpoint.LOGINS_PER_ADDRESS_HOUR; i++) {
+            assertEquals(400, browser.post("/console/login/code", Map.of("phone", "1390000" + String.format("%04d", i), "code", "123456"))
+                    .statusCode());
+        }
+        HttpResponse<String> held = browser.post("/console/login", Map.of("phone", VOLUNTEER));
+        assertEquals(429, held.statusCode());
+        assertTrue(held.body().contains("登录尝试太多次，请一小时后再试"), held.body());
+        gw.gateway.drainOutbox();
+        assertEquals(List.of(), GatewayUnderTest.to(gw.sent(), VOLUNTEER), "no code sent past the limit");
+    }
+
+    @Test
     void aLoginFormWithoutItsTokenIsRefused() throws Exception {
         browser.get("/console/login");
         HttpResponse<String> forged = browser.postRaw("/console/login", Map.of("phone", VOLUNTEER));

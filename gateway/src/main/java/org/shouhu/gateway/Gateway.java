@@ -224,7 +224,11 @@ public final class Gateway implements AutoCloseable {
                 config.publicUrl(), html)
                 .section("sites", new org.shouhu.gateway.console.SitePages(care, safetyStore, day,
                         new org.shouhu.gateway.console.ConsoleCommands(once, care, careService, Templates.chatZh(), clock), sessions, html,
-                        twilio.numbers().stream().findFirst().orElse("—")));
+                        twilio.numbers().stream().findFirst().orElse("—")))
+                .section("counties", new org.shouhu.gateway.console.CountyPages(care, safetyStore, day, sessions, html))
+                .section("city", new org.shouhu.gateway.console.CityPage(care, safetyStore, day, html))
+                .section("alerts", new org.shouhu.gateway.console.AlertPages(care, safetyStore,
+                        new org.shouhu.gateway.admin.AlertRequests(alerts, safety, care), progress, reports, day, sessions, html));
         this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),
                         config.http().maxConnections(), config.http().idleTimeout()))
                 .whileAway(watch::awaySince)

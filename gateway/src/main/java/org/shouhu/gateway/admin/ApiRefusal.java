@@ -1,7 +1,7 @@
 package org.shouhu.gateway.admin;
 
 /** A request the admin API answers with a status other than 400 (404, 405, 409) and a reason in plain words. */
-final class ApiRefusal extends RuntimeException {
+public final class ApiRefusal extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
@@ -12,7 +12,7 @@ final class ApiRefusal extends RuntimeException {
         this.status = status;
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 }

@@ -66,16 +66,7 @@ final class PersonalAccess {
 
     /** An alert's scope ({@code county:X}, {@code site:CODE}) lies in the coordinator's county. */
     private boolean inCounty(Viewer v, String scope) {
-        if (scope == null) {
-            return false;
-        }
-        if (scope.startsWith("county:")) {
-            return scope.substring("county:".length()).equals(v.county());
-        }
-        if (scope.startsWith("site:")) {
-            return care.site(scope.substring("site:".length())).map(s -> s.county().equals(v.county())).orElse(false);
-        }
-        return false;
+        return AlertRequests.withinCounty(care, v.county(), scope);
     }
 
     private boolean queryInCounty(Viewer v, HttpCall call) {

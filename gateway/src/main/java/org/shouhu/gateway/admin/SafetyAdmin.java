@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.routes.care.Alert;
-import org.shouhu.routes.care.AlertJob;
 import org.shouhu.routes.care.AlertProgress;
 import org.shouhu.routes.care.Alerts;
 import org.shouhu.routes.care.ChatBinding;
@@ -24,12 +23,9 @@ import org.shouhu.routes.care.Lessons;
 import org.shouhu.routes.care.SafetyService;
 import org.shouhu.routes.care.Site;
 import org.shouhu.routes.care.SiteSchedule;
-import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.routes.port.Outbox;
 import org.shouhu.routes.port.SafetyStore;
-import org.shouhu.templates.SmsLength;
-import org.shouhu.templates.TemplateKey;
 
 /**
  * The safety side of the admin API: site schedules, county coordinators, region-wide alerts and
@@ -40,13 +36,9 @@ public final class SafetyAdmin {
     static final List<String> SCHEDULE_FIELDS = List.of("days", "from", "to", "closed", "reminderMinutes", "noShowMinutes");
     static final List<String> COORDINATOR_FIELDS = List.of("phone", "name");
     static final List<String> ALERT_FIELDS = List.of("scope", "kind", "text", "requestId");
-    /** A console's own id for one alert it asks for, so that asking again (the answer was lost) sends nothing twice. */
-    private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8,64}");
     static final List<String> CLOCK_FIELDS = List.of("now");
     static final List<String> LESSON_FIELDS = List.of("topic");
-    private static final Pattern URL = Pattern.compile("(?i)(https?://|www\\.|[a-z0-9-]+\\.(com|cn|net|org|top|xyz|cc)\\b)");
     private static final Pattern DAYS = Pattern.compile("[1-7]{1,7}");
-    private static final int ALERT_MAX = SmsLength.ucs2Capacity(TemplateKey.ALERT.maxSegments()) - 20;
 
     private final SafetyStore safety;
     private final SafetyService service;
@@ -57,6 +49,7 @@ public final class SafetyAdmin {
     private final Outbox outbox;
     private final ChatBinding binding;
     private final CareStore care;
+    private final AlertRequests requests;
 
     /** {@code clock} is null unless the gateway runs on a simulated clock. */
     public SafetyAdmin(SafetyStore safety, SafetyService service, Alerts alerts, Lessons lessons, Outbox outbox,
@@ -70,6 +63,7 @@ public final class SafetyAdmin {
         this.alerts = alerts;
         this.progress = progress;
         this.clock = clock;
+        this.requests = new AlertRequests(alerts, service, care);
     }
 
     /** {@code PUT /api/sites/{code}/schedule}: {@code {"days":"12345","from","to","closed":"2026-07-20,…","reminderMinutes","noShowMinutes"}}. */
@@ -144,38 +138,8 @@ public final class SafetyAdmin {
      * is refused (409), not swallowed.
      */
     Map<String, Object> sendAlert(JsonBody body) {
-        String requestId = body.text("requestId");
-        if (requestId != null && !REQUEST_ID.matcher(requestId).matches()) {
-            throw new InvalidInput("requestId", "must be 8 to 64 letters, digits, - or _");
-        }
-        String scope = AdminIds.scope(body.text("scope"));
-        if (alerts.isEmptyScope(scope)) {
-            throw new ApiRefusal(404, "no site is in scope " + scope);
-        }
-        String kind = Typed.of("kind", body.text("kind")).text();
-        kind = kind.isEmpty() ? "drowning" : kind;
-        if (kind.equals(Alert.NOTICE)) {
-            throw new InvalidInput("kind", "\"notice\" is a staff broadcast's kind; give the alert another");
-        }
-        String text = body.text("text") == null ? "" : body.text("text").strip(); // as written: full-width punctuation stays
-        if (text.isEmpty()) {
-            throw new InvalidInput("text", "is required");
-        }
-        if (text.length() > ALERT_MAX) {
-            throw new InvalidInput("text", "is " + text.length() + " characters; an alert SMS holds at most " + ALERT_MAX);
-        }
-        if (URL.matcher(text).find()) {
-            throw new InvalidInput("text", "SMS must not carry web addresses; write the words only");
-        }
-        String id = requestId == null ? alerts.newId() : "a-req-" + requestId;
-        Alerts.Started started = alerts.start(new AlertJob(id, scope, kind, text, TemplateKey.ALERT, Map.of(),
-                MessageClass.SAFETY, service.clockNow()));
-        Alert alert = started.alert();
-        if (started.repeated() && !(alert.scope().equals(scope) && alert.kind().equals(kind) && alert.text().equals(text))) {
-            throw new ApiRefusal(409, "requestId " + requestId + " was used for another alert (" + alert.scope()
-                    + "): give this one its own requestId");
-        }
-        Map<String, Object> v = new LinkedHashMap<>(progressView(alert.id()));
+        AlertRequests.Started started = requests.start(body.text("scope"), body.text("kind"), body.text("text"), body.text("requestId"));
+        Map<String, Object> v = new LinkedHashMap<>(progressView(started.alert().id()));
         v.put("repeated", started.repeated());
         return v;
     }

@@ -135,6 +135,16 @@ public interface CareStore {
         return days;
     }
 
+    /**
+     * The records of one day at each of these sites ({@link #day}), every site present: a county's
+     * dashboard, read in one round trip where the store can.
+     */
+    default Map<String, Map<String, DayRecord>> dayAt(Collection<String> siteCodes, LocalDate date) {
+        Map<String, Map<String, DayRecord>> days = new java.util.LinkedHashMap<>();
+        siteCodes.forEach(code -> days.put(code, day(code, date)));
+        return days;
+    }
+
     default void putDayRecord(String siteCode, LocalDate date, DayRecord record) {
         putDayRecords(siteCode, date, List.of(record));
     }

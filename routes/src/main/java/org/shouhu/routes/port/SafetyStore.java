@@ -55,6 +55,14 @@ public interface SafetyStore {
     List<Ladder> openLadders(String siteCode, LocalDate date, java.util.Collection<String> childIds);
 
     /**
+     * The ladders still open on a day at any of these sites, with their steps: a county's dashboard.
+     * A store may read them in a round trip or two whatever the number of sites.
+     */
+    default List<Ladder> openLaddersAt(java.util.Collection<String> siteCodes, LocalDate date) {
+        return laddersOpened(siteCodes, date, date).stream().filter(l -> !l.closed()).toList();
+    }
+
+    /**
      * Every ladder opened at these sites on the days from {@code from} to {@code to} (both included),
      * open or closed, with its steps: for reports. Each site keeps its ladders by day, written by the
      * write that opens one, so this is a read per site and one of the ladders found, not a look per child.

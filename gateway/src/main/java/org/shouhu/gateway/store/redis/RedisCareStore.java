@@ -571,6 +571,20 @@ public final class RedisCareStore implements CareStore {
         return days;
     }
 
+    /** One pipeline for all the sites: a county's day is one round trip. */
+    @Override
+    public Map<String, Map<String, DayRecord>> dayAt(java.util.Collection<String> siteCodes, LocalDate date) {
+        List<String> codes = List.copyOf(siteCodes);
+        List<Map<String, String>> hashes = Pipelined.each(redis, codes, (p, code) -> p.hgetAll(Keys.day(code, date)));
+        Map<String, Map<String, DayRecord>> days = new LinkedHashMap<>();
+        for (int i = 0; i < codes.size(); i++) {
+            Map<String, DayRecord> records = new HashMap<>();
+            hashes.get(i).forEach((id, value) -> records.put(id, decode(id, value)));
+            days.put(codes.get(i), records);
+        }
+        return days;
+    }
+
     @Override
     public Optional<DayRecord> dayRecord(String siteCode, LocalDate date, String childId) {
         String value = redis.hget(Keys.day(siteCode, date), childId);

@@ -22,7 +22,9 @@ import org.shouhu.routes.port.SafetyStore;
 
 /**
  * Today at many sites at once, as the county dashboard and the city overview show it: each site's
- * counts and every open escalation with its step and age. Reads the sites' day records in one
+ * counts and every open escalation with its step and age. A ladder that has told the coordinator has
+ * no step left and is closed, but stays on the dashboard while its child's day still calls for it
+ * (the child has still not come, or is still not picked up). Reads the sites' day records in one
  * pipeline and their open ladders in one more (plus the ladders found); rosters and schedules are
  * the stores' cached ones, so a county of 150 sites costs a few round trips.
  */
@@ -91,7 +93,9 @@ final class SitesToday {
                 byId.put(c.id(), c);
                 byState.merge(kept.getOrDefault(c.id(), DayRecord.expected(c.id())).state(), 1, Integer::sum);
             }
-            List<Ladder> ladders = laddersBySite.getOrDefault(site.code(), List.of());
+            List<Ladder> ladders = laddersBySite.getOrDefault(site.code(), List.of()).stream() // told the coordinator and still unresolved
+                    .filter(l -> !l.closed() || l.kind().calledFor(kept.getOrDefault(l.childId(), DayRecord.expected(l.childId()))))
+                    .toList();
             int arrived = byState.getOrDefault(ChildState.ARRIVED, 0);
             int left = byState.getOrDefault(ChildState.LEFT, 0);
             rows.add(new SiteRow(site.code(), site.name(), site.county(), Paths.segment(site.code()), open,

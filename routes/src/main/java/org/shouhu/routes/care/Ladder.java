@@ -31,6 +31,14 @@ public record Ladder(String siteCode, LocalDate date, String childId, LadderKind
         return kind + ":" + siteCode + ":" + date + ":" + childId;
     }
 
+    /**
+     * Whether it ended by taking its last step (the coordinator was told) rather than being closed for
+     * a reason (a guardian answered, the child came): what it was about may still be unresolved.
+     */
+    public boolean ranOutOfSteps() {
+        return closed && step >= LAST_STEP && steps.stream().noneMatch(s -> s.startsWith("closed:"));
+    }
+
     /** Names a step for the record: {@code guardians}, {@code captain}, {@code coordinator}. */
     public static String stepName(int step) {
         return switch (step) {

@@ -55,11 +55,12 @@ public interface SafetyStore {
     List<Ladder> openLadders(String siteCode, LocalDate date, java.util.Collection<String> childIds);
 
     /**
-     * The ladders still open on a day at any of these sites, with their steps: a county's dashboard.
-     * A store may read them in a round trip or two whatever the number of sites.
+     * The ladders of a day at any of these sites that are still open or {@link Ladder#ranOutOfSteps ran
+     * out of steps}, with their steps: a county's dashboard, which shows those its child's day still
+     * calls for. A store may read them in a round trip or two whatever the number of sites.
      */
     default List<Ladder> openLaddersAt(java.util.Collection<String> siteCodes, LocalDate date) {
-        return laddersOpened(siteCodes, date, date).stream().filter(l -> !l.closed()).toList();
+        return laddersOpened(siteCodes, date, date).stream().filter(l -> !l.closed() || l.ranOutOfSteps()).toList();
     }
 
     /**

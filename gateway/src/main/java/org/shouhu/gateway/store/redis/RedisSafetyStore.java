@@ -397,14 +397,18 @@ public final class RedisSafetyStore implements SafetyStore {
         return found;
     }
 
-    /** The sites' open-ladder sets in one pipeline, then the ladders found (a read per thousand). */
+    /**
+     * The sites' open-ladder sets in one pipeline, then the ladders found (a read per thousand). A
+     * ladder leaves its set only when closed for a reason, so one that ran out of steps is still there.
+     */
     @Override
     public List<Ladder> openLaddersAt(Collection<String> siteCodes, LocalDate date) {
         List<Set<String>> perSite = Pipelined.each(redis, List.copyOf(siteCodes), (p, code) -> p.smembers(Keys.openLadders(code, date)));
         List<String> ids = perSite.stream().flatMap(Set::stream).sorted().toList();
         List<Ladder> found = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i += LADDERS_PER_READ) {
-            ladders(ids.subList(i, Math.min(ids.size(), i + LADDERS_PER_READ))).stream().filter(l -> !l.closed()).forEach(found::add);
+            ladders(ids.subList(i, Math.min(ids.size(), i + LADDERS_PER_READ))).stream()
+                    .filter(l -> !l.closed() || l.ranOutOfSteps()).forEach(found::add);
         }
         return found;
     }

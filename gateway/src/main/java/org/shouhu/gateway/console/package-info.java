@@ -6,7 +6,11 @@
  * and audits every change; {@link org.shouhu.gateway.console.People} reads who a phone is from the
  * roster at each request, as a {@link org.shouhu.gateway.console.Viewer} that says what they may
  * see. Each first path segment is a {@link org.shouhu.gateway.console.ConsoleSection}:
- * {@link org.shouhu.gateway.console.SitePages} (a site's day and its taps, the command card).
+ * {@link org.shouhu.gateway.console.SitePages} (a site's day and its taps, the command card),
+ * {@link org.shouhu.gateway.console.CountyPages} (a county's sites today and its open escalations,
+ * live), {@link org.shouhu.gateway.console.CityPage} (a row per county) and
+ * {@link org.shouhu.gateway.console.AlertPages} (compose a drowning alert, watch who acknowledged,
+ * call who did not); the county and city pages read many sites' day at once through {@code SitesToday}.
  * A tap is the staff command it stands for, through the same care service as an SMS
  * ({@link org.shouhu.gateway.console.ConsoleCommands}). Pages are Mustache templates in
  * {@code console/} on the classpath, rendered by {@link org.shouhu.gateway.console.Html}; scripts,

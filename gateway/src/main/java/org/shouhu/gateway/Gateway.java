@@ -231,7 +231,9 @@ public final class Gateway implements AutoCloseable {
                         new org.shouhu.gateway.admin.AlertRequests(alerts, safety, care), progress, reports, day, sessions, html))
                 .section("health", new org.shouhu.gateway.console.HealthPages(new org.shouhu.gateway.console.DeliveryHealth(
                         new org.shouhu.gateway.store.redis.RedisGauges(redis), pacer, new DeadLetters(redis)::list,
-                        metrics::recentSendErrors, day), html));
+                        metrics::recentSendErrors, day), html))
+                .section("tokens", new org.shouhu.gateway.console.TokenPages(
+                        new org.shouhu.gateway.store.redis.RedisPersonalTokens(redis, clock), day, sessions, html));
         this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),
                         config.http().maxConnections(), config.http().idleTimeout()))
                 .whileAway(watch::awaySince)

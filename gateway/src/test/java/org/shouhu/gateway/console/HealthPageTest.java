@@ -83,6 +83,26 @@ class HealthPageTest {
         throw new AssertionError("no channel " + channel + " in " + health);
     }
 
+    /**
+     * The volunteer checks in 3张小刚, and a node whose route fails on the grandfather's notice every
+     * time takes the outbox: after five deliveries the notice is dead-lettered (the volunteer's answer
+     * is taken by that node and not sent).
+     */
+    static void deadLetterTheGrandfathersNotice(GatewayUnderTest gw) throws Exception {
+        gw.textOnly(VOLUNTEER, "到 3");
+        OutboxWorker broken = new OutboxWorker(gw.redis(), gw.clock, batch -> {
+            if (batch.stream().anyMatch(e -> e.message() != null && e.message().to().value().equals(ZHANG_GRANDPA))) {
+                throw new IllegalStateException("cannot render the message to " + ZHANG_GRANDPA);
+            }
+        }, "broken");
+        broken.drain();
+        for (int delivery = 2; delivery <= 6; delivery++) {
+            OutboxStreams.idle(gw.redis(), 600_000);
+            broken.drain();
+        }
+        assertEquals(0L, OutboxStreams.pending(gw.redis()));
+    }
+
     @Test
     void aCityAdminSeesWhatEachLaneHasQueuedAndInFlightUntilItIsSent() throws Exception {
         start(Map.of());
@@ -162,19 +182,7 @@ class HealthPageTest {
     void aDeadLetterShowsWithItsPhoneMaskedAndTurnsThePageRed() throws Exception {
         start(Map.of());
         ConsoleClient city = cityAdmin();
-        gw.textOnly(VOLUNTEER, "到 3"); // the grandfather's arrival notice and the volunteer's answer
-        // a node whose route fails on the grandfather's message every time: after five deliveries it is dead-lettered
-        OutboxWorker broken = new OutboxWorker(gw.redis(), gw.clock, batch -> {
-            if (batch.stream().anyMatch(e -> e.message() != null && e.message().to().value().equals(ZHANG_GRANDPA))) {
-                throw new IllegalStateException("cannot render the message to " + ZHANG_GRANDPA);
-            }
-        }, "broken");
-        broken.drain();
-        for (int delivery = 2; delivery <= 6; delivery++) {
-            OutboxStreams.idle(gw.redis(), 600_000);
-            broken.drain();
-        }
-        assertEquals(0L, OutboxStreams.pending(gw.redis()));
+        deadLetterTheGrandfathersNotice(gw);
 
         JsonNode h = live(city);
         assertTrue(h.get("red").asBoolean(), h.toString());

@@ -197,7 +197,8 @@ class HealthPageTest {
         HttpResponse<String> page = city.get("/console/health");
         assertTrue(page.body().contains("07-15 08:05 · 短信·确认 · 139****0003"), page.body());
         assertFalse(page.body().contains("13912340003"), "no whole phone number on the page");
-        assertEquals(gw.admin("GET", "/api/dead-letters", null).body().contains("139****0003"), true, "the same list as the admin API's");
+        String api = gw.admin("GET", "/api/dead-letters", null).body();
+        assertTrue(api.contains("\"to\":\"139****0003\"") && api.contains(letter.get("id").asText()), "the admin API's list: " + api);
     }
 
     @Test

@@ -228,7 +228,12 @@ public final class Gateway implements AutoCloseable {
                 .section("counties", new org.shouhu.gateway.console.CountyPages(care, safetyStore, day, sessions, html))
                 .section("city", new org.shouhu.gateway.console.CityPage(care, safetyStore, day, html))
                 .section("alerts", new org.shouhu.gateway.console.AlertPages(care, safetyStore,
-                        new org.shouhu.gateway.admin.AlertRequests(alerts, safety, care), progress, reports, day, sessions, html));
+                        new org.shouhu.gateway.admin.AlertRequests(alerts, safety, care), progress, reports, day, sessions, html))
+                .section("health", new org.shouhu.gateway.console.HealthPages(new org.shouhu.gateway.console.DeliveryHealth(
+                        new org.shouhu.gateway.store.redis.RedisGauges(redis), pacer, new DeadLetters(redis)::list,
+                        metrics::recentSendErrors, day), html))
+                .section("tokens", new org.shouhu.gateway.console.TokenPages(
+                        new org.shouhu.gateway.store.redis.RedisPersonalTokens(redis, clock), day, sessions, html));
         this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),
                         config.http().maxConnections(), config.http().idleTimeout()))
                 .whileAway(watch::awaySince)

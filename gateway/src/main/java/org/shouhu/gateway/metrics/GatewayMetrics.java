@@ -49,6 +49,8 @@ public final class GatewayMetrics implements HttpObserver, AutoCloseable {
     private volatile Map<Integer, Long> lastEscalations;
     /** Each timer by its name and tags, so an answer or a send finds its timer without building its id again. */
     private final Map<List<Object>, Timer> timers = new ConcurrentHashMap<>();
+    /** The refused calls of the last hour, for the console (the timers count since the node started). */
+    private final RecentSendErrors recentErrors;
 
     /**
      * Metrics of a node whose Redis is read through {@code gauges} unless {@code redisAway} says it is away (then
@@ -58,6 +60,7 @@ public final class GatewayMetrics implements HttpObserver, AutoCloseable {
     public GatewayMetrics(RedisGauges gauges, BooleanSupplier redisAway, Clock clock) {
         this.clock = clock;
         this.redisAway = redisAway;
+        this.recentErrors = new RecentSendErrors(clock);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -117,6 +120,14 @@ public final class GatewayMetrics implements HttpObserver, AutoCloseable {
                 .description("provider calls, by channel, outcome and error code")
                 .tag("channel", channel).tag("outcome", outcome).tag("error", error).register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
+        if (!"sent".equals(outcome)) {
+            recentErrors.add(channel, outcome, error);
+        }
+    }
+
+    /** The provider calls this node saw refused in the last hour, by channel, outcome and error code, most first. */
+    public List<RecentSendErrors.Count> recentSendErrors() {
+        return recentErrors.lastHour();
     }
 
     /** A message taken by the provider {@code waited} after it was queued (retries and holds included). */

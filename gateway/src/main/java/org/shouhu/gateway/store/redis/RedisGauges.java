@@ -22,32 +22,52 @@ public final class RedisGauges {
     }
 
     /**
+     * A lane's messages not yet sent: {@code queued}, not yet read by the senders' group, and
+     * {@code inFlight}, read by a worker but not yet acknowledged.
+     */
+    public record LaneDepth(long queued, long inFlight) {
+
+        /** Queued and in flight together: what the lane still has to send. */
+        public long total() {
+            return queued + inFlight;
+        }
+    }
+
+    /**
      * Messages of a channel's lane not yet sent: entries the senders' group has not read yet and
      * entries read but not acknowledged (in flight); for the bulk lane, over all its fan-outs.
      */
     public long outboxDepth(String channel, Lane lane) {
+        return outboxLane(channel, lane).total();
+    }
+
+    /** {@link #outboxDepth} split into queued and in flight (the console's delivery health shows both). */
+    public LaneDepth outboxLane(String channel, Lane lane) {
         if (lane != Lane.BULK) {
             return depth(Keys.lane(channel, lane));
         }
-        long depth = 0;
+        long queued = 0;
+        long inFlight = 0;
         for (String group : redis.zrange(Keys.bulkGroups(channel), 0, -1)) {
-            depth += depth(Keys.bulkGroup(channel, group));
+            LaneDepth d = depth(Keys.bulkGroup(channel, group));
+            queued += d.queued();
+            inFlight += d.inFlight();
         }
-        return depth;
+        return new LaneDepth(queued, inFlight);
     }
 
-    private long depth(String stream) {
+    private LaneDepth depth(String stream) {
         if (!redis.exists(stream)) {
-            return 0;
+            return new LaneDepth(0, 0);
         }
         for (StreamGroupInfo group : redis.xinfoGroups(stream)) {
             if (OutboxWorker.GROUP.equals(group.getName())) {
                 Object lag = group.getGroupInfo().get("lag"); // entries not yet read by the group (Redis 7)
                 long unread = lag instanceof Long l ? l : redis.xlen(stream) - group.getPending();
-                return Math.max(0, unread) + group.getPending();
+                return new LaneDepth(Math.max(0, unread), group.getPending());
             }
         }
-        return redis.xlen(stream); // no senders' group yet: nothing has been read
+        return new LaneDepth(redis.xlen(stream), 0); // no senders' group yet: nothing has been read
     }
 
     /** Messages put off to a later time, every channel together: retries after a failure or a throttle, quiet-hours holds. */

@@ -18,6 +18,29 @@ public final class RedisPersonalTokens {
     public record Listed(String id, String label, String made) {
     }
 
+    /** What {@link #makeOnce} did: made a token (its secret, to show once), saw the form before, or found the person at the cap. */
+    public record Made(Outcome outcome, String secret) {
+    }
+
+    /** How a {@link #makeOnce} ended. */
+    public enum Outcome { MADE, REPEATED, FULL }
+
+    /** How long a form's request id is remembered, so that sending the form again makes nothing. */
+    static final java.time.Duration REQUEST_REMEMBERED = java.time.Duration.ofDays(1);
+
+    /**
+     * KEYS: the token, the person's list, the request; ARGV: phone, hash, the list's value, cap,
+     * seconds the request is remembered. The request is checked, the cap counted and the token
+     * written in one step, so a form sent twice at once still makes one token and never an eleventh.
+     */
+    private static final String MAKE_ONCE = """
+            if redis.call('EXISTS', KEYS[3]) == 1 then return 'REPEATED' end
+            if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then return 'FULL' end
+            redis.call('HSET', KEYS[1], 'phone', ARGV[1])
+            redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+            redis.call('SET', KEYS[3], '1', 'EX', ARGV[5])
+            return 'MADE'""";
+
     private final UnifiedJedis redis;
     private final Clock clock;
 
@@ -33,6 +56,20 @@ public final class RedisPersonalTokens {
         redis.hset(Keys.PREFIX + "token:" + hash, Map.of("phone", phone));
         redis.hset(list(phone), hash, clock.instant() + " " + label);
         return secret;
+    }
+
+    /**
+     * Makes a token for the phone once per {@code requestId} (a form's one-time id), unless the phone
+     * has {@code cap} tokens already; the secret is returned only when made, to show once.
+     */
+    public Made makeOnce(String phone, String label, String requestId, int cap) {
+        String secret = "shp_" + TokenHash.newSecret();
+        String hash = TokenHash.of(secret);
+        Object done = redis.eval(MAKE_ONCE,
+                List.of(Keys.PREFIX + "token:" + hash, list(phone), Keys.PREFIX + "token-request:" + TokenHash.of(phone + " " + requestId)),
+                List.of(phone, hash, clock.instant() + " " + label, String.valueOf(cap), String.valueOf(REQUEST_REMEMBERED.toSeconds())));
+        Outcome outcome = Outcome.valueOf(String.valueOf(done));
+        return new Made(outcome, outcome == Outcome.MADE ? secret : null);
     }
 
     /** The phone a token's secret belongs to. */

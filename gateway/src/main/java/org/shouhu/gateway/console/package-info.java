@@ -11,6 +11,10 @@
  * live), {@link org.shouhu.gateway.console.CityPage} (a row per county) and
  * {@link org.shouhu.gateway.console.AlertPages} (compose a drowning alert, watch who acknowledged,
  * call who did not); the county and city pages read many sites' day at once through {@code SitesToday}.
+ * {@link org.shouhu.gateway.console.HealthPages} shows city admins the outbox's lanes, finish estimates,
+ * provider errors and dead letters ({@link org.shouhu.gateway.console.DeliveryHealth}, read through the
+ * metrics' {@code RedisGauges}), and {@link org.shouhu.gateway.console.TokenPages} lets each person make and
+ * revoke their own API tokens.
  * A tap is the staff command it stands for, through the same care service as an SMS
  * ({@link org.shouhu.gateway.console.ConsoleCommands}). Pages are Mustache templates in
  * {@code console/} on the classpath, rendered by {@link org.shouhu.gateway.console.Html}; scripts,

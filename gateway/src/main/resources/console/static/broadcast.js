@@ -14,6 +14,7 @@
   var PUNCTUATION = /[\p{Pc}\p{Pd}\p{Ps}\p{Pe}\p{Pi}\p{Pf}\p{Po}~～]/u;
   var BLANK = /[\p{Z}\p{Cc}]/u;
   var FORMAT = /\p{Cf}/u;
+  var PROGRESS_WORDS = ['进度', '進度', 'TZJD'];
   var SEPARATOR = /[ ,，、:：;；\p{Pe}]/u;
 
   function typedNotice(typed) {
@@ -34,7 +35,10 @@
     });
     var i = 0;
     while (i < out.length && SEPARATOR.test(out.charAt(i))) { i++; }
-    return out.substring(i);
+    var notice = out.substring(i);
+    // only a progress word (通知进度, 通知 TZJD) asks for the progress: nothing is sent
+    var word = notice.replace(/^[\s\p{P}~～]+|[\s\p{P}~～]+$/gu, '').toUpperCase();
+    return PROGRESS_WORDS.indexOf(word) >= 0 ? '' : notice;
   }
 
   function isGsm7(text) {

@@ -84,6 +84,11 @@ class BroadcastBrowserTest {
         assertEquals(BroadcastPageTest.BEFORE + seventy + "！", browser.driver().findElement(By.id("preview")).getText());
         assertEquals("not reloaded", browser.script("return window.shouhuMark"), "counted as typed, without a reload");
         browser.screenshot("broadcast");
+
+        for (String typed : List.of("：明天８点\r\n\r\n到　齐", " \u200b明天见！！ ", "下雨☔请带伞～", "ＡＢＣ（一）、二", "进度", " 進度。", "tzjd")) {
+            assertEquals(BroadcastPage.notice(typed), browser.script("return window.shouhuSms.notice(arguments[0])", typed),
+                    "the page reads " + typed + " as the SMS command does");
+        }
     }
 
     @Test

@@ -27,7 +27,8 @@ import org.shouhu.templates.Templates;
 /**
  * A site's broadcast ({@code /console/sites/{code}/broadcast}): a notice composed with the whole SMS
  * a grandparent receives counted and previewed (signature and the notice's fixed words included),
- * sent by staff as the {@code 通知 …} command through {@link ConsoleCommands}, and the progress of the
+ * sent as the {@code 通知 …} command through {@link ConsoleCommands} (by its staff, or a coordinator or
+ * city admin who may read the site), and the progress of the
  * site's latest broadcast ({@code …/progress}, what {@code 进度} answers by SMS) polled by {@code broadcast.js}.
  */
 public final class BroadcastPage implements ConsoleSection {
@@ -93,9 +94,6 @@ public final class BroadcastPage implements ConsoleSection {
         if (r.field("preview") != null) { // counted and shown without sending: the page without its script
             return page(200, r, site, typed, null, null);
         }
-        if (!r.viewer().isStaff()) {
-            throw new Refusal(403, "通知由本托管点的志愿者或队长发送；协调员请在区县页面发安全提醒。");
-        }
         // read as the SMS 通知 … is read, and checked as it is, before anything is claimed so the form can be corrected
         if (!(PARSER.parse(SAID + typed) instanceof Command.Broadcast command) || command.text().isBlank()) {
             return page(400, r, site, typed, "请写上通知内容（只写“进度”是查看发送情况，不用发）。", null);
@@ -112,7 +110,7 @@ public final class BroadcastPage implements ConsoleSection {
         if (tap == null || tap.length() > 64) {
             return page(400, r, site, typed, "表单缺少编号，请刷新页面后再发。", null);
         }
-        List<String> said = commands.act(r.viewer(), site.code(), tap + ":broadcast", SAID + typed, command);
+        List<String> said = commands.broadcast(r.viewer(), site, tap + ":broadcast", SAID + typed, command);
         sessions.flash(r.session(), said.isEmpty() ? "这条通知已经发过，没有重复发送。" : String.join("\n", said));
         return Html.seeOther(path(site));
     }
@@ -134,7 +132,7 @@ public final class BroadcastPage implements ConsoleSection {
         values.put("max", room(site));
         values.put("maxSegments", TemplateKey.NOTICE.maxSegments());
         values.put("error", error);
-        values.put("staff", r.viewer().isStaff());
+        values.put("forSite", !r.viewer().isStaff()); // a coordinator or city admin sends as the site's captain would
         values.put("tap", Secrets.newToken());
         values.put("progress", progress(site));
         values.put("progressPath", path(site) + "/progress");

@@ -25,7 +25,8 @@ import org.shouhu.routes.model.StoredMessage;
 /**
  * A site's broadcast page: the whole SMS counted as carriers bill it, the notice sent as {@code 通知 …}
  * to every guardian of the site and nobody else, once per form; refused with a reason for a web
- * address, a missing form token or another site's staff; its progress as {@code 进度} tells it.
+ * address, a missing form token or another site's staff; a coordinator sends for their county's sites;
+ * its progress as {@code 进度} tells it.
  */
 class BroadcastPageTest {
 
@@ -141,24 +142,39 @@ class BroadcastPageTest {
     }
 
     @Test
-    void anotherSitesStaffIsRefusedAndACoordinatorReadsButDoesNotSend() throws Exception {
+    void anotherSitesStaffIsRefused() throws Exception {
         ConsoleClient other = new ConsoleClient(gw);
         other.login(OTHER_VOLUNTEER);
         assertEquals(200, other.get("/console/sites/WX0001/broadcast").statusCode());
         assertEquals(403, other.get(PAGE).statusCode());
         assertEquals(403, other.get(PAGE + "/progress").statusCode());
         assertEquals(403, other.post(PAGE, Map.of("text", "明天见")).statusCode());
-
-        ConsoleClient coordinator = new ConsoleClient(gw);
-        coordinator.login(COORDINATOR);
-        assertEquals(200, coordinator.get(PAGE).statusCode());
-        HttpResponse<String> refused = coordinator.post(PAGE, Map.of("text", "明天见"));
-        assertEquals(403, refused.statusCode());
-        assertTrue(refused.body().contains("协调员请在区县页面发安全提醒"), refused.body());
-        assertEquals(403, coordinator.get("/console/sites/WX0001/broadcast").statusCode(), "another county's site");
-
         gw.gateway.drainOutbox();
         assertEquals(List.of(), gw.sent());
+    }
+
+    @Test
+    void aCoordinatorBroadcastsForASiteOfTheirCountyOnly() throws Exception {
+        ConsoleClient coordinator = new ConsoleClient(gw);
+        coordinator.login(COORDINATOR);
+        assertEquals(403, coordinator.get("/console/sites/WX0001/broadcast").statusCode(), "another county's site");
+        assertEquals(403, coordinator.post("/console/sites/WX0001/broadcast", Map.of("text", "明天见")).statusCode());
+        assertEquals(200, coordinator.get(PAGE).statusCode());
+        HttpResponse<String> sent = coordinator.post(PAGE, Map.of("text", "明天见"));
+        assertEquals(303, sent.statusCode(), sent.body());
+        assertTrue(coordinator.get(PAGE).body().contains("已开始发送4条"), coordinator.lastPage());
+
+        gw.gateway.drainOutbox();
+        List<GatewayUnderTest.Sms> sms = gw.sent();
+        for (String guardian : GUARDIANS) {
+            assertEquals(List.of(BEFORE + "明天见"), GatewayUnderTest.to(sms, guardian), guardian);
+        }
+        assertEquals(4, sms.size(), "the coordinator sees the answer on the page; WX0001's grandmother gets nothing: " + sms);
+        gw.text(CAPTAIN, "进度");
+        assertEquals(List.of(SIG + "通知4条：已发4。全部发完了。"), GatewayUnderTest.to(gw.sent(), CAPTAIN),
+                "the site's staff see it as the site's latest broadcast");
+        String audit = gw.admin("GET", "/api/audit", null).body();
+        assertTrue(audit.contains("coordinator 135****0001") && audit.contains("POST " + PAGE), audit);
     }
 
     @Test

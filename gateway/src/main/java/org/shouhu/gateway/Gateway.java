@@ -224,7 +224,10 @@ public final class Gateway implements AutoCloseable {
                 config.publicUrl(), html)
                 .section("sites", new org.shouhu.gateway.console.SitePages(care, safetyStore, day,
                         new org.shouhu.gateway.console.ConsoleCommands(once, care, careService, Templates.chatZh(), clock), sessions, html,
-                        twilio.numbers().stream().findFirst().orElse("—")))
+                        twilio.numbers().stream().findFirst().orElse("—"))
+                        .page("broadcast", new org.shouhu.gateway.console.BroadcastPage(care, safetyStore, progress,
+                                new org.shouhu.gateway.console.ConsoleCommands(once, care, careService, Templates.chatZh(), clock),
+                                sms, config.smsSignature(), day, sessions, html)))
                 .section("counties", new org.shouhu.gateway.console.CountyPages(care, safetyStore, day, sessions, html))
                 .section("city", new org.shouhu.gateway.console.CityPage(care, safetyStore, day, html))
                 .section("alerts", new org.shouhu.gateway.console.AlertPages(care, safetyStore,

@@ -3,8 +3,12 @@ package org.shouhu.gateway.console;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.shouhu.routes.care.CareService;
 import org.shouhu.routes.care.Sender;
+import org.shouhu.routes.care.Site;
+import org.shouhu.routes.care.StaffMember;
+import org.shouhu.routes.care.StaffRole;
 import org.shouhu.routes.command.Command;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.InboundMessage;
@@ -53,6 +57,27 @@ public final class ConsoleCommands {
         if (sender.staff().isEmpty() || !sender.staff().get().siteCode().equals(siteCode)) {
             throw Refusal.forbidden();
         }
+        return run(sender, tapId, said, command);
+    }
+
+    /**
+     * A site's broadcast ({@code 通知 …}) by its staff, or by a coordinator or city admin who may read
+     * the site, who send it as the site's captain would (the notice names the site, not the sender), once
+     * per {@code tapId}; returns what the command answered (empty when acted on before).
+     *
+     * @throws Refusal 403 when the viewer may not read the site
+     */
+    public List<String> broadcast(Viewer viewer, Site site, String tapId, String said, Command.Broadcast command) {
+        if (viewer.isStaff() || !viewer.mayReadSite(site)) {
+            return act(viewer, site.code(), tapId, said, command);
+        }
+        Sender sender = new Sender(Address.of(viewer.phone()),
+                Optional.of(new StaffMember(viewer.phone(), site.code(), viewer.name(), StaffRole.CAPTAIN)), List.of());
+        return run(sender, tapId, said, command);
+    }
+
+    private List<String> run(Sender sender, String tapId, String said, Command command) {
+        Address from = sender.address();
         InboundClaims.Claim claim = once.claim(new InboundMessage(CHANNEL, tapId, from, said, clock.instant()));
         if (!claim.taken()) {
             return List.of();

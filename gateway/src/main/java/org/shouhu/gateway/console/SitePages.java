@@ -36,6 +36,7 @@ public final class SitePages implements ConsoleSection {
     private final RedisSessions sessions;
     private final Html html;
     private final String commandNumber;
+    private final Map<String, ConsoleSection> pages = new HashMap<>();
 
     /** {@code commandNumber}: the number grandparents text, as the command card prints it. */
     public SitePages(CareStore care, SafetyStore safety, CareDay day, ConsoleCommands commands, RedisSessions sessions,
@@ -49,13 +50,22 @@ public final class SitePages implements ConsoleSection {
         this.commandNumber = commandNumber;
     }
 
+    /** Serves {@code /console/sites/{code}/{what}…} with {@code page}, which checks the viewer itself. */
+    public SitePages page(String what, ConsoleSection page) {
+        pages.put(what, page);
+        return this;
+    }
+
     @Override
-    public HttpReply handle(ConsoleRequest r) {
+    public HttpReply handle(ConsoleRequest r) throws Exception {
         Site site = care.site(r.part(1) == null ? "" : r.part(1)).orElseThrow(() -> Refusal.notFound("这个托管点"));
         if (!r.viewer().mayReadSite(site)) {
             throw Refusal.forbidden();
         }
         String what = r.parts().size() > 2 ? r.part(2) : "";
+        if (pages.containsKey(what)) {
+            return pages.get(what).handle(r);
+        }
         if (!r.isPost()) {
             return switch (what) {
                 case "" -> today(r, site);

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.MessageClass;
@@ -20,8 +19,6 @@ import org.shouhu.templates.TemplateKey;
 
 /** What site staff do by SMS: check children in and out, see who is missing, approve registrations, broadcast. */
 final class StaffActions {
-
-    private static final Pattern URL = Pattern.compile("(?i)(https?://|www\\.|[a-z0-9-]+\\.(com|cn|net|org|top|xyz|cc)\\b)");
 
     private final CareStore store;
     private final EscalationLadders ladders;
@@ -243,7 +240,7 @@ final class StaffActions {
     void broadcast(StaffMember member, String text, String inboundKey, Outgoing out) {
         Site site = site(member);
         String notice = text.strip();
-        if (URL.matcher(notice).find()) {
+        if (WebAddress.foundIn(notice)) {
             out.reply(TemplateKey.NOTICE_HAS_URL);
             return;
         }

@@ -7,6 +7,7 @@ import org.shouhu.routes.care.Alert;
 import org.shouhu.routes.care.AlertJob;
 import org.shouhu.routes.care.Alerts;
 import org.shouhu.routes.care.SafetyService;
+import org.shouhu.routes.care.WebAddress;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.templates.SmsLength;
@@ -21,7 +22,6 @@ public final class AlertRequests {
 
     /** A console's own id for one alert it asks for, so that asking again (the answer was lost) sends nothing twice. */
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9_-]{8,64}");
-    private static final Pattern URL = Pattern.compile("(?i)(https?://|www\\.|[a-z0-9-]+\\.(com|cn|net|org|top|xyz|cc)\\b)");
     /** The longest alert text: what the alert template's segments hold, less its own words. */
     public static final int ALERT_MAX = SmsLength.ucs2Capacity(TemplateKey.ALERT.maxSegments()) - 20;
 
@@ -94,7 +94,7 @@ public final class AlertRequests {
         if (text.length() > ALERT_MAX) {
             throw new InvalidInput("text", "is " + text.length() + " characters; an alert SMS holds at most " + ALERT_MAX);
         }
-        if (URL.matcher(text).find()) {
+        if (WebAddress.foundIn(text)) {
             throw new InvalidInput("text", "SMS must not carry web addresses; write the words only");
         }
         String id = requestId == null ? alerts.newId() : "a-req-" + requestId;

@@ -11,6 +11,8 @@
  * live), {@link org.shouhu.gateway.console.CityPage} (a row per county) and
  * {@link org.shouhu.gateway.console.AlertPages} (compose a drowning alert, watch who acknowledged,
  * call who did not); the county and city pages read many sites' day at once through {@code SitesToday}.
+ * {@link org.shouhu.gateway.console.BroadcastPage} composes a site's notice with the whole SMS counted
+ * and previewed, sends it as the {@code 通知} command through {@code ConsoleCommands} and shows its progress.
  * {@link org.shouhu.gateway.console.HealthPages} shows city admins the outbox's lanes, finish estimates,
  * provider errors and dead letters ({@link org.shouhu.gateway.console.DeliveryHealth}, read through the
  * metrics' {@code RedisGauges}), and {@link org.shouhu.gateway.console.TokenPages} lets each person make and

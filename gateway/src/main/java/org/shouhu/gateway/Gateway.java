@@ -228,7 +228,9 @@ public final class Gateway implements AutoCloseable {
                 .section("counties", new org.shouhu.gateway.console.CountyPages(care, safetyStore, day, sessions, html))
                 .section("city", new org.shouhu.gateway.console.CityPage(care, safetyStore, day, html))
                 .section("alerts", new org.shouhu.gateway.console.AlertPages(care, safetyStore,
-                        new org.shouhu.gateway.admin.AlertRequests(alerts, safety, care), progress, reports, day, sessions, html));
+                        new org.shouhu.gateway.admin.AlertRequests(alerts, safety, care), progress, reports, day, sessions, html))
+                .section("season", new org.shouhu.gateway.console.SeasonPages(care, safetyStore, reports, day, html))
+                .section("exports", new org.shouhu.gateway.console.ExportPages(care, safetyStore, reports, day, audit, html));
         this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),
                         config.http().maxConnections(), config.http().idleTimeout()))
                 .whileAway(watch::awaySince)

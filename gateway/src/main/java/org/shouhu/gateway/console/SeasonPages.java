@@ -82,7 +82,8 @@ public final class SeasonPages implements ConsoleSection {
             LocalDate d = s.days().get(i);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("date", d.toString());
-            row.put("day", d.getMonthValue() + "月" + d.getDayOfMonth() + "日 周" + WEEKDAYS[d.getDayOfWeek().getValue() - 1]);
+            row.put("day", d.getMonthValue() + "/" + d.getDayOfMonth());
+            row.put("weekday", "周" + WEEKDAYS[d.getDayOfWeek().getValue() - 1]);
             row.put("expected", s.expected().get(i));
             row.put("arrived", s.arrived().get(i));
             row.put("absent", s.absent().get(i));
@@ -91,7 +92,10 @@ public final class SeasonPages implements ConsoleSection {
             row.put("reachedCaptain", s.reachedCaptain().get(i));
             row.put("reachedCoordinator", s.reachedCoordinator().get(i));
             Double rate = s.ackRate().get(i);
-            row.put("ack", rate == null ? "—" : s.acked().get(i) + "/" + s.ackExpected().get(i) + "（" + Math.round(rate * 100) + "%）");
+            if (rate != null) {
+                row.put("ackRate", Math.round(rate * 100) + "%");
+                row.put("ackCount", s.acked().get(i) + "/" + s.ackExpected().get(i));
+            }
             rows.add(row);
         }
         return rows;

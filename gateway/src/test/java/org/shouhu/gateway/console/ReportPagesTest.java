@@ -135,8 +135,8 @@ class ReportPagesTest {
                 "data-src=\"/console/season/data?scope=county%3A%E6%98%AD%E9%98%B3%E5%8C%BA&from=2026-07-15&to=2026-08-21\""), html);
         assertTrue(html.contains("<script src=\"/console/static/uPlot.iife.min.js\" defer></script>")
                 && html.contains("<script src=\"/console/static/season.js\" defer></script>"), html);
-        assertTrue(html.contains("<tr data-date=\"2026-07-15\"><th scope=\"row\"><time datetime=\"2026-07-15\">7月15日 周三</time></th>"
-                + "<td>3</td><td>1</td><td>1</td><td>2</td><td>1</td><td>1</td><td>1</td><td>1/4（25%）</td></tr>"), html);
+        assertTrue(html.contains("<tr data-date=\"2026-07-15\"><th scope=\"row\"><time datetime=\"2026-07-15\">7/15 <small>周三</small></time></th>"
+                + "<td>3</td><td>1</td><td>1</td><td>2</td><td>1</td><td>1</td><td>1</td><td>25% <small>1/4</small></td></tr>"), html);
         assertFalse(html.contains("data-date=\"2026-07-16\""), "no row for a day still to come");
         assertTrue(html.contains("<a href=\"/console/exports\">导出</a>"), "the nav links the exports");
         assertEquals(200, coordinator.get("/console/static/season.js").statusCode());
@@ -249,7 +249,7 @@ class ReportPagesTest {
         assertTrue(page.body().contains("<h1>季度统计 · 全市</h1>"), page.body());
         assertTrue(page.body().contains("<option value=\"county:威信县\">威信县</option>")
                 && page.body().contains("<option value=\"county:昭阳区\">昭阳区</option>"), page.body());
-        assertTrue(page.body().contains("<time datetime=\"2026-07-15\">7月15日 周三</time></th><td>4</td><td>1</td>"),
+        assertTrue(page.body().contains("<time datetime=\"2026-07-15\">7/15 <small>周三</small></time></th><td>4</td><td>1</td>"),
                 "both sites' children on the 15th: 4 expected, 1 came: " + page.body());
         assertEquals(List.of(1, 0), List.of(
                 json.readTree(city.get("/console/season/data?scope=" + enc("county:威信县") + "&from=2026-07-15&to=2026-07-15").body())

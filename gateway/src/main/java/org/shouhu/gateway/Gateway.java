@@ -219,14 +219,15 @@ public final class Gateway implements AutoCloseable {
         org.shouhu.gateway.console.Html html = new org.shouhu.gateway.console.Html();
         org.shouhu.gateway.console.People people = new org.shouhu.gateway.console.People(care, safetyStore, cityAdmins);
         org.shouhu.routes.port.AuditLog audit = new org.shouhu.gateway.store.redis.RedisAuditLog(redis);
+        org.shouhu.gateway.console.ConsoleCommands commands = new org.shouhu.gateway.console.ConsoleCommands(once, care, careService, Templates.chatZh(), clock);
         org.shouhu.gateway.console.ConsoleEndpoint console = new org.shouhu.gateway.console.ConsoleEndpoint(people,
                 new org.shouhu.gateway.store.redis.RedisLoginCodes(redis, clock), counters, sessions, messages, audit, clock,
                 config.publicUrl(), html)
                 .section("sites", new org.shouhu.gateway.console.SitePages(care, safetyStore, day,
-                        new org.shouhu.gateway.console.ConsoleCommands(once, care, careService, Templates.chatZh(), clock), sessions, html,
+                        commands, sessions, html,
                         twilio.numbers().stream().findFirst().orElse("—"))
                         .page("broadcast", new org.shouhu.gateway.console.BroadcastPage(care, safetyStore, progress,
-                                new org.shouhu.gateway.console.ConsoleCommands(once, care, careService, Templates.chatZh(), clock),
+                                commands,
                                 sms, config.smsSignature(), day, sessions, html)))
                 .section("counties", new org.shouhu.gateway.console.CountyPages(care, safetyStore, day, sessions, html))
                 .section("city", new org.shouhu.gateway.console.CityPage(care, safetyStore, day, html))
@@ -236,7 +237,9 @@ public final class Gateway implements AutoCloseable {
                         new org.shouhu.gateway.store.redis.RedisGauges(redis), pacer, new DeadLetters(redis)::list,
                         metrics::recentSendErrors, day), html))
                 .section("tokens", new org.shouhu.gateway.console.TokenPages(
-                        new org.shouhu.gateway.store.redis.RedisPersonalTokens(redis, clock), day, sessions, html));
+                        new org.shouhu.gateway.store.redis.RedisPersonalTokens(redis, clock), day, sessions, html))
+                .section("season", new org.shouhu.gateway.console.SeasonPages(care, safetyStore, reports, day, html))
+                .section("exports", new org.shouhu.gateway.console.ExportPages(care, safetyStore, reports, day, audit, html));
         this.http = new HttpServer(new HttpLimits(config.httpWorkers(), config.http().queue(),
                         config.http().maxConnections(), config.http().idleTimeout()))
                 .whileAway(watch::awaySince)

@@ -17,7 +17,9 @@ import org.shouhu.gateway.store.redis.RedisCityAdmins;
 import org.shouhu.gateway.store.redis.RedisPersonalTokens;
 import org.shouhu.gateway.http.HttpEndpoint;
 import org.shouhu.gateway.http.HttpReply;
+import org.shouhu.gateway.report.AttendanceExport;
 import org.shouhu.gateway.report.Csv;
+import org.shouhu.gateway.report.ReportRange;
 import org.shouhu.gateway.report.ReportRefused;
 import org.shouhu.gateway.report.Reports;
 import org.shouhu.routes.care.CareDay;
@@ -255,8 +257,8 @@ public final class AdminApi implements HttpEndpoint {
         }
         if (parts.equals(List.of("exports", "attendance.csv"))) {
             allow(call, "GET");
-            return new AttendanceExport(care, day.zone()).csv(call.queryParam("county"), call.queryParam("site"), call.queryParam("from"),
-                    call.queryParam("to"));
+            return csv(new AttendanceExport(care, day.zone()).csv(ReportRange.siteOrCounty(care, call.queryParam("county"),
+                    call.queryParam("site"), call.queryParam("from"), call.queryParam("to"))));
         }
         if (parts.equals(List.of("exports", "escalations.csv"))) {
             allow(call, "GET");

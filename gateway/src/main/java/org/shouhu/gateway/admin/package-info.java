@@ -10,8 +10,8 @@
  *   <li>{@link org.shouhu.gateway.admin.PrivacyAdmin} removes staff, children (erased) and sites,
  *       exports a child's data, and appends every
  *       change to the audit log; {@link org.shouhu.gateway.admin.SafetyAdmin} is the safety side;
- *       {@link org.shouhu.gateway.admin.AttendanceExport} writes a site's or a county's attendance
- *       ledger (台账) over a date range as CSV, and its reading is audited too.</li>
+ *       the exports ({@link org.shouhu.gateway.report.Reports}: the attendance ledger 台账, escalations,
+ *       acknowledgements) are read through it as CSV, and their reading is audited too.</li>
  *   <li>{@link org.shouhu.gateway.admin.SiteInput}, {@link org.shouhu.gateway.admin.StaffInput},
  *       {@link org.shouhu.gateway.admin.ChildInput} and {@link org.shouhu.gateway.admin.GuardianInput}
  *       are the input rules, in one place: each {@code parse} cleans what was typed the way inbound

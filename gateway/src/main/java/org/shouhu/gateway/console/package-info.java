@@ -13,6 +13,9 @@
  * call who did not); the county and city pages read many sites' day at once through {@code SitesToday}.
  * {@link org.shouhu.gateway.console.BroadcastPage} composes a site's notice with the whole SMS counted
  * and previewed, sends it as the {@code 通知} command through {@code ConsoleCommands} and shows its progress.
+ * {@link org.shouhu.gateway.console.SeasonPages} draws a county's or the city's season with uPlot over a
+ * table of the same numbers, and {@link org.shouhu.gateway.console.ExportPages} downloads the ledger,
+ * escalations and acknowledgements as the report package's CSV; both ask through {@code ReportForm}.
  * {@link org.shouhu.gateway.console.HealthPages} shows city admins the outbox's lanes, finish estimates,
  * provider errors and dead letters ({@link org.shouhu.gateway.console.DeliveryHealth}, read through the
  * metrics' {@code RedisGauges}), and {@link org.shouhu.gateway.console.TokenPages} lets each person make and

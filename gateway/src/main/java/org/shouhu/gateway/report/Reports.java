@@ -16,12 +16,14 @@ public final class Reports {
     private final EscalationReport escalations;
     private final AcknowledgementReport acknowledgements;
     private final SeasonReport season;
+    private final AttendanceExport attendance;
 
     public Reports(CareStore care, SafetyStore safety, CareDay day) {
         this.care = care;
         this.escalations = new EscalationReport(care, safety, day.zone());
         this.acknowledgements = new AcknowledgementReport(care, safety, day.zone());
         this.season = new SeasonReport(care, safety, day);
+        this.attendance = new AttendanceExport(care, day.zone());
     }
 
     /**
@@ -50,6 +52,11 @@ public final class Reports {
      */
     public SeasonReport.Season season(ReportRange range) {
         return season.of(range);
+    }
+
+    /** The range's attendance ledger (台账) as the CSV file {@code attendance-{from}-{to}.csv}: a row per child per day kept. */
+    public Csv.File attendanceCsv(ReportRange range) {
+        return attendance.csv(range);
     }
 
     /** Every escalation ladder of the range, by day, site and when it opened. */

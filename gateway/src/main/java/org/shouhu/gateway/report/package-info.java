@@ -11,6 +11,8 @@
  *       sites ({@code site=}, {@code county=}, {@code city=all}) and which days ({@code from=}, {@code to=},
  *       at most 124); a question it cannot answer is a {@link org.shouhu.gateway.report.ReportRefused}
  *       with the status and what to change.</li>
+ *   <li>{@link org.shouhu.gateway.report.AttendanceExport}: the attendance ledger (台账) a site or a
+ *       county hands in, a row per child per day the site kept attendance.</li>
  *   <li>{@link org.shouhu.gateway.report.EscalationReport}: every escalation ladder (未到, 逾期未接)
  *       with the time of each step and how it ended, from the ladder's own log; each site keeps its
  *       ladders by day, so a county's season is a few round trips.</li>

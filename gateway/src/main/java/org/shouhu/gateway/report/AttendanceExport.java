@@ -1,4 +1,4 @@
-package org.shouhu.gateway.admin;
+package org.shouhu.gateway.report;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -7,9 +7,6 @@ import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.shouhu.gateway.http.HttpReply;
-import org.shouhu.gateway.report.Csv;
-import org.shouhu.gateway.report.ReportRange;
 import org.shouhu.routes.care.Child;
 import org.shouhu.routes.care.ChildState;
 import org.shouhu.routes.care.DayRecord;
@@ -19,15 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /api/exports/attendance.csv?county=…|site=…&from=…&to=…}: the attendance ledger (台账) a site
- * or a county hands in, one row per child per day the site kept attendance, as CSV in UTF-8 with a byte
- * order mark, so that Excel opens the Chinese correctly. A day with no record at the site (closed, not a
+ * The attendance ledger (台账) a site or a county hands in ({@code GET /api/exports/attendance.csv}, the
+ * console's {@code /console/exports/attendance.csv}), one row per child per day the site kept attendance,
+ * as CSV in UTF-8 with a byte order mark, so that Excel opens the Chinese correctly. A day with no record at the site (closed, not a
  * site day) has no rows; a child with no record on a day that has some was not checked in (未到), unless
  * the child was put on the roster only later (no row).
  */
-final class AttendanceExport {
+public final class AttendanceExport {
 
-    static final List<String> HEADER = List.of("日期", "区县", "托管点编号", "托管点", "编号", "姓名", "状态", "到达", "离开", "接走人",
+    /** The CSV's columns. */
+    public static final List<String> HEADER = List.of("日期", "区县", "托管点编号", "托管点", "编号", "姓名", "状态", "到达", "离开", "接走人",
             "要求护送");
     private static final Logger LOG = LoggerFactory.getLogger(AttendanceExport.class);
 
@@ -35,13 +33,16 @@ final class AttendanceExport {
     private final ZoneId zone;
 
     /** Reads {@code care}; a child's first day is the date, in {@code zone}, it was put on its roster. */
-    AttendanceExport(CareStore care, ZoneId zone) {
+    public AttendanceExport(CareStore care, ZoneId zone) {
         this.care = care;
         this.zone = zone;
     }
 
-    HttpReply csv(String county, String siteCode, String fromText, String toText) {
-        ReportRange range = ReportRange.siteOrCounty(care, county, siteCode, fromText, toText);
+    /**
+     * The range's ledger as the CSV file {@code attendance-{from}-{to}.csv}. Cost: per site its roster (cached),
+     * when its children were added, and its days' records in one round trip.
+     */
+    public Csv.File csv(ReportRange range) {
         List<LocalDate> dates = range.days();
         Csv.File file = Csv.write("attendance-" + range.from() + "-" + range.to() + ".csv", HEADER, csv -> {
             int rows = 0;
@@ -70,12 +71,11 @@ final class AttendanceExport {
             return rows;
         });
         LOG.info("attendance exported: {} site(s), {} to {}, {} rows", range.sites().size(), range.from(), range.to(), file.rows());
-        return new HttpReply(200, "text/csv; charset=utf-8", file.bytes())
-                .withHeader("Content-Disposition", "attachment; filename=\"" + file.name() + "\"");
+        return file;
     }
 
     /** How the ledger names a child's state at the end of the day's record. */
-    static String word(ChildState state) {
+    public static String word(ChildState state) {
         return switch (state) {
             case EXPECTED -> "未到";
             case ARRIVED -> "已到未接走";

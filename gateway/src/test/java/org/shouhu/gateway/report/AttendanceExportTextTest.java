@@ -1,4 +1,4 @@
-package org.shouhu.gateway.admin;
+package org.shouhu.gateway.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

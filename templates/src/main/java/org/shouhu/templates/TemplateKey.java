@@ -91,7 +91,11 @@ public enum TemplateKey {
     UNBOUND(1),
     CHAT_WELCOME(3),
     /** The one-time code a staff member, coordinator or city admin types to log in to the web console. */
-    LOGIN_CODE(1);
+    LOGIN_CODE(1),
+    /** A no-show alert read aloud in a phone call to a guardian who cannot read (the call's menu follows it). */
+    VOICE_NO_SHOW(3),
+    /** An overdue alert read aloud in a phone call to a guardian who cannot read. */
+    VOICE_OVERDUE(3);
 
     private final int maxSegments;
 

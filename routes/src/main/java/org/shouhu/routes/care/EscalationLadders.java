@@ -57,10 +57,59 @@ public final class EscalationLadders {
         Map<String, String> values = Map.of("child", child.name(), "site", site.name(),
                 "closes", CareDay.format(site.closes()));
         List<OutboundMessage> out = new ArrayList<>();
-        for (Guardian g : care.guardiansOf(child.id())) {
+        List<Guardian> guardians = care.guardiansOf(child.id());
+        for (Guardian g : guardians) {
             out.add(OutboundMessage.of(g.address(), key, values, MessageClass.SAFETY));
         }
-        return safety.openLadder(ladder, now.plus(settings.ladderStep()), out).orElse(List.of());
+        Instant callAt = settings.callsBeforeCaptain() && !toCall(site, guardians).isEmpty()
+                ? now.plus(settings.voiceAfter()) : null;
+        return safety.openLadder(ladder, now.plus(settings.ladderStep()), callAt, out).orElse(List.of());
+    }
+
+    /**
+     * The voice step of a claimed ladder whose guardians have not answered within
+     * {@link SafetySettings#voiceAfter}: one phone call to each voice-first guardian (every guardian
+     * with a phone at a site with voice for all), the alert read aloud, queued with the {@code call}
+     * entry in one write, only while the ladder is still at its guardians' step and the child's day
+     * calls for it; never twice for a ladder. Returns the calls queued.
+     */
+    public List<OutboundMessage> call(String ladderId) {
+        Optional<Ladder> found = safety.ladder(ladderId);
+        if (found.isEmpty() || found.get().closed() || found.get().step() != 0) {
+            safety.dropCall(ladderId);
+            return List.of();
+        }
+        Ladder ladder = found.get();
+        Optional<Child> child = care.child(ladder.childId());
+        Optional<Site> site = care.site(ladder.siteCode());
+        List<Guardian> called = child.isEmpty() || site.isEmpty() ? List.of()
+                : toCall(site.get(), care.guardiansOf(child.get().id()));
+        if (called.isEmpty()) {
+            safety.dropCall(ladderId);
+            return List.of();
+        }
+        TemplateKey key = ladder.kind() == LadderKind.NO_SHOW ? TemplateKey.VOICE_NO_SHOW : TemplateKey.VOICE_OVERDUE;
+        List<OutboundMessage> calls = new ArrayList<>();
+        for (Guardian g : called) {
+            Map<String, String> values = Map.of("child", child.get().name(), "site", site.get().name(),
+                    "closes", CareDay.format(site.get().closes()), LADDER_PARAM, ladderId, "relation", g.relation());
+            calls.add(OutboundMessage.of(new Address(Address.VOICE + ":" + g.address().id()), key, values,
+                    MessageClass.SAFETY));
+        }
+        Instant now = day.clock().instant();
+        return safety.callGuardians(ladderId, now, Ladder.entry(CALL, now), calls).orElse(List.of());
+    }
+
+    /** The ladder's log entry of its voice step, and the prefix of what each call came to ({@code call:no-answer}). */
+    public static final String CALL = "call";
+    /** The value a voice call carries naming its ladder, so what the call comes to is recorded on it. */
+    public static final String LADDER_PARAM = "ladder";
+
+    /** The guardians a ladder's voice step calls: those with a phone who are voice-first, or all of them at a voice site. */
+    private List<Guardian> toCall(Site site, List<Guardian> guardians) {
+        List<Guardian> phones = guardians.stream().filter(g -> g.address().isSms()).toList();
+        boolean all = !phones.isEmpty() && care.voiceForAll(site.code());
+        return phones.stream().filter(g -> all || g.voiceFirst()).toList();
     }
 
     /**

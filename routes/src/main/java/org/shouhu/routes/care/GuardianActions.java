@@ -187,10 +187,19 @@ final class GuardianActions {
     private List<Ladder> closedBy(Child child, Map<LadderKind, String> reasons) {
         List<Ladder> found = new java.util.ArrayList<>();
         reasons.forEach((kind, reason) -> safety.ladder(Ladder.id(kind, child.siteCode(), day.today(), child.id()))
-                .filter(l -> l.closed() && !l.steps().isEmpty()
-                        && l.steps().get(l.steps().size() - 1).startsWith("closed:" + reason + "@"))
+                .filter(l -> l.closed() && lastClose(l).startsWith("closed:" + reason + "@"))
                 .ifPresent(found::add));
         return found;
+    }
+
+    /** The ladder's last {@code closed:} entry (a voice call's outcome may be noted after it), or "". */
+    private static String lastClose(Ladder l) {
+        for (int i = l.steps().size() - 1; i >= 0; i--) {
+            if (l.steps().get(i).startsWith("closed:")) {
+                return l.steps().get(i);
+            }
+        }
+        return "";
     }
 
     private String relationOf(Sender sender, Child child) {

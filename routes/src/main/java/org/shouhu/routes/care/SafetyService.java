@@ -138,6 +138,20 @@ public final class SafetyService {
             }
             Failpoints.hit("safety.mid-step"); // between two ladders of a batch: the rest are claimed, not stepped
         }
+        for (String ladderId : safety.claimDueCalls(day.clock().instant(), 1000)) { // voice: before the captain
+            try {
+                if (!ladders.call(ladderId).isEmpty()) {
+                    fired++;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("ladder {} voice call failed, tried again in 30 s: {}", ladderId, e.toString());
+                try {
+                    safety.retryCall(ladderId, day.clock().instant().plusSeconds(30));
+                } catch (RuntimeException again) { // its claim runs out: taken again in two minutes
+                    LOG.error("ladder {}: voice call tried again when its claim runs out: {}", ladderId, again.toString());
+                }
+            }
+        }
         return fired;
     }
 

@@ -8,6 +8,8 @@ public record Address(String value) {
 
     /** Channel name of SMS addresses (a bare E.164 number). */
     public static final String SMS = "sms";
+    /** Channel name of phone calls ({@code voice:+8613912345678}): an alert read aloud to one who cannot read. */
+    public static final String VOICE = "voice";
 
     public Address {
         if (value == null || value.isBlank()) {
@@ -17,6 +19,11 @@ public record Address(String value) {
 
     public static Address of(Phone phone) {
         return new Address(phone.e164());
+    }
+
+    /** The phone call address of a phone: {@code voice:+8613912345678}. */
+    public static Address call(Phone phone) {
+        return new Address(VOICE + ":" + phone.e164());
     }
 
     /** The channel this address belongs to: {@code sms} for a bare phone number, else the prefix. */

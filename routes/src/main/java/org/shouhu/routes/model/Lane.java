@@ -20,7 +20,7 @@ public enum Lane {
     BULK;
 
     /** The channels the outbox has lanes for ({@link Address#channel()}); each is read, configured or not. */
-    public static final List<String> CHANNELS = List.of(Address.SMS, "whatsapp", "telegram", "wechat");
+    public static final List<String> CHANNELS = List.of(Address.SMS, "whatsapp", "telegram", "wechat", Address.VOICE);
 
     /** Messages to many at once, whatever their class: they share the bulk lane fairly. */
     private static final Set<TemplateKey> FAN_OUTS = EnumSet.of(TemplateKey.NOTICE, TemplateKey.DROWNING_ALERT,
@@ -31,7 +31,8 @@ public enum Lane {
     private static final Set<TemplateKey> TO_ONE = EnumSet.of(TemplateKey.NO_SHOW_ALERT, TemplateKey.NO_SHOW_TO_CAPTAIN,
             TemplateKey.NO_SHOW_TO_COORDINATOR, TemplateKey.OVERDUE_ALERT, TemplateKey.OVERDUE_TO_CAPTAIN,
             TemplateKey.OVERDUE_TO_COORDINATOR, TemplateKey.UNDELIVERED_TO_CAPTAIN, TemplateKey.UNDELIVERED_TO_COORDINATOR,
-            TemplateKey.BIND_NOTICE, TemplateKey.BIND_PAUSED_TO_COORDINATOR);
+            TemplateKey.BIND_NOTICE, TemplateKey.BIND_PAUSED_TO_COORDINATOR,
+            TemplateKey.VOICE_NO_SHOW, TemplateKey.VOICE_OVERDUE);
 
     /** Per-child news to staff that is queued as SAFETY (any hour) but is a confirmation, not an escalation. */
     private static final Set<TemplateKey> CONFIRMATIONS = EnumSet.of(TemplateKey.ABSENCE_TO_STAFF, TemplateKey.ESCORT_TO_STAFF);

@@ -55,6 +55,16 @@ public interface CareStore {
         throw new UnsupportedOperationException("this store keeps no site settings");
     }
 
+    /** Whether every guardian of the site is called when a no-show or overdue alert goes unanswered (voice); false unless set. */
+    default boolean voiceForAll(String siteCode) {
+        return false;
+    }
+
+    /** Sets {@link #voiceForAll} for a site. */
+    default void setVoiceForAll(String siteCode, boolean on) {
+        throw new UnsupportedOperationException("this store keeps no site settings");
+    }
+
     // --- children and guardians
 
     /** Puts a child on the site's roster with the next roster number and links its guardians. */

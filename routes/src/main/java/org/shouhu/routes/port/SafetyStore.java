@@ -93,6 +93,40 @@ public interface SafetyStore {
     Optional<List<OutboundMessage>> stepLadder(String id, int step, Instant now, String entry, Instant nextAt,
                                                List<OutboundMessage> messages);
 
+    /**
+     * Opens a ladder as {@link #openLadder(Ladder, Instant, List)} does and, when {@code callAt} is
+     * not null, schedules its voice call ({@link #callGuardians}) at {@code callAt} in that same write,
+     * so an open ladder whose guardians should be called is never left without its call.
+     */
+    Optional<List<OutboundMessage>> openLadder(Ladder ladder, Instant nextAt, Instant callAt, List<OutboundMessage> messages);
+
+    /**
+     * Claims the ids of ladders whose voice call is due at or before {@code now}, with a visibility
+     * timeout as {@link #claimDueLadders} does: a call a dead node never queued is claimed again.
+     */
+    List<String> claimDueCalls(Instant now, int max);
+
+    /** Puts a claimed voice call back to be tried at {@code at} (queueing it failed). */
+    void retryCall(String id, Instant at);
+
+    /**
+     * Queues a ladder's voice calls once, records {@code entry} in its log and takes the call off the
+     * due calls, in one atomic write, only while the ladder is open at step 0 (the guardians told, the
+     * captain not yet) and the child's day still calls for it, read in that same write. Returns the
+     * calls with their ids; empty when nothing was queued (closed meanwhile, the captain step taken,
+     * or queued before); in every case the call is no longer due.
+     */
+    Optional<List<OutboundMessage>> callGuardians(String id, Instant now, String entry, List<OutboundMessage> calls);
+
+    /** Takes a ladder's voice call off the due calls (nobody to call, or the ladder is gone). */
+    void dropCall(String id);
+
+    /**
+     * Appends {@code entry} to a ladder's log, open or closed (what a voice call came to: answered,
+     * no answer, the digit pressed); false when there is no such ladder.
+     */
+    boolean noteOnLadder(String id, String entry);
+
     /** Closes a ladder with the reason in its record; false when it was already closed. */
     boolean closeLadder(Ladder ladder, String entry);
 

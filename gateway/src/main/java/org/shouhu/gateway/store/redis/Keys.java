@@ -98,6 +98,10 @@ final class Keys {
     /** A node's liveness: its incarnation, while it runs (a real-time TTL of seconds). */
     static String node(String nodeId) { return PREFIX + "node:" + nodeId; }
     static String laddersClaims() { return PREFIX + "ladders:claims"; }
+    /** Ladders whose voice call is due, by due time (not under {@code ladders:}, whose old per-child sets are scanned). */
+    static String callsDue() { return PREFIX + "calls:due"; }
+    static String callsClaims() { return PREFIX + "calls:claims"; }
+    static String ladderCallQueued(String id) { return PREFIX + "ladder:" + id + ":queued:call"; }
     /** Alert jobs not yet expanded: id scored by when it may be claimed (ms; a claim moves it on, a visibility timeout). */
     static String alertsPending() { return PREFIX + "alerts:pending"; }
     /** Alert jobs' standing claims: id → {@code {until ms}/{incarnation}/{node}}. */

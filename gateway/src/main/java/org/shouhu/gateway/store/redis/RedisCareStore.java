@@ -218,6 +218,16 @@ public final class RedisCareStore implements CareStore {
         redis.hset(Keys.site(siteCode), "volunteersMayApprove", may ? "1" : "0");
     }
 
+    @Override
+    public boolean voiceForAll(String siteCode) {
+        return "1".equals(redis.hget(Keys.site(siteCode), "voice"));
+    }
+
+    @Override
+    public void setVoiceForAll(String siteCode, boolean on) {
+        redis.hset(Keys.site(siteCode), "voice", on ? "1" : "0");
+    }
+
     private static StaffMember staffMember(String siteCode, String phone, String value) {
         int bar = value.indexOf('|');
         return new StaffMember(new Phone(phone), siteCode, value.substring(bar + 1),
@@ -256,7 +266,7 @@ public final class RedisCareStore implements CareStore {
                 "rosterNo", String.valueOf(child.rosterNo()), "name", child.name(), "added", clock.instant().toString()));
         tx.hset(Keys.roster(child.siteCode()), String.valueOf(child.rosterNo()), child.id());
         for (Guardian g : childGuardians) {
-            tx.hset(Keys.guardians(child.id()), g.address().value(), g.relation());
+            tx.hset(Keys.guardians(child.id()), g.address().value(), guardianValue(g));
             tx.sadd(Keys.wards(g.address().value()), child.id());
         }
     }
@@ -343,10 +353,25 @@ public final class RedisCareStore implements CareStore {
         });
     }
 
+    /** What a voice-first guardian's relation is followed by in the hash: a tab, which no typed relation holds. */
+    private static final String VOICE_FIRST = "\tvoice";
+
+    /** A guardian's value in its child's hash: the relation, and {@link #VOICE_FIRST} for one who is called. */
+    static String guardianValue(Guardian g) {
+        return g.voiceFirst() ? g.relation() + VOICE_FIRST : g.relation();
+    }
+
+    /** A guardian from its child's hash entry (address → relation, with {@link #VOICE_FIRST} for one who is called). */
+    static Guardian guardian(String address, String value) {
+        boolean voice = value.endsWith(VOICE_FIRST);
+        return new Guardian(new Address(address), voice ? value.substring(0, value.length() - VOICE_FIRST.length()) : value,
+                voice);
+    }
+
     /** A child's guardians from its hash (address → relation), in address order. */
     private static List<Guardian> guardianList(Map<String, String> hash) {
         List<Guardian> list = new ArrayList<>();
-        hash.forEach((address, relation) -> list.add(new Guardian(new Address(address), relation)));
+        hash.forEach((address, value) -> list.add(guardian(address, value)));
         list.sort(Comparator.comparing(g -> g.address().value()));
         return List.copyOf(list);
     }
@@ -354,7 +379,7 @@ public final class RedisCareStore implements CareStore {
     @Override
     public void linkGuardian(String childId, Guardian guardian) {
         try (AbstractTransaction tx = redis.multi()) {
-            tx.hset(Keys.guardians(childId), guardian.address().value(), guardian.relation());
+            tx.hset(Keys.guardians(childId), guardian.address().value(), guardianValue(guardian));
             tx.sadd(Keys.wards(guardian.address().value()), childId);
             tx.exec();
         }

@@ -269,10 +269,14 @@ public final class RedisRemovals implements Removals {
 
         Map<String, String> links = redis.hgetAll(Keys.guardians(childId));
         List<Map<String, Object>> guardians = new ArrayList<>();
-        new TreeMap<>(links).forEach((address, relation) -> {
+        new TreeMap<>(links).forEach((address, value) -> {
             Map<String, Object> g = new LinkedHashMap<>();
+            org.shouhu.routes.care.Guardian guardian = RedisCareStore.guardian(address, value);
             g.put("address", address);
-            g.put("relation", relation);
+            g.put("relation", guardian.relation());
+            if (guardian.voiceFirst()) {
+                g.put("voiceFirst", true);
+            }
             g.put("otherChildren", redis.smembers(Keys.wards(address)).stream().filter(id -> !id.equals(childId)).sorted().toList());
             g.put("optedOut", redis.sismember(Keys.optOut(), address));
             g.put("unreachable", redis.sismember(Keys.unreachable(), address));

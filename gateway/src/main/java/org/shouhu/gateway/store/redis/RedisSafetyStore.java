@@ -95,9 +95,10 @@ public final class RedisSafetyStore implements SafetyStore {
      * step's messages, and only if that script set the step's marker (KEYS[1]): so the step is
      * recorded exactly when its messages are queued, even if the queueing failed inside the
      * transaction. Opens the ladder at step 0, and keeps it among its site's ladders by day (for
-     * reports); the last step (no ARGV[3]) closes it. KEYS: marker, ladder, its log, the due set, its
-     * site day's open set, its site's ladders; ARGV: step, log entry, next due (ms or ''), id, site,
-     * date, child, kind, keep (s), open set's keep (s), the date's epoch day.
+     * reports), with its voice call due at ARGV[12] when one is given; the last step (no ARGV[3]) closes
+     * it. KEYS: marker, ladder, its log, the due set, its site day's open set, its site's ladders, the
+     * due calls; ARGV: step, log entry, next due (ms or ''), id, site, date, child, kind, keep (s), open
+     * set's keep (s), the date's epoch day, the call's due time (ms or '').
      */
     private static final String RECORD_STEP = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -110,6 +111,7 @@ public final class RedisSafetyStore implements SafetyStore {
               redis.call('SADD', KEYS[5], ARGV[4])
               redis.call('EXPIRE', KEYS[5], ARGV[10])
               redis.call('ZADD', KEYS[6], ARGV[11], ARGV[4])
+              if ARGV[12] ~= '' then redis.call('ZADD', KEYS[7], 'NX', ARGV[12], ARGV[4]) end
             end
             redis.call('RPUSH', KEYS[3], ARGV[2])
             if ARGV[3] == '' then
@@ -234,14 +236,20 @@ public final class RedisSafetyStore implements SafetyStore {
 
     @Override
     public Optional<List<OutboundMessage>> openLadder(Ladder ladder, Instant nextAt, List<OutboundMessage> messages) {
+        return openLadder(ladder, nextAt, null, messages);
+    }
+
+    @Override
+    public Optional<List<OutboundMessage>> openLadder(Ladder ladder, Instant nextAt, Instant callAt,
+                                                      List<OutboundMessage> messages) {
         String entry = ladder.steps().isEmpty() ? Ladder.entry(Ladder.stepName(0), nextAt) : ladder.steps().get(0);
-        return takeStep(ladder.id(), 0, null, entry, nextAt, messages);
+        return takeStep(ladder.id(), 0, null, entry, nextAt, callAt, messages);
     }
 
     @Override
     public Optional<List<OutboundMessage>> stepLadder(String id, int step, Instant now, String entry, Instant nextAt,
                                                       List<OutboundMessage> messages) {
-        return takeStep(id, step, now, entry, nextAt, messages);
+        return takeStep(id, step, now, entry, nextAt, null, messages);
     }
 
     /** Why a step was not taken, as the transaction's look found it. */
@@ -254,7 +262,7 @@ public final class RedisSafetyStore implements SafetyStore {
      * transaction. {@code now} null: an open, which needs no ladder yet.
      */
     private Optional<List<OutboundMessage>> takeStep(String id, int step, Instant now, String entry, Instant nextAt,
-                                                     List<OutboundMessage> messages) {
+                                                     Instant callAt, List<OutboundMessage> messages) {
         String[] part = id.split(":", 4); // KIND:site:date:child
         LadderKind kind = LadderKind.valueOf(part[0]);
         LocalDate date = LocalDate.parse(part[2]);
@@ -288,10 +296,11 @@ public final class RedisSafetyStore implements SafetyStore {
             return true;
         }, messages, (tx, ids) -> {
             tx.eval(RECORD_STEP, List.of(marker, key, key + ":log", Keys.laddersDue(), Keys.openLadders(site, date),
-                            Keys.siteLadders(site)),
+                            Keys.siteLadders(site), Keys.callsDue()),
                     List.of(String.valueOf(step), entry, nextAt == null ? "" : String.valueOf(nextAt.toEpochMilli()), id,
                             site, date.toString(), child, kind.name(), String.valueOf(KEEP.toSeconds()),
-                            String.valueOf(OPEN_KEEP.toSeconds()), String.valueOf(date.toEpochDay())));
+                            String.valueOf(OPEN_KEEP.toSeconds()), String.valueOf(date.toEpochDay()),
+                            callAt == null ? "" : String.valueOf(callAt.toEpochMilli())));
             tx.pexpire(marker, OPEN_KEEP.toMillis()); // it matters while the step can be retried
         });
         if (queued.isEmpty() && declined[0] == Declined.CHILD && step > 0) {
@@ -434,6 +443,69 @@ public final class RedisSafetyStore implements SafetyStore {
         Object ids = redis.eval(CLAIM, List.of(Keys.laddersDue(), Keys.laddersClaims()), List.of(String.valueOf(now.toEpochMilli()),
                 String.valueOf(now.plus(CLAIM_VISIBILITY).toEpochMilli()), String.valueOf(max), holder, Keys.node("")));
         return (List<String>) ids;
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public List<String> claimDueCalls(Instant now, int max) {
+        Object ids = redis.eval(CLAIM, List.of(Keys.callsDue(), Keys.callsClaims()), List.of(String.valueOf(now.toEpochMilli()),
+                String.valueOf(now.plus(CLAIM_VISIBILITY).toEpochMilli()), String.valueOf(max), holder, Keys.node("")));
+        return (List<String>) ids;
+    }
+
+    @Override
+    public void retryCall(String id, Instant at) {
+        redis.zadd(Keys.callsDue(), at.toEpochMilli(), id, ZAddParams.zAddParams().xx());
+    }
+
+    @Override
+    public void dropCall(String id) {
+        redis.zrem(Keys.callsDue(), id);
+        redis.hdel(Keys.callsClaims(), id);
+    }
+
+    /**
+     * The voice step as one atomic write: watches the ladder and the child's day, looks whether the
+     * ladder is still open at its guardians' step and the child's day calls for it, then queues the
+     * calls once (their marker) with the {@code call} entry and the call taken off the due calls.
+     */
+    @Override
+    public Optional<List<OutboundMessage>> callGuardians(String id, Instant now, String entry, List<OutboundMessage> calls) {
+        String[] part = id.split(":", 4); // KIND:site:date:child
+        LadderKind kind = LadderKind.valueOf(part[0]);
+        LocalDate date = LocalDate.parse(part[2]);
+        String child = part[3];
+        String key = Keys.ladder(id);
+        String day = Keys.day(part[1], date);
+        String marker = Keys.ladderCallQueued(id);
+        Optional<List<OutboundMessage>> queued = outbox.enqueueOnceIf(marker, List.of(key, day), tx -> {
+            List<String> h = tx.hmget(key, "step", "closed").get();
+            if (!"0".equals(h.get(0)) || "1".equals(h.get(1))) {
+                return false; // closed, or the captain was told: the call would come too late
+            }
+            String value = tx.hget(day, child).get();
+            return kind.calledFor(value == null ? DayRecord.expected(child) : RedisCareStore.decode(child, value));
+        }, calls, (tx, ids) -> {
+            tx.rpush(key + ":log", entry);
+            tx.zrem(Keys.callsDue(), id);
+            tx.hdel(Keys.callsClaims(), id);
+            tx.pexpire(marker, OPEN_KEEP.toMillis());
+        });
+        if (queued.isEmpty()) {
+            dropCall(id); // declined or queued before: never again
+        }
+        return queued;
+    }
+
+    /** Appends to a ladder's log only when the ladder exists. KEYS: the ladder, its log; ARGV: the entry. */
+    private static final String NOTE = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            redis.call('RPUSH', KEYS[2], ARGV[1])
+            return 1""";
+
+    @Override
+    public boolean noteOnLadder(String id, String entry) {
+        return Long.valueOf(1).equals(redis.eval(NOTE, List.of(Keys.ladder(id), Keys.ladder(id) + ":log"), List.of(entry)));
     }
 
     @Override

@@ -175,6 +175,9 @@ public final class Gateway implements AutoCloseable {
                 new TwilioSender("whatsapp", twilio, twilioApi)));
         config.telegram().ifPresent(t -> senders.add(new TelegramSender(t)));
         config.wechat().ifPresent(w -> senders.add(new WechatSender(w)));
+        if (!voiceNumbers(config, twilio).isEmpty()) { // voice: calls to guardians who cannot read
+            senders.add(new org.shouhu.gateway.channel.twilio.TwilioVoiceSender(twilio, voiceNumbers(config, twilio), twilioApi, clock));
+        }
         senders.addAll(replacements); // a later sender for the same channel wins
         this.configuredSweepSeconds = config.sweepSeconds();
         this.metrics = new org.shouhu.gateway.metrics.GatewayMetrics(new org.shouhu.gateway.store.redis.RedisGauges(redis), watch::away, clock);
@@ -214,6 +217,8 @@ public final class Gateway implements AutoCloseable {
             }
         }, this::schedulerRuns);
         this.reports = new org.shouhu.gateway.report.Reports(care, safetyStore, day);
+        org.shouhu.gateway.channel.twilio.TwilioVoiceEndpoints voice = new org.shouhu.gateway.channel.twilio.TwilioVoiceEndpoints(
+                twilio, inbound, messages, safetyStore, clock); // voice
         org.shouhu.gateway.store.redis.RedisCityAdmins cityAdmins = new org.shouhu.gateway.store.redis.RedisCityAdmins(redis);
         org.shouhu.gateway.store.redis.RedisSessions sessions = new org.shouhu.gateway.store.redis.RedisSessions(redis, clock);
         org.shouhu.gateway.console.Html html = new org.shouhu.gateway.console.Html();
@@ -246,6 +251,8 @@ public final class Gateway implements AutoCloseable {
                 .observe(metrics)
                 .route("/twilio/sms", new TwilioInboundEndpoint(twilio, inbound, clock))
                 .route("/twilio/status", new TwilioStatusEndpoint(twilio, messages, clock))
+                .route(org.shouhu.gateway.channel.twilio.TwilioVoiceEndpoints.GATHER_PATH, voice.gather()) // voice
+                .route(org.shouhu.gateway.channel.twilio.TwilioVoiceEndpoints.STATUS_PATH, voice.status()) // voice
                 .route("/health", health.ready())
                 .route("/health/ready", health.ready())
                 .answerOnEventLoop("/health/live", org.shouhu.gateway.metrics.HealthEndpoints.LIVE)
@@ -317,7 +324,18 @@ public final class Gateway implements AutoCloseable {
         if (rates.wechatMps() > 0 && config.wechat().isPresent()) {
             paced.put(WechatSender.CHANNEL, PacedChannel.single(rates.wechatMps()));
         }
+        if (rates.voiceCps() > 0 && !voiceNumbers(config, twilio).isEmpty()) { // voice: each calling number at TWILIO_VOICE_CPS
+            paced.put(org.shouhu.routes.model.Address.VOICE, new PacedChannel(voiceNumbers(config, twilio), rates.voiceCps(),
+                    null, 0));
+        }
         return paced.isEmpty() ? Pacer.UNPACED : new RedisPacer(redis, clock, paced);
+    }
+
+    /** The numbers voice calls come from: {@code TWILIO_VOICE_FROM}, else {@code TWILIO_FROM}'s (voice). */
+    private static List<String> voiceNumbers(Config config, TwilioSettings twilio) {
+        String from = config.twilio().voiceFrom();
+        return from == null || from.isBlank() ? twilio.numbers()
+                : java.util.Arrays.stream(from.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
     }
 
     /** How fast this node's channels may send, shared with every node on the Redis (lanes size their reads by it). */

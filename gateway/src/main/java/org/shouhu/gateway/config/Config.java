@@ -69,15 +69,21 @@ public record Config(
      * @param whatsappMps      per WhatsApp sender ({@code TWILIO_WHATSAPP_MPS}, 80)
      * @param telegramMps      the Telegram bot ({@code TELEGRAM_MPS}, 30)
      * @param wechatMps        the WeChat account ({@code WECHAT_MPS}, 0: WeChat limits by daily quota, not by second)
+     * @param voiceCps         voice calls a second per calling number ({@code TWILIO_VOICE_CPS}, 1: Twilio's default)
      */
-    public record Pacing(double twilioMps, double twilioAccountMps, double whatsappMps, double telegramMps, double wechatMps) {
+    public record Pacing(double twilioMps, double twilioAccountMps, double whatsappMps, double telegramMps, double wechatMps,
+                         double voiceCps) { // voice: voiceCps
 
         /** Nothing paced (the demo, the simulation, most tests). */
-        public static final Pacing NONE = new Pacing(0, 0, 0, 0, 0);
+        public static final Pacing NONE = new Pacing(0, 0, 0, 0, 0, 0);
     }
 
-    /** Twilio's settings: account, sender number or messaging service, and where its API is. */
-    public record Twilio(String accountSid, String authToken, String from, String messagingServiceSid, String apiUrl) {
+    /**
+     * Twilio's settings: account, sender number or messaging service, where its API is, and the numbers
+     * voice calls come from ({@code TWILIO_VOICE_FROM}, comma-separated; null: {@code TWILIO_FROM}'s).
+     */
+    public record Twilio(String accountSid, String authToken, String from, String messagingServiceSid, String apiUrl,
+                         String voiceFrom) { // voice: voiceFrom
     }
 
     /** Reads the configuration; a malformed value fails with the variable's name. */
@@ -103,13 +109,15 @@ public record Config(
                         Duration.ofMinutes(integer(env, "SHOUHU_OVERDUE_MINUTES", 15)),
                         Duration.ofMinutes(integer(env, "SHOUHU_DROWNING_ALERT_MINUTES", 5)),
                         time(env, "SHOUHU_QUIET_FROM", "21:00"),
-                        time(env, "SHOUHU_QUIET_UNTIL", "08:00")),
+                        time(env, "SHOUHU_QUIET_UNTIL", "08:00"),
+                        Duration.ofMinutes(integer(env, "SHOUHU_VOICE_AFTER_MINUTES", 5))), // voice
                 new Twilio(
                         text(env, "TWILIO_ACCOUNT_SID", ""),
                         text(env, "TWILIO_AUTH_TOKEN", ""),
                         text(env, "TWILIO_FROM", null),
                         text(env, "TWILIO_MESSAGING_SERVICE_SID", null),
-                        stripSlash(text(env, "TWILIO_API_URL", "https://api.twilio.com"))),
+                        stripSlash(text(env, "TWILIO_API_URL", "https://api.twilio.com")),
+                        text(env, "TWILIO_VOICE_FROM", null)), // voice
                 telegram(env),
                 WechatSettings.fromEnv(env),
                 new HttpFront(
@@ -126,7 +134,8 @@ public record Config(
                         rate(env, "TWILIO_ACCOUNT_MPS", 2000),
                         rate(env, "TWILIO_WHATSAPP_MPS", 80),
                         rate(env, "TELEGRAM_MPS", 30),
-                        rate(env, "WECHAT_MPS", 0)));
+                        rate(env, "WECHAT_MPS", 0),
+                        rate(env, "TWILIO_VOICE_CPS", 1))); // voice
     }
 
     public Config withHttpPort(int port) {

@@ -13,7 +13,7 @@ class PacingConfigTest {
 
     @Test
     void defaultsAreTwilioTenANumberUnderTwoThousandAnAccountAndTelegramThirty() {
-        assertEquals(new Config.Pacing(10, 2000, 80, 30, 0), Config.fromEnv(Map.of()).pacing());
+        assertEquals(new Config.Pacing(10, 2000, 80, 30, 0, 1), Config.fromEnv(Map.of()).pacing());
     }
 
     @Test
@@ -21,7 +21,7 @@ class PacingConfigTest {
         Config.Pacing pacing = Config.fromEnv(Map.of("TWILIO_MPS", "1", "TWILIO_ACCOUNT_MPS", "0",
                 "TWILIO_WHATSAPP_MPS", "unpaced", "TELEGRAM_MPS", "UNPACED", "WECHAT_MPS", "0.5")).pacing();
 
-        assertEquals(new Config.Pacing(1, 0, 0, 0, 0.5), pacing);
+        assertEquals(new Config.Pacing(1, 0, 0, 0, 0.5, 1), pacing);
     }
 
     @ParameterizedTest

@@ -49,7 +49,7 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     /** Every channel unpaced: most tests send many messages at one instant of their settable clock. */
     public static final Map<String, String> UNPACED = Map.of("TWILIO_MPS", "unpaced", "TWILIO_WHATSAPP_MPS", "unpaced",
-            "TELEGRAM_MPS", "unpaced", "WECHAT_MPS", "unpaced");
+            "TELEGRAM_MPS", "unpaced", "WECHAT_MPS", "unpaced", "TWILIO_VOICE_CPS", "unpaced");
 
     /** Puts {@link #UNPACED} into a node's environment. */
     public static void unpaced(Map<String, String> env) {

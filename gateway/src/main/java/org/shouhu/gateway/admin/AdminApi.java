@@ -53,10 +53,11 @@ public final class AdminApi implements HttpEndpoint {
             + "/api/exports/attendance.csv?county=|site=&from=&to=, /api/exports/escalations.csv?county=|site=&from=&to=, "
             + "/api/exports/acknowledgements.csv?alert=|county=|site=&from=&to=, /api/reports/season?county=|site=|city=all&from=&to=, "
             + "/api/audit and /api/city-admins/{phone}";
-    private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes", "volunteersMayApprove");
+    private static final List<String> SITE_FIELDS = List.of("code", "name", "county", "opens", "closes", "volunteersMayApprove",
+            "voice");
     private static final List<String> STAFF_FIELDS = List.of("phone", "name", "role");
     private static final List<String> CHILD_FIELDS = List.of("name", "guardians");
-    private static final List<String> GUARDIAN_FIELDS = List.of("phone", "relation");
+    private static final List<String> GUARDIAN_FIELDS = List.of("phone", "relation", "voiceFirst");
 
     private final BearerToken token;
     private final CareStore care;
@@ -243,6 +244,9 @@ public final class AdminApi implements HttpEndpoint {
         }
         if (parts.size() == 6 && parts.get(0).equals("sites") && parts.get(2).equals("children")
                 && parts.get(4).equals("guardians")) {
+            if ("PUT".equals(call.method())) { // voice: {"voiceFirst": true}
+                return putVoiceFirst(existingSite(parts.get(1)), parts.get(3), parts.get(5), call.body());
+            }
             allow(call, "DELETE");
             return removeGuardian(existingSite(parts.get(1)), parts.get(3), parts.get(5));
         }
@@ -392,6 +396,10 @@ public final class AdminApi implements HttpEndpoint {
      */
     private HttpReply putSite(String code, byte[] bodyBytes) {
         JsonBody body = JsonBody.parse(bodyBytes, SITE_FIELDS);
+        Boolean voice = body.flag("voice");
+        if (voice != null) { // voice: every guardian of the site is called
+            return putVoiceForAll(code, body, voice);
+        }
         Boolean volunteersMayApprove = body.flag("volunteersMayApprove");
         if (volunteersMayApprove != null) {
             return putVolunteersMayApprove(code, body, volunteersMayApprove);
@@ -406,6 +414,23 @@ public final class AdminApi implements HttpEndpoint {
         care.putSite(site);
         LOG.info("site {} saved", site.code());
         return reply(200, SiteView.of(site));
+    }
+
+    /**
+     * {@code PUT /api/sites/{code}} with {@code {"voice": true}}: every guardian of an existing site is
+     * called when a no-show or overdue alert goes unanswered (only that setting changes).
+     */
+    private HttpReply putVoiceForAll(String code, JsonBody body, boolean on) {
+        Site site = existingSite(code);
+        if (body.text("name") != null || body.text("county") != null || body.text("opens") != null
+                || body.text("closes") != null || body.flag("volunteersMayApprove") != null) {
+            throw new InvalidInput("voice", "is set on its own: send the site's other fields in another request");
+        }
+        care.setVoiceForAll(site.code(), on);
+        LOG.info("site {}: voice calls for {} guardians", site.code(), on ? "all" : "voice-first");
+        Map<String, Object> view = new java.util.LinkedHashMap<>(json.convertValue(SiteView.of(site), Map.class));
+        view.put("voice", on);
+        return reply(200, view);
     }
 
     /** {@code PUT /api/sites/{code}} with {@code volunteersMayApprove}: the setting, and the site too when the body has it. */
@@ -450,7 +475,7 @@ public final class AdminApi implements HttpEndpoint {
             String phone = item.text("phone");
             String relation = item.text("relation");
             try {
-                guardians.add(GuardianInput.parse(phone, relation));
+                guardians.add(GuardianInput.parse(phone, relation, item.flag("voiceFirst")));
             } catch (InvalidInput e) {
                 throw e.named(item.path() + e.field());
             }
@@ -471,7 +496,10 @@ public final class AdminApi implements HttpEndpoint {
     /** {@code GET /api/sites/{code}/today}: the site's day so far. */
     private HttpReply today(Site site) {
         LocalDate date = day.today();
-        return reply(200, TodayView.of(site, date, care.roster(site.code()), care.day(site.code(), date)));
+        List<Child> roster = care.roster(site.code());
+        return reply(200, TodayView.of(site, date, roster, care.day(site.code(), date),
+                care.guardiansOf(roster.stream().map(Child::id).toList()),
+                safety == null ? List.of() : safety.laddersOf(site.code(), date)));
     }
 
     /** {@code GET /api/messages?to=}: the messages sent to a number, newest first. */
@@ -517,6 +545,30 @@ public final class AdminApi implements HttpEndpoint {
         care.unlinkGuardian(child.id(), new org.shouhu.routes.model.Address(address));
         LOG.info("guardian {} removed from child {}", org.shouhu.routes.model.Phone.mask(address), childId);
         return reply(200, Map.of("childId", childId, "removed", address));
+    }
+
+    /**
+     * {@code PUT /api/sites/{code}/children/{childId}/guardians/{phone}} with {@code {"voiceFirst": true}}:
+     * whether the guardian is called when a no-show or overdue alert goes unanswered; the rest of the
+     * guardian stays as it was.
+     */
+    private HttpReply putVoiceFirst(Site site, String childId, String rawAddress, byte[] bodyBytes) {
+        Boolean voiceFirst = JsonBody.parse(bodyBytes, List.of("voiceFirst")).flag("voiceFirst");
+        if (voiceFirst == null) {
+            throw new InvalidInput("voiceFirst", "is missing: true or false");
+        }
+        String address = org.shouhu.routes.model.Phone.parse(rawAddress.strip())
+                .map(org.shouhu.routes.model.Phone::e164).orElse(rawAddress.strip());
+        var child = childAt(care, site, childId);
+        var guardian = care.guardiansOf(child.id()).stream().filter(g -> g.address().value().equals(address)).findFirst()
+                .orElseThrow(() -> new ApiRefusal(404, "this phone is not a guardian of child " + childId));
+        if (!guardian.address().isSms()) {
+            throw new ApiRefusal(409, "only a guardian with a phone can be called");
+        }
+        care.linkGuardian(child.id(), new org.shouhu.routes.care.Guardian(guardian.address(), guardian.relation(), voiceFirst));
+        LOG.info("guardian {} of child {}: voice first {}", guardian.address().masked(), childId, voiceFirst);
+        return reply(200, Map.of("childId", childId, "phone", address, "relation", guardian.relation(),
+                "voiceFirst", voiceFirst));
     }
 
     /** The child of this id at this site, or 404 (a child of another site is not found either). */

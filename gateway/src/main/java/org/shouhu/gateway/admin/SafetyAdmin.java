@@ -226,4 +226,9 @@ public final class SafetyAdmin {
     Optional<String> alertScope(String id) {
         return safety.alert(id).map(Alert::scope);
     }
+
+    /** The ladders opened at a site on a day, open or closed, with their logs (the today view shows them). */
+    List<org.shouhu.routes.care.Ladder> laddersOf(String siteCode, java.time.LocalDate date) {
+        return safety.laddersOpened(List.of(siteCode), date, date);
+    }
 }

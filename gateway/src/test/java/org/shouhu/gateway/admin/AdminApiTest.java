@@ -97,7 +97,7 @@ class AdminApiTest {
                         400, "body must be a JSON object"),
                 row("misspelt field", "PUT", "/api/sites/ZT0427",
                         "{\"nmae\":\"王家村\",\"county\":\"青山县\",\"opens\":\"08:30\",\"closes\":\"17:00\"}", bearer,
-                        400, "nmae is not a known field (expected code, name, county, opens, closes, volunteersMayApprove)"),
+                        400, "nmae is not a known field (expected code, name, county, opens, closes, volunteersMayApprove, voice)"),
                 row("missing name", "PUT", "/api/sites/ZT0427",
                         "{\"county\":\"青山县\",\"opens\":\"08:30\",\"closes\":\"17:00\"}", bearer,
                         400, "name is missing"),

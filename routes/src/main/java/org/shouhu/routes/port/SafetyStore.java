@@ -123,9 +123,10 @@ public interface SafetyStore {
 
     /**
      * Appends {@code entry} to a ladder's log, open or closed (what a voice call came to: answered,
-     * no answer, the digit pressed); false when there is no such ladder.
+     * no answer, the digit pressed), once per {@code once} (a provider's webhook repeated notes
+     * nothing more); false when there is no such ladder or it was noted before.
      */
-    boolean noteOnLadder(String id, String entry);
+    boolean noteOnLadder(String id, String once, String entry);
 
     /** Closes a ladder with the reason in its record; false when it was already closed. */
     boolean closeLadder(Ladder ladder, String entry);

@@ -104,7 +104,8 @@ public final class TwilioVoiceEndpoints {
         String ladder = m.params().get(EscalationLadders.LADDER_PARAM);
         String child = m.params().get("child");
         if (ladder != null) {
-            safety.noteOnLadder(ladder, Ladder.entry(EscalationLadders.CALL + ":pressed-" + digits, clock.instant()));
+            safety.noteOnLadder(ladder, callSid + ":pressed-" + digits,
+                    Ladder.entry(EscalationLadders.CALL + ":pressed-" + digits, clock.instant()));
         }
         // the guardian's SMS digit about this child: 1 closes the alert, 2 and 3 name the child
         String body = digits.equals("1") || child == null ? digits : digits + " " + child;
@@ -144,7 +145,8 @@ public final class TwilioVoiceEndpoints {
         Optional<String> ladder = messages.load(messageId).filter(m -> !m.isReportOnly())
                 .map(m -> m.params().get(EscalationLadders.LADDER_PARAM));
         if (ladder.isPresent() && ladder.get() != null) {
-            safety.noteOnLadder(ladder.get(), Ladder.entry(EscalationLadders.CALL + ":" + outcome, clock.instant()));
+            safety.noteOnLadder(ladder.get(), callSid + ":" + outcome,
+                    Ladder.entry(EscalationLadders.CALL + ":" + outcome, clock.instant()));
             log.info("call {} of message {}: {}", callSid, messageId, outcome);
         } else {
             log.warn("Twilio Voice reports call {} {} for message {}, which is no call of ours; ignored", callSid, status, messageId);

@@ -146,9 +146,12 @@ public final class RedisRemovals implements Removals {
             String date = id.split(":")[2];
             redis.zrem(Keys.laddersDue(), id);
             redis.hdel(Keys.laddersClaims(), id);
+            redis.zrem(Keys.callsDue(), id); // voice: its call, if not placed yet
+            redis.hdel(Keys.callsClaims(), id);
             redis.srem(Keys.PREFIX + "ladders:" + site + ":" + date + ":open", id);
             redis.zrem(Keys.siteLadders(site), id);
             List<String> keys = new ArrayList<>(List.of(Keys.ladder(id), Keys.ladder(id) + ":log",
+                    Keys.ladder(id) + ":noted", Keys.ladderCallQueued(id),
                     Keys.PREFIX + "ladders:" + site + ":" + date + ":" + childId));
             for (int step = 0; step <= org.shouhu.routes.care.Ladder.LAST_STEP; step++) {
                 keys.add(Keys.ladderStepQueued(id, step)); // its name holds the child's id (it expires in 3 days anyway)

@@ -497,15 +497,21 @@ public final class RedisSafetyStore implements SafetyStore {
         return queued;
     }
 
-    /** Appends to a ladder's log only when the ladder exists. KEYS: the ladder, its log; ARGV: the entry. */
+    /**
+     * Appends to a ladder's log only when the ladder exists, once per ARGV[2]. KEYS: the ladder, its
+     * log, its set of notes taken; ARGV: the entry, what makes it once, the set's keep (s).
+     */
     private static final String NOTE = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            if redis.call('SADD', KEYS[3], ARGV[2]) == 0 then return 0 end
+            redis.call('EXPIRE', KEYS[3], ARGV[3])
             redis.call('RPUSH', KEYS[2], ARGV[1])
             return 1""";
 
     @Override
-    public boolean noteOnLadder(String id, String entry) {
-        return Long.valueOf(1).equals(redis.eval(NOTE, List.of(Keys.ladder(id), Keys.ladder(id) + ":log"), List.of(entry)));
+    public boolean noteOnLadder(String id, String once, String entry) {
+        return Long.valueOf(1).equals(redis.eval(NOTE, List.of(Keys.ladder(id), Keys.ladder(id) + ":log",
+                Keys.ladder(id) + ":noted"), List.of(entry, once, String.valueOf(OPEN_KEEP.toSeconds()))));
     }
 
     @Override

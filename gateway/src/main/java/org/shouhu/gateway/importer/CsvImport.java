@@ -26,7 +26,8 @@ public final class CsvImport {
             List.of("site_code", "phone", "name", "role"), List.of());
     static final CsvFile.Columns CHILDREN = new CsvFile.Columns(
             List.of("site_code", "child_name", "guardian1_phone"),
-            List.of("guardian1_relation", "guardian2_phone", "guardian2_relation"));
+            List.of("guardian1_relation", "guardian2_phone", "guardian2_relation",
+                    "guardian1_voice_first", "guardian2_voice_first")); // voice: yes/no, empty is no
 
     private final CareStore store;
 

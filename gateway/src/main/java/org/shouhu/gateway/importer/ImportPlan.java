@@ -102,6 +102,7 @@ final class ImportPlan {
     }
 
     // --- children.csv: site_code,child_name,guardian1_phone,guardian1_relation,guardian2_phone,guardian2_relation
+    //     (and, optional, guardian1_voice_first,guardian2_voice_first: yes/no, 1/0, true/false; empty is no)
 
     void readChildren(String file, Optional<List<CsvFile.Row>> read) {
         Map<String, Integer> namesInFile = new HashMap<>();
@@ -138,15 +139,26 @@ final class ImportPlan {
         }
     }
 
+    /** What a {@code guardianN_voice_first} cell may say: whether the guardian is called (voice). */
+    private static final Map<String, Boolean> VOICE_FIRST = Map.of("", false, "no", false, "0", false, "false", false,
+            "否", false, "yes", true, "1", true, "true", true, "是", true);
+
     /** Reads guardian {@code n}'s columns into {@code into}; false when they hold a problem. */
     private boolean guardian(String file, CsvFile.Row row, int n, boolean required, List<GuardianInput> into) {
         String prefix = "guardian" + n + "_";
         String phone = row.get(prefix + "phone");
         String relation = row.get(prefix + "relation");
+        String voice = row.get(prefix + "voice_first").strip().toLowerCase(java.util.Locale.ROOT);
         if (!required && phone.isBlank() && relation.isBlank()) {
             return true;
         }
-        GuardianInput guardian = check(file, row, () -> GuardianInput.parse(phone, relation), field -> prefix + field);
+        Boolean voiceFirst = VOICE_FIRST.get(voice);
+        if (voiceFirst == null) {
+            errors.add(file, row.line(), prefix + "voice_first \"" + voice + "\" must be yes or no (or empty)");
+            return false;
+        }
+        GuardianInput guardian = check(file, row, () -> GuardianInput.parse(phone, relation, voiceFirst),
+                field -> prefix + field);
         if (guardian != null) {
             into.add(guardian);
         }

@@ -110,7 +110,8 @@ class CsvImportTest {
                 .importFiles(fixture("missing-column/sites.csv"), fixture("missing-column/children.csv"), null));
 
         assertEquals(List.of("children.csv line 1: missing column \"guardian1_phone\" (the columns are: "
-                + "site_code,child_name,guardian1_phone,guardian1_relation,guardian2_phone,guardian2_relation)"),
+                + "site_code,child_name,guardian1_phone,guardian1_relation,guardian2_phone,guardian2_relation,"
+                + "guardian1_voice_first,guardian2_voice_first)"),
                 rejected.errors());
         assertEquals(0, TestRedis.client().dbSize());
     }
@@ -183,6 +184,24 @@ class CsvImportTest {
             assertTrue(error.startsWith(expected.get(i)), () -> "error was: " + error);
         }
         assertEquals(0, TestRedis.client().dbSize());
+    }
+
+    @Test
+    void aGuardianWhoCannotReadIsMarkedVoiceFirstInItsOwnColumn() throws Exception {
+        String children = "site_code,child_name,guardian1_phone,guardian1_relation,guardian2_phone,guardian2_relation,"
+                + "guardian1_voice_first,guardian2_voice_first\n"
+                + "ZT0427,王小明,13900000001,奶奶,13900000002,爸爸,是,\n";
+        ImportRejected rejected = assertThrows(ImportRejected.class, () -> new CsvImport(store).importFiles(
+                write("sites.csv", ONE_SITE, StandardCharsets.UTF_8),
+                write("children.csv", children.replace(",是,", ",maybe,"), StandardCharsets.UTF_8), null));
+        assertEquals(List.of("children.csv line 2: guardian1_voice_first \"maybe\" must be yes or no (or empty)"),
+                rejected.errors());
+
+        new CsvImport(store).importFiles(write("sites.csv", ONE_SITE, StandardCharsets.UTF_8),
+                write("children.csv", children, StandardCharsets.UTF_8), null);
+        assertEquals(List.of(new org.shouhu.routes.care.Guardian(new org.shouhu.routes.model.Address("+8613900000001"), "奶奶", true),
+                        new org.shouhu.routes.care.Guardian(new org.shouhu.routes.model.Address("+8613900000002"), "爸爸", false)),
+                store.guardiansOf(store.roster("ZT0427").get(0).id()));
     }
 
     @Test

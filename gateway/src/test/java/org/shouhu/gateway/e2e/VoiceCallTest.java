@@ -288,4 +288,39 @@ class VoiceCallTest {
         assertEquals(List.of(), gw.sent(), "nothing acted on");
         assertFalse(ladder().closed());
     }
+
+    @Test
+    void aVoiceSiteCallsEveryGuardianOfAnOverdueChildAndKeyThreeAsksForAnEscort() throws Exception {
+        theCall();
+        assertEquals(200, gw.admin("PUT", "/api/sites/ZT0427", "{\"voice\":true}").statusCode());
+        gw.tick("17:00");
+        gw.tick("17:35");
+        gw.sent(); // the pick-up reminder and the drowning alert
+        gw.tick("17:45");
+        assertEquals(List.of(SIG + "王小明还在永丰小学托管点，已过17:30。回1马上来接 回3请护送"),
+                GatewayUnderTest.to(gw.sent(), GatewayUnderTest.WANG_GRANDMA));
+        assertEquals(List.of(), calls());
+        gw.tick("17:50");
+        List<Map<String, String>> calls = calls();
+        assertEquals(List.of(GatewayUnderTest.WANG_FATHER, GatewayUnderTest.WANG_GRANDMA),
+                calls.stream().map(c -> c.get("To")).sorted().toList(), "both of 王小明's guardians, at a voice site");
+        Map<String, String> grandma = calls.stream().filter(c -> c.get("To").equals(GatewayUnderTest.WANG_GRANDMA))
+                .findFirst().orElseThrow();
+        assertTrue(grandma.get("Twiml").contains("<prosody rate=\"slow\">您好，这里是永丰小学托管点。王小明还在托管点，"
+                + "已经过了17:30的接孩子时间，还没有人来接。</prosody>"), grandma.get("Twiml"));
+        assertTrue(grandma.get("Twiml").contains(">马上来接，请按1。请志愿者护送回家，请按3。</Say></Gather>"), grandma.get("Twiml"));
+
+        String messageId = grandma.get("StatusCallback").substring(grandma.get("StatusCallback").indexOf("?m=") + 3);
+        Map<String, String> fields = new LinkedHashMap<>(Map.of("CallSid", "CA00000000000000000000000000000009",
+                "AccountSid", ACCOUNT, "From", OUR_NUMBER, "To", GatewayUnderTest.WANG_GRANDMA, "Digits", "3"));
+        HttpResponse<String> answer = webhook("/twilio/voice/gather?m=" + messageId, fields, null);
+        gw.gateway.drainOutbox();
+        assertTrue(answer.body().contains("收到，托管点会安排志愿者护送回家。"), answer.body());
+        List<Sms> sent = gw.sent();
+        assertEquals(List.of(SIG + "已请托管点护送王小明回家，志愿者会联系你。"), GatewayUnderTest.to(sent, GatewayUnderTest.WANG_GRANDMA));
+        assertEquals(1, GatewayUnderTest.to(sent, CAPTAIN).size(), sent.toString());
+        Ladder overdue = gw.gateway.safetyStore().ladder(Ladder.id(LadderKind.OVERDUE, "ZT0427", DAY, gw.childId(1))).orElseThrow();
+        assertTrue(overdue.closed());
+        assertEquals("closed:escort@2026-07-15T09:50:00Z", overdue.steps().get(overdue.steps().size() - 1));
+    }
 }

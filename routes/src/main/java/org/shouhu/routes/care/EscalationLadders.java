@@ -105,11 +105,14 @@ public final class EscalationLadders {
     /** The value a voice call carries naming its ladder, so what the call comes to is recorded on it. */
     public static final String LADDER_PARAM = "ladder";
 
-    /** The guardians a ladder's voice step calls: those with a phone who are voice-first, or all of them at a voice site. */
+    /**
+     * The guardians a ladder's voice step calls: those with a phone who are voice-first, or all of them
+     * at a voice site; not one who opted out of our messages (TD).
+     */
     private List<Guardian> toCall(Site site, List<Guardian> guardians) {
         List<Guardian> phones = guardians.stream().filter(g -> g.address().isSms()).toList();
         boolean all = !phones.isEmpty() && care.voiceForAll(site.code());
-        return phones.stream().filter(g -> all || g.voiceFirst()).toList();
+        return phones.stream().filter(g -> all || g.voiceFirst()).filter(g -> !care.isOptedOut(g.address())).toList();
     }
 
     /**

@@ -25,7 +25,8 @@
  *   <li>{@link org.shouhu.gateway.admin.JsonBody} reads a request body strictly (one object, known
  *       fields, text where text is due), so a typo is a 400 rather than a silently missing value.</li>
  *   <li>{@link org.shouhu.gateway.admin.SiteView}, {@link org.shouhu.gateway.admin.StaffView},
- *       {@link org.shouhu.gateway.admin.ChildAdded}, {@link org.shouhu.gateway.admin.TodayView} and
+ *       {@link org.shouhu.gateway.admin.ChildAdded}, {@link org.shouhu.gateway.admin.TodayView} (with each
+ *       child's voice-first guardians and the day's ladders, the voice call's lines among their steps) and
  *       {@link org.shouhu.gateway.admin.MessageView} are the answers, as Jackson writes them.</li>
  * </ul>
  *

@@ -9,7 +9,9 @@
  * {@code DayRecords}, which compares and sets, so people acting at once never overwrite each other.
  * The safety loop — {@link org.shouhu.routes.care.SafetyService} (timed site events, the due sites
  * fired on a pool of threads),
- * {@link org.shouhu.routes.care.EscalationLadders} (no-show and overdue ladders) and
+ * {@link org.shouhu.routes.care.EscalationLadders} (no-show and overdue ladders, with a phone call to
+ * voice-first guardians — {@link org.shouhu.routes.care.Guardian#voiceFirst}, or all at a voice site —
+ * when their alert goes unanswered for {@link org.shouhu.routes.care.SafetySettings#voiceAfter}) and
  * {@link org.shouhu.routes.care.Alerts} (drowning alerts, each queued once per id; coordinators' alerts
  * and staff broadcasts started as an {@link org.shouhu.routes.care.AlertJob} and expanded behind the
  * answer), with {@link org.shouhu.routes.care.AlertProgress} (queued / sent / delivered / failed and a

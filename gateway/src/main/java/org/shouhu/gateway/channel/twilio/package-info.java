@@ -1,6 +1,6 @@
 /**
  * Twilio as a channel: SMS and WhatsApp out through Twilio's Messages API, messages and delivery reports in through
- * its webhooks.
+ * its webhooks; and phone calls to guardians who cannot read through Twilio Voice (docs/channels/voice.md).
  *
  * <ul>
  *   <li>{@link org.shouhu.gateway.channel.twilio.TwilioSettings} — account, sender, and the two base URLs: Twilio's
@@ -16,6 +16,13 @@
  *       {@link org.shouhu.gateway.channel.twilio.TwilioStatusEndpoint} ({@code POST /twilio/status}) — the
  *       webhooks; both refuse calls without a valid
  *       {@link org.shouhu.gateway.channel.twilio.TwilioSignatureCheck Twilio signature}.</li>
+ *   <li>{@link org.shouhu.gateway.channel.twilio.TwilioVoiceSender} — the {@code voice} channel
+ *       ({@code voice:+86…}): places a call with the SDK's {@code Call.creator} and the
+ *       {@link org.shouhu.gateway.channel.twilio.VoiceTwiml TwiML} that says the alert twice, slowly, then gathers
+ *       one key; the SDK's requests go through {@code TwilioSdkBridge} to the same API client.</li>
+ *   <li>{@link org.shouhu.gateway.channel.twilio.TwilioVoiceEndpoints} ({@code POST /twilio/voice/gather},
+ *       {@code POST /twilio/voice/status}) — signed like the others: the key pressed goes into the inbound path as
+ *       the guardian's SMS digit about that child (once per CallSid); how the call ended is noted on its ladder.</li>
  * </ul>
  *
  * <p>Logs show numbers masked and never a message's text.

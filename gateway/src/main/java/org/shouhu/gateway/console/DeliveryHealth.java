@@ -30,7 +30,7 @@ public final class DeliveryHealth {
     /** How many of the newest dead letters are shown. */
     static final int LATEST_DEAD_LETTERS = 5;
     private static final Map<String, String> CHANNELS = Map.of("sms", "短信", "whatsapp", "WhatsApp", "telegram", "Telegram",
-            "wechat", "微信");
+            "wechat", "微信", "voice", "电话");
     private static final Map<Lane, String> LANES = Map.of(Lane.URGENT, "紧急", Lane.REPLY, "回复", Lane.CONFIRM, "确认",
             Lane.BULK, "群发");
     private static final Map<String, String> OUTCOMES = Map.of("throttled", "限流", "transient", "暂时失败", "permanent", "永久失败");

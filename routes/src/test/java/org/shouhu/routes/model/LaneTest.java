@@ -52,6 +52,8 @@ class LaneTest {
                 TemplateKey.OVERDUE_ALERT, TemplateKey.OVERDUE_TO_CAPTAIN, TemplateKey.OVERDUE_TO_COORDINATOR,
                 TemplateKey.UNDELIVERED_TO_CAPTAIN, TemplateKey.UNDELIVERED_TO_COORDINATOR, TemplateKey.ON_THE_WAY_TO_STAFF,
                 TemplateKey.BIND_NOTICE, TemplateKey.BIND_PAUSED_TO_COORDINATOR);
+        // the voice call of an unanswered alert
+        put(SAFETY, URGENT, TemplateKey.VOICE_NO_SHOW, TemplateKey.VOICE_OVERDUE);
         // fan-outs
         put(ROUTINE, BULK, TemplateKey.NOTICE, TemplateKey.LESSON_NOTICE);
         put(SAFETY, BULK, TemplateKey.DROWNING_ALERT, TemplateKey.DROWNING_ALERT_DAYS_OFF,

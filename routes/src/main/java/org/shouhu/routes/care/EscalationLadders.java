@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens, climbs and closes escalation ladders: guardians first, then after one step's wait the
+ * Opens, climbs and closes escalation ladders: guardians first (and, while they have not answered,
+ * a phone call to those who cannot read: {@link #call}), then after one step's wait the
  * site captain with the guardians' numbers to call, then the county coordinator. Each step is
  * recorded with its time in the ladder, in the same write that queues its messages and re-reads
  * the child's day, so a step is sent exactly once and never about a child who is there.

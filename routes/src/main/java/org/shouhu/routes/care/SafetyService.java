@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * once when due (a lease per site, event and date that runs out after two minutes of the
  * gateway's clock, and a done mark; every effect of an event is written once on its own, so a try
  * that a crash or a Redis error cut short is finished by the next; after downtime they fire once,
- * late, while they still make sense), and due ladder steps are claimed and taken. Puts messages
+ * late, while they still make sense), and due ladder steps and voice calls are claimed and taken. Puts messages
  * in the outbox; never calls a provider. The sites whose events are due fire on a pool of threads,
  * a site's events in order on one of them, so that at 17:05, when half the city's drowning alerts
  * fall due at once, one site's wait for Redis is another's turn to work.

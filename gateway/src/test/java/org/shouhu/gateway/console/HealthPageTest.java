@@ -110,7 +110,7 @@ class HealthPageTest {
         JsonNode calm = live(city);
         assertFalse(calm.get("red").asBoolean(), calm.toString());
         assertEquals(0, calm.get("deadLetters").get("count").asInt());
-        assertEquals(4, calm.get("channels").size(), "sms, whatsapp, telegram, wechat");
+        assertEquals(5, calm.get("channels").size(), "sms, whatsapp, telegram, wechat, voice");
         assertEquals("不限速", channel(calm, "sms").get("rateText").asText());
 
         gw.textOnly(VOLUNTEER, "到 1 2"); // nothing drained: the answer and the grandparents' notices wait in the outbox

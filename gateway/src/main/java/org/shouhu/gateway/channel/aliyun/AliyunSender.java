@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends SMS to mainland mobile numbers through Aliyun's SendSms with the official SDK: the message kind's approved
- * {@code TemplateCode}, its values as {@code TemplateParam} JSON, the {@code SignName}, and our message id as
+ * {@code TemplateCode}, the values of its template's variables as {@code TemplateParam} JSON, the {@code SignName}, and our message id as
  * {@code OutId} (so a delivery report finds its message); never free text.
  */
 public final class AliyunSender implements ChannelSender {
@@ -117,17 +117,17 @@ public final class AliyunSender implements ChannelSender {
                 .setSignName(settings.signName())
                 .setTemplateCode(settings.templateCode(message.template()))
                 .setOutId(message.id());
-        Map<String, String> params = message.message().params();
-        if (params != null && !params.isEmpty()) {
-            request.setTemplateParam(templateParam(params));
+        Map<String, String> values = TemplateVariables.values(message.template(), message.message().params());
+        if (!values.isEmpty()) {
+            request.setTemplateParam(templateParam(values));
         }
         return request;
     }
 
-    /** The message's values as Aliyun's TemplateParam: a JSON object of strings, keys in order. */
-    static String templateParam(Map<String, String> params) {
+    /** Values as Aliyun's TemplateParam: a JSON object of strings, keys in order. */
+    static String templateParam(Map<String, String> values) {
         try {
-            return JSON.writeValueAsString(new TreeMap<>(params));
+            return JSON.writeValueAsString(new TreeMap<>(values));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("template values could not be written as JSON", e);
         }

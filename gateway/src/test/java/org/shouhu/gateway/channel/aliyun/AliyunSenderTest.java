@@ -211,6 +211,17 @@ class AliyunSenderTest extends ChannelSenderContract {
     }
 
     @Test
+    void onlyTheTemplatesVariablesGoAndAMissingOneGoesEmpty() throws Exception {
+        answer(ok("1^0"));
+
+        sender().send(message("m1", GRANDMA, TemplateKey.PICKUP, Map.of("child", "王小明", "time", "17:20",
+                "site", "永丰小学托管点", "closes", "17:30", "rosterNo", "1"))); // no "by": the grandparent did not say who
+
+        assertEquals(Map.of("child", "王小明", "time", "17:20", "site", "永丰小学托管点", "by", ""),
+                JSON.readValue(sent().get("TemplateParam"), Map.class));
+    }
+
+    @Test
     void aNumberAbroadOrALandlineIsRefusedWithoutCallingAliyun() {
         for (String to : List.of("+15005550006", "+861069000123", "+85291234567")) {
             SendFailedException failure = assertThrows(SendFailedException.class,

@@ -210,6 +210,22 @@ class AliyunSmsLoopTest {
     }
 
     @Test
+    void aSafetyAlertAliyunRefusesForGoodIsToldToTheCaptainNotDroppedSilently() throws Exception {
+        gw.twilioApi.stubFor(post(urlPathEqualTo("/")).atPriority(1).withQueryParam("PhoneNumbers", equalTo("13912340002"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"Code\":\"isv.MOBILE_NUMBER_ILLEGAL\",\"Message\":\"非法手机号\",\"RequestId\":\"r\"}")));
+
+        gw.tick("08:30");
+
+        StoredMessage alert = gw.gateway.messages().sentTo(new Address(LI_GRANDMA), 1).get(0);
+        assertEquals(DeliveryStatus.FAILED, alert.status());
+        assertEquals("isv.MOBILE_NUMBER_ILLEGAL", alert.errorCode());
+        List<Sent> toCaptain = to(aliyun(), CAPTAIN);
+        assertEquals(List.of(TemplateKey.UNDELIVERED_TO_CAPTAIN), toCaptain.stream().map(Sent::kind).toList());
+        assertEquals("李小红", toCaptain.get(0).values().get("child"));
+    }
+
+    @Test
     void aPushWithAWrongTokenIs404AndActsOnNothing() throws Exception {
         gw.tick("08:30");
         aliyun();

@@ -8,8 +8,9 @@
  *       TemplateCode (a node refuses to start while one is missing), the API endpoint (a local stub in tests and the
  *       demo), the push token and the optional allow-list of push sources.</li>
  *   <li>{@link org.shouhu.gateway.channel.aliyun.AliyunSender} — SendSms through the official SDK
- *       ({@code com.aliyun:dysmsapi20170525}): TemplateCode and TemplateParam from the message's kind and values,
- *       SignName, OutId = our message id; one call per try, 5 s / 10 s timeouts. {@code AliyunFailureClassifier}
+ *       ({@code com.aliyun:dysmsapi20170525}): TemplateCode and TemplateParam from the message's kind and values
+ *       (exactly the variables of the kind's SMS template, {@code TemplateVariables}), SignName, OutId = our message
+ *       id; one call per try, 5 s / 10 s timeouts. {@code AliyunFailureClassifier}
  *       sorts refusals as the Twilio channel does: per-recipient flow control waits, throttling is a throttle, invalid
  *       numbers and template or signature errors are permanent, 5xx and I/O are retried.</li>
  *   <li>{@link org.shouhu.gateway.channel.aliyun.MainlandSmsRouting} — the {@code sms} channel's sender when Aliyun is

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.shouhu.gateway.testing.Browser;
-import org.shouhu.gateway.testing.ConsoleClient;
 import org.shouhu.gateway.testing.GatewayUnderTest;
 
 /**
@@ -54,20 +53,13 @@ class BroadcastBrowserTest {
 
     @AfterEach
     void noConsoleErrorsAndNothingWiderThanThePhone() {
-        assertEquals(List.of(), browser.consoleErrors());
-        assertEquals(360L, browser.innerWidth());
-        assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 360, "no sideways scrolling at 360 px");
+        browser.assertFitsThePhoneWithoutErrors();
     }
 
     @Test
     @Order(1)
     void typingANoticeCountsTheWholeSmsLiveAndPreviewsIt() {
-        browser.open(gw.baseUrl() + "/console/");
-        browser.waitFor(By.id("phone")).sendKeys("13800000002");
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
-        String code = new ConsoleClient(gw).codeTextedTo(VOLUNTEER);
-        browser.waitFor(By.id("code")).sendKeys(code);
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
+        browser.logIn(gw, VOLUNTEER);
         browser.waitForText(By.tagName("h1"), "永丰小学托管点");
 
         browser.driver().findElement(By.linkText("发通知给全体家长")).click();

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.shouhu.gateway.testing.Browser;
-import org.shouhu.gateway.testing.ConsoleClient;
 import org.shouhu.gateway.testing.GatewayUnderTest;
 
 /**
@@ -55,21 +54,13 @@ class CountyDashboardBrowserTest {
 
     @AfterEach
     void noConsoleErrorsAndNothingWiderThanThePhone() {
-        assertEquals(List.of(), browser.consoleErrors());
-        assertEquals(360L, browser.innerWidth());
-        assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 360, "no sideways scrolling at 360 px");
+        browser.assertFitsThePhoneWithoutErrors();
     }
 
     @Test
     @Order(1)
     void aNoShowAppearsAndTurnsRedWithoutAReload() {
-        browser.open(gw.baseUrl() + "/console/");
-        browser.waitFor(By.id("phone")).sendKeys("13500000001");
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
-        browser.waitFor(By.id("code")); // the code is sent once the form has been answered
-        String code = new ConsoleClient(gw).codeTextedTo(COORDINATOR);
-        browser.driver().findElement(By.id("code")).sendKeys(code);
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
+        browser.logIn(gw, COORDINATOR);
         browser.waitForText(By.tagName("h1"), "昭阳区");
         assertTrue(browser.text().contains("没有未结束的升级"), browser.text());
         browser.script("window.shouhuMark = 'not reloaded';");

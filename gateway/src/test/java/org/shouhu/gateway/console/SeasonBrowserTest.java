@@ -18,7 +18,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.shouhu.gateway.testing.Browser;
-import org.shouhu.gateway.testing.ConsoleClient;
 import org.shouhu.gateway.testing.GatewayUnderTest;
 
 /**
@@ -67,20 +66,13 @@ class SeasonBrowserTest {
 
     @AfterEach
     void noConsoleErrorsAndNothingWiderThanThePhone() {
-        assertEquals(List.of(), browser.consoleErrors());
-        assertEquals(360L, browser.innerWidth());
-        assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 360, "no sideways scrolling at 360 px");
+        browser.assertFitsThePhoneWithoutErrors();
     }
 
     @Test
     @Order(1)
     void theSeasonViewDrawsItsChartsOverTheTable() {
-        browser.open(gw.baseUrl() + "/console/");
-        browser.waitFor(By.id("phone")).sendKeys("13500000001");
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
-        browser.waitFor(By.id("code"));
-        browser.driver().findElement(By.id("code")).sendKeys(new ConsoleClient(gw).codeTextedTo(COORDINATOR));
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
+        browser.logIn(gw, COORDINATOR);
         browser.waitForText(By.tagName("h1"), "昭阳区");
 
         browser.driver().findElement(By.linkText("季度")).click();

@@ -50,9 +50,7 @@ class SiteBrowserTest {
 
     @AfterEach
     void noConsoleErrorsAndNothingWiderThanThePhone() {
-        assertEquals(List.of(), browser.consoleErrors());
-        assertEquals(360L, browser.innerWidth());
-        assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 360, "no sideways scrolling at 360 px");
+        browser.assertFitsThePhoneWithoutErrors();
     }
 
     @Test

@@ -8,13 +8,9 @@ import static org.shouhu.gateway.testing.GatewayUnderTest.ZHANG_GRANDPA;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.shouhu.gateway.testing.Browser;
@@ -25,35 +21,16 @@ import org.shouhu.gateway.testing.GatewayUnderTest;
  * typed, when the whole SMS reaches 71 characters, and the preview is that SMS; the send shows its
  * progress climbing to done without a reload. One browser and one node, in order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BroadcastBrowserTest {
+class BroadcastBrowserTest extends ConsoleInBrowser {
 
     /** Longer than one poll (3 s) and the request it makes. */
     static final Duration POLL = Duration.ofSeconds(10);
-
-    static GatewayUnderTest gw;
-    static Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
         gw = new GatewayUnderTest().withSite();
         gw.at("16:30");
         browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrorsAndNothingWiderThanThePhone() {
-        browser.assertFitsThePhoneWithoutErrors();
     }
 
     @Test

@@ -8,13 +8,9 @@ import static org.shouhu.gateway.testing.GatewayUnderTest.WANG_GRANDMA;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.shouhu.gateway.testing.Browser;
 import org.shouhu.gateway.testing.GatewayUnderTest;
@@ -24,15 +20,11 @@ import org.shouhu.gateway.testing.GatewayUnderTest;
  * turns red without the page being reloaded (a mark left on the page survives), and a drowning
  * alert's acknowledgements shrink the list of whom to call as guardians answer. One node, in order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class CountyDashboardBrowserTest {
+class CountyDashboardBrowserTest extends ConsoleInBrowser {
 
     /** Longer than one poll (5 s) and the request it makes. */
     static final Duration POLL = Duration.ofSeconds(12);
     static final String TEXT = "今天午后有雷雨，河水会涨，请看好孩子不要去河边玩水。";
-
-    static GatewayUnderTest gw;
-    static Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
@@ -40,21 +32,6 @@ class CountyDashboardBrowserTest {
         CountyPagesTest.twoCounties(gw);
         gw.text(VOLUNTEER, "到 1 2"); // 3张小刚 does not come
         browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrorsAndNothingWiderThanThePhone() {
-        browser.assertFitsThePhoneWithoutErrors();
     }
 
     @Test

@@ -8,13 +8,9 @@ import static org.shouhu.gateway.testing.GatewayUnderTest.VOLUNTEER;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.shouhu.gateway.testing.Browser;
 import org.shouhu.gateway.testing.GatewayUnderTest;
@@ -24,14 +20,10 @@ import org.shouhu.gateway.testing.GatewayUnderTest;
  * letter without a reload; a personal API token is made (its secret shown once) and revoked. One
  * node, in order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class HealthBrowserTest {
+class HealthBrowserTest extends ConsoleInBrowser {
 
     /** Longer than one poll (5 s) and the request it makes. */
     static final Duration POLL = Duration.ofSeconds(12);
-
-    static GatewayUnderTest gw;
-    static Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
@@ -39,21 +31,6 @@ class HealthBrowserTest {
         CountyPagesTest.twoCounties(gw);
         assertEquals(200, gw.admin("PUT", "/api/city-admins/" + CountyPagesTest.CITY_ADMIN, "{\"name\":\"市教育局王科长\"}").statusCode());
         browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrorsAndNothingWiderThanThePhone() {
-        browser.assertFitsThePhoneWithoutErrors();
     }
 
     @Test

@@ -8,13 +8,9 @@ import static org.shouhu.gateway.testing.GatewayUnderTest.VOLUNTEER;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.shouhu.gateway.testing.Browser;
@@ -25,11 +21,7 @@ import org.shouhu.gateway.testing.GatewayUnderTest;
  * the charts are drawn (uPlot, from the jar) with the table under them, and the exports page's form
  * downloads the ledger in the browser's own session. One node, in order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SeasonBrowserTest {
-
-    static GatewayUnderTest gw;
-    static Browser browser;
+class SeasonBrowserTest extends ConsoleInBrowser {
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,21 +44,6 @@ class SeasonBrowserTest {
 
     private static void at(String date, String time) {
         gw.clock.set(GatewayUnderTest.at(date, time));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrorsAndNothingWiderThanThePhone() {
-        browser.assertFitsThePhoneWithoutErrors();
     }
 
     @Test

@@ -175,6 +175,8 @@ public final class Gateway implements AutoCloseable {
                 new TwilioSender("whatsapp", twilio, twilioApi)));
         config.telegram().ifPresent(t -> senders.add(new TelegramSender(t)));
         config.wechat().ifPresent(w -> senders.add(new WechatSender(w)));
+        // Aliyun SMS (channel.aliyun): mainland numbers of the sms channel go through Aliyun, the rest through Twilio
+        config.aliyun().ifPresent(a -> senders.replaceAll(s -> org.shouhu.gateway.channel.aliyun.MainlandSmsRouting.wrap(s, a)));
         if (!voiceNumbers(config, twilio).isEmpty()) { // voice: calls to guardians who cannot read
             senders.add(new org.shouhu.gateway.channel.twilio.TwilioVoiceSender(twilio, voiceNumbers(config, twilio), twilioApi, clock));
         }
@@ -253,6 +255,7 @@ public final class Gateway implements AutoCloseable {
                 .route("/twilio/status", new TwilioStatusEndpoint(twilio, messages, clock))
                 .route(org.shouhu.gateway.channel.twilio.TwilioVoiceEndpoints.GATHER_PATH, voice.gather()) // voice
                 .route(org.shouhu.gateway.channel.twilio.TwilioVoiceEndpoints.STATUS_PATH, voice.status()) // voice
+                .routePrefix(org.shouhu.gateway.channel.aliyun.AliyunPushEndpoint.PREFIX, aliyunPushes(config, messages, clock)) // Aliyun SMS
                 .route("/health", health.ready())
                 .route("/health/ready", health.ready())
                 .answerOnEventLoop("/health/live", org.shouhu.gateway.metrics.HealthEndpoints.LIVE)
@@ -279,6 +282,12 @@ public final class Gateway implements AutoCloseable {
         this.sweep = config.sweepSeconds() > 0 ? SafetySweep.start(safety, config.sweepSeconds(), config.nodeId()) : null;
         this.retention = config.sweepSeconds() > 0 ? org.shouhu.gateway.schedule.RetentionSweep.start(retention(config), config.zone(), config.nodeId()) : null;
         LOG.info("gateway {} up: {}", config.nodeId(), config);
+    }
+
+    /** Aliyun's SmsUp and SmsReport pushes ({@code channel.aliyun}); 404 when Aliyun SMS is not configured. */
+    private HttpEndpoint aliyunPushes(Config config, RedisMessages reports, Clock clock) {
+        return config.aliyun().<HttpEndpoint>map(a -> new org.shouhu.gateway.channel.aliyun.AliyunPushEndpoint(a, inbound, reports, clock))
+                .orElse(call -> HttpReply.text(404, "not found"));
     }
 
     /** Starts a node; {@code clock} is the system clock in production and a movable one in tests and the demo. */

@@ -103,6 +103,14 @@ public enum TemplateKey {
         this.maxSegments = maxSegments;
     }
 
+    /**
+     * Whether the text is only ever read aloud in a phone call ({@code VOICE_*}), never sent as an SMS: an
+     * SMS provider that sends approved templates (Aliyun) needs no template for it.
+     */
+    public boolean spokenOnly() {
+        return this == VOICE_NO_SHOW || this == VOICE_OVERDUE;
+    }
+
     /** How many SMS segments the rendered text, signature included, may take. */
     public int maxSegments() {
         return maxSegments;

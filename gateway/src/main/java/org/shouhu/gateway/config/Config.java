@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import org.shouhu.routes.care.SafetySettings;
 import java.util.Map;
 import java.util.Optional;
+import org.shouhu.gateway.channel.aliyun.AliyunSettings;
 import org.shouhu.gateway.channel.telegram.TelegramSettings;
 import org.shouhu.gateway.channel.wechat.WechatSettings;
 
@@ -38,7 +39,8 @@ public record Config(
         HttpFront http,
         String redisMaxMemory,
         int retentionDaysAfterSeason,
-        Pacing pacing) {
+        Pacing pacing,
+        Optional<AliyunSettings> aliyun) {
 
     /**
      * Where the HTTP front listens and what it takes on before it refuses (see {@code HttpLimits}).
@@ -135,13 +137,14 @@ public record Config(
                         rate(env, "TWILIO_WHATSAPP_MPS", 80),
                         rate(env, "TELEGRAM_MPS", 30),
                         rate(env, "WECHAT_MPS", 0),
-                        rate(env, "TWILIO_VOICE_CPS", 1))); // voice
+                        rate(env, "TWILIO_VOICE_CPS", 1)), // voice
+                AliyunSettings.fromEnv(env));
     }
 
     public Config withHttpPort(int port) {
         return new Config(port, publicUrl, redisUrl, redisDir, adminToken, smsSignature, zone, replyCapPerHour,
                 outboxWorkers, httpWorkers, nodeId, simulatedClock, sweepSeconds, sweepThreads, safety, twilio, telegram, wechat,
-                http, redisMaxMemory, retentionDaysAfterSeason, pacing);
+                http, redisMaxMemory, retentionDaysAfterSeason, pacing, aliyun);
     }
 
     /** Messages a second: a number ≥ 0 ({@code 0.5}, {@code 10}), or {@code 0} / {@code unpaced} for no pacing. */
@@ -289,6 +292,7 @@ public record Config(
     public String toString() {
         return "Config[port=" + httpPort + ", publicUrl=" + publicUrl + ", redis=" + (redisUrl == null ? "private" : "given")
                 + ", zone=" + zone + ", twilio=" + (twilio.accountSid().isEmpty() ? "unset" : "set")
-                + ", telegram=" + (telegram.isPresent() ? "on" : "off") + ", wechat=" + (wechat.isPresent() ? "on" : "off") + "]";
+                + ", telegram=" + (telegram.isPresent() ? "on" : "off") + ", wechat=" + (wechat.isPresent() ? "on" : "off")
+                + ", aliyun=" + (aliyun.isPresent() ? "on" : "off") + "]";
     }
 }

@@ -8,17 +8,12 @@ import static org.shouhu.gateway.testing.GatewayUnderTest.ZHANG_GRANDPA;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.shouhu.gateway.testing.Browser;
-import org.shouhu.gateway.testing.ConsoleClient;
 import org.shouhu.gateway.testing.GatewayUnderTest;
 
 /**
@@ -26,14 +21,10 @@ import org.shouhu.gateway.testing.GatewayUnderTest;
  * typed, when the whole SMS reaches 71 characters, and the preview is that SMS; the send shows its
  * progress climbing to done without a reload. One browser and one node, in order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BroadcastBrowserTest {
+class BroadcastBrowserTest extends ConsoleInBrowser {
 
     /** Longer than one poll (3 s) and the request it makes. */
     static final Duration POLL = Duration.ofSeconds(10);
-
-    static GatewayUnderTest gw;
-    static Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
@@ -42,32 +33,10 @@ class BroadcastBrowserTest {
         browser = new Browser();
     }
 
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrorsAndNothingWiderThanThePhone() {
-        assertEquals(List.of(), browser.consoleErrors());
-        assertEquals(360L, browser.innerWidth());
-        assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 360, "no sideways scrolling at 360 px");
-    }
-
     @Test
     @Order(1)
     void typingANoticeCountsTheWholeSmsLiveAndPreviewsIt() {
-        browser.open(gw.baseUrl() + "/console/");
-        browser.waitFor(By.id("phone")).sendKeys("13800000002");
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
-        String code = new ConsoleClient(gw).codeTextedTo(VOLUNTEER);
-        browser.waitFor(By.id("code")).sendKeys(code);
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
+        browser.logIn(gw, VOLUNTEER);
         browser.waitForText(By.tagName("h1"), "永丰小学托管点");
 
         browser.driver().findElement(By.linkText("发通知给全体家长")).click();

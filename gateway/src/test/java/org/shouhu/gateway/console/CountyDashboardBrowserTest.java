@@ -8,16 +8,11 @@ import static org.shouhu.gateway.testing.GatewayUnderTest.WANG_GRANDMA;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.shouhu.gateway.testing.Browser;
-import org.shouhu.gateway.testing.ConsoleClient;
 import org.shouhu.gateway.testing.GatewayUnderTest;
 
 /**
@@ -25,15 +20,11 @@ import org.shouhu.gateway.testing.GatewayUnderTest;
  * turns red without the page being reloaded (a mark left on the page survives), and a drowning
  * alert's acknowledgements shrink the list of whom to call as guardians answer. One node, in order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class CountyDashboardBrowserTest {
+class CountyDashboardBrowserTest extends ConsoleInBrowser {
 
     /** Longer than one poll (5 s) and the request it makes. */
     static final Duration POLL = Duration.ofSeconds(12);
     static final String TEXT = "今天午后有雷雨，河水会涨，请看好孩子不要去河边玩水。";
-
-    static GatewayUnderTest gw;
-    static Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
@@ -43,33 +34,10 @@ class CountyDashboardBrowserTest {
         browser = new Browser();
     }
 
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrorsAndNothingWiderThanThePhone() {
-        assertEquals(List.of(), browser.consoleErrors());
-        assertEquals(360L, browser.innerWidth());
-        assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 360, "no sideways scrolling at 360 px");
-    }
-
     @Test
     @Order(1)
     void aNoShowAppearsAndTurnsRedWithoutAReload() {
-        browser.open(gw.baseUrl() + "/console/");
-        browser.waitFor(By.id("phone")).sendKeys("13500000001");
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
-        browser.waitFor(By.id("code")); // the code is sent once the form has been answered
-        String code = new ConsoleClient(gw).codeTextedTo(COORDINATOR);
-        browser.driver().findElement(By.id("code")).sendKeys(code);
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
+        browser.logIn(gw, COORDINATOR);
         browser.waitForText(By.tagName("h1"), "昭阳区");
         assertTrue(browser.text().contains("没有未结束的升级"), browser.text());
         browser.script("window.shouhuMark = 'not reloaded';");

@@ -8,17 +8,11 @@ import static org.shouhu.gateway.testing.GatewayUnderTest.VOLUNTEER;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.shouhu.gateway.testing.Browser;
-import org.shouhu.gateway.testing.ConsoleClient;
 import org.shouhu.gateway.testing.GatewayUnderTest;
 
 /**
@@ -26,14 +20,10 @@ import org.shouhu.gateway.testing.GatewayUnderTest;
  * letter without a reload; a personal API token is made (its secret shown once) and revoked. One
  * node, in order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class HealthBrowserTest {
+class HealthBrowserTest extends ConsoleInBrowser {
 
     /** Longer than one poll (5 s) and the request it makes. */
     static final Duration POLL = Duration.ofSeconds(12);
-
-    static GatewayUnderTest gw;
-    static Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
@@ -43,33 +33,10 @@ class HealthBrowserTest {
         browser = new Browser();
     }
 
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrorsAndNothingWiderThanThePhone() {
-        assertEquals(List.of(), browser.consoleErrors());
-        assertEquals(360L, browser.innerWidth());
-        assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 360, "no sideways scrolling at 360 px");
-    }
-
     @Test
     @Order(1)
     void deliveryHealthFillsItsLanesAndTurnsRedForADeadLetterWithoutAReload() throws Exception {
-        browser.open(gw.baseUrl() + "/console/");
-        browser.waitFor(By.id("phone")).sendKeys("13600000001");
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
-        browser.waitFor(By.id("code"));
-        String code = new ConsoleClient(gw).codeTextedTo(CountyPagesTest.CITY_ADMIN);
-        browser.driver().findElement(By.id("code")).sendKeys(code);
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
+        browser.logIn(gw, CountyPagesTest.CITY_ADMIN);
         browser.waitForText(By.tagName("h1"), "全市");
         browser.driver().findElement(By.linkText("发送状况")).click();
         browser.waitForText(By.tagName("h1"), "发送状况");

@@ -8,17 +8,12 @@ import static org.shouhu.gateway.testing.GatewayUnderTest.VOLUNTEER;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.shouhu.gateway.testing.Browser;
-import org.shouhu.gateway.testing.ConsoleClient;
 import org.shouhu.gateway.testing.GatewayUnderTest;
 
 /**
@@ -26,11 +21,7 @@ import org.shouhu.gateway.testing.GatewayUnderTest;
  * the charts are drawn (uPlot, from the jar) with the table under them, and the exports page's form
  * downloads the ledger in the browser's own session. One node, in order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SeasonBrowserTest {
-
-    static GatewayUnderTest gw;
-    static Browser browser;
+class SeasonBrowserTest extends ConsoleInBrowser {
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,32 +46,10 @@ class SeasonBrowserTest {
         gw.clock.set(GatewayUnderTest.at(date, time));
     }
 
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrorsAndNothingWiderThanThePhone() {
-        assertEquals(List.of(), browser.consoleErrors());
-        assertEquals(360L, browser.innerWidth());
-        assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 360, "no sideways scrolling at 360 px");
-    }
-
     @Test
     @Order(1)
     void theSeasonViewDrawsItsChartsOverTheTable() {
-        browser.open(gw.baseUrl() + "/console/");
-        browser.waitFor(By.id("phone")).sendKeys("13500000001");
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
-        browser.waitFor(By.id("code"));
-        browser.driver().findElement(By.id("code")).sendKeys(new ConsoleClient(gw).codeTextedTo(COORDINATOR));
-        browser.driver().findElement(By.cssSelector("button[type=submit].big")).click();
+        browser.logIn(gw, COORDINATOR);
         browser.waitForText(By.tagName("h1"), "昭阳区");
 
         browser.driver().findElement(By.linkText("季度")).click();

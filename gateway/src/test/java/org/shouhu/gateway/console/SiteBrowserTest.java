@@ -6,13 +6,9 @@ import static org.shouhu.gateway.testing.GatewayUnderTest.VOLUNTEER;
 import static org.shouhu.gateway.testing.GatewayUnderTest.WANG_GRANDMA;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.shouhu.gateway.testing.Browser;
 import org.shouhu.gateway.testing.ConsoleClient;
@@ -23,11 +19,7 @@ import org.shouhu.gateway.testing.GatewayUnderTest;
  * tap a child in, and the grandmother's SMS is at the provider; another site's child is out of reach;
  * a form without its token is refused. One browser and one node for the class, in order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SiteBrowserTest {
-
-    static GatewayUnderTest gw;
-    static Browser browser;
+class SiteBrowserTest extends ConsoleInBrowser {
 
     @BeforeAll
     static void start() throws Exception {
@@ -36,23 +28,6 @@ class SiteBrowserTest {
         gw.admin("POST", "/api/sites/WX0001/children", "{\"name\":\"陈小兰\",\"guardians\":[{\"phone\":\"+8613912349999\",\"relation\":\"奶奶\"}]}");
         gw.at("08:05");
         browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrorsAndNothingWiderThanThePhone() {
-        assertEquals(List.of(), browser.consoleErrors());
-        assertEquals(360L, browser.innerWidth());
-        assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 360, "no sideways scrolling at 360 px");
     }
 
     @Test

@@ -222,6 +222,27 @@ public final class Browser implements AutoCloseable {
         return wait;
     }
 
+    /**
+     * Logs {@code phone} (+86…) in at {@code gw}'s console as a person does: types the number, then the
+     * code the fake provider holds for it; the caller waits for the page it expects.
+     */
+    public void logIn(GatewayUnderTest gw, String phone) {
+        open(gw.baseUrl() + "/console/");
+        waitFor(By.id("phone")).sendKeys(phone.replaceFirst("^\\+86", ""));
+        driver.findElement(By.cssSelector("button[type=submit].big")).click();
+        waitFor(By.id("code")); // the code is sent once the form has been answered
+        driver.findElement(By.id("code")).sendKeys(new ConsoleClient(gw).codeTextedTo(phone));
+        driver.findElement(By.cssSelector("button[type=submit].big")).click();
+    }
+
+    /** Asserts what every console page owes a phone: no script error since the last call, and nothing wider than 360 px. */
+    public void assertFitsThePhoneWithoutErrors() {
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), consoleErrors());
+        org.junit.jupiter.api.Assertions.assertEquals((long) PHONE_WIDTH, innerWidth());
+        org.junit.jupiter.api.Assertions.assertTrue((Long) script("return document.documentElement.scrollWidth") <= PHONE_WIDTH,
+                "no sideways scrolling at 360 px");
+    }
+
     /** The cookies the browser holds for the current page's domain. */
     public Set<Cookie> cookies() {
         return driver.manage().getCookies();

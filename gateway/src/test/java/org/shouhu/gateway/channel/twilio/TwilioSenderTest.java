@@ -44,14 +44,19 @@ import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.OutboundMessage;
 import org.shouhu.routes.model.RenderedMessage;
 import org.shouhu.routes.model.StoredMessage;
+import org.shouhu.gateway.channel.ChannelSenderContract;
+import org.shouhu.routes.port.ChannelSender;
 import org.shouhu.routes.port.Pacer;
 import org.shouhu.routes.port.SendFailedException;
 import org.shouhu.templates.TemplateKey;
 import org.shouhu.routes.port.SendReceipt;
 import org.slf4j.LoggerFactory;
 
-/** The real Twilio SDK, through our client, against a stubbed Twilio API: what is sent and how refusals are read. */
-class TwilioSenderTest {
+/**
+ * The real Twilio SDK, through our client, against a stubbed Twilio API: what is sent and how refusals are read; and
+ * the outbound route's contract with every sender ({@link ChannelSenderContract}).
+ */
+class TwilioSenderTest extends ChannelSenderContract {
 
     @RegisterExtension
     static final WireMockExtension TWILIO = WireMockExtension.newInstance()
@@ -64,6 +69,57 @@ class TwilioSenderTest {
     private static final String STATUS_CALLBACK = "https://gw.example.cn/twilio/status";
 
     private TwilioApiClient api;
+    private TwilioSender contractSender;
+
+    @Override
+    protected ChannelSender sender() {
+        if (contractSender == null) {
+            contractSender = smsSender(Fixtures.settings(TWILIO.baseUrl()));
+        }
+        return contractSender;
+    }
+
+    @Override
+    protected String channel() {
+        return "sms";
+    }
+
+    @Override
+    protected RenderedMessage message(String id) {
+        return rendered(PARENT, id);
+    }
+
+    @Override
+    protected String recipientDigits() {
+        return Fixtures.PARENT_NUMBER.substring(3);
+    }
+
+    @Override
+    protected void providerAccepts() {
+        TWILIO.stubFor(post(urlEqualTo(MESSAGES)).willReturn(created()));
+    }
+
+    @Override
+    protected void providerFails() {
+        TWILIO.stubFor(post(urlEqualTo(MESSAGES)).willReturn(aResponse().withStatus(503)));
+    }
+
+    @Override
+    protected void providerThrottles() {
+        TWILIO.stubFor(post(urlEqualTo(MESSAGES)).willReturn(aResponse().withStatus(429)
+                .withHeader("Content-Type", "application/json").withBody(Fixtures.text("error-20429.json"))));
+    }
+
+    @Override
+    protected void providerDropsTheConnection() {
+        TWILIO.stubFor(post(urlEqualTo(MESSAGES)).willReturn(aResponse()
+                .withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
+    }
+
+    @Override
+    protected int providerCalls() {
+        return TWILIO.findAll(anyRequestedFor(anyUrl())).size();
+    }
 
     @AfterEach
     void closeClient() throws IOException {

@@ -95,9 +95,39 @@ public final class SitePages implements ConsoleSection {
         return Html.seeOther("/console/sites/" + Paths.segment(site.code()));
     }
 
+    /** What the child's voice calls came to today, one line each: 📞 08:35 打电话, 📞 08:36 按了1, 📞 未接. */
+    private List<String> callLines(TodayView.ChildDay c) {
+        List<String> lines = new ArrayList<>();
+        for (TodayView.LadderDay l : c.ladders()) {
+            for (String entry : l.steps()) {
+                int at = entry.lastIndexOf('@');
+                if (!entry.startsWith(org.shouhu.routes.care.EscalationLadders.CALL) || at < 0) {
+                    continue;
+                }
+                String what = entry.substring(0, at);
+                String time;
+                try {
+                    time = CareDay.format(java.time.Instant.parse(entry.substring(at + 1)).atZone(day.zone()).toLocalTime());
+                } catch (java.time.format.DateTimeParseException e) {
+                    continue;
+                }
+                lines.add("📞 " + time + " " + CALLS.getOrDefault(what, what));
+            }
+        }
+        return lines;
+    }
+
+    /** The voice call's log entries as staff read them. */
+    private static final Map<String, String> CALLS = Map.of("call", "打电话", "call:pressed-1", "按了1",
+            "call:pressed-2", "按了2", "call:pressed-3", "按了3", "call:answered", "接了", "call:no-answer", "未接",
+            "call:busy", "占线", "call:failed", "没打通", "call:canceled", "取消");
+
     private HttpReply today(ConsoleRequest r, Site site) {
         LocalDate date = day.today();
-        TodayView view = TodayView.of(site, date, care.roster(site.code()), care.day(site.code(), date));
+        List<org.shouhu.routes.care.Child> roster = care.roster(site.code());
+        TodayView view = TodayView.of(site, date, roster, care.day(site.code(), date),
+                care.guardiansOf(roster.stream().map(org.shouhu.routes.care.Child::id).toList()),
+                safety.laddersOpened(List.of(site.code()), date, date));
         boolean staff = r.viewer().isStaff();
         List<Map<String, Object>> children = new ArrayList<>();
         List<Map<String, Object>> missing = new ArrayList<>();
@@ -111,6 +141,8 @@ public final class SitePages implements ConsoleSection {
             row.put("leftAt", c.leftAt());
             row.put("pickedUpBy", c.pickedUpBy());
             row.put("escort", c.escortRequested());
+            row.put("voice", !c.voiceFirst().isEmpty()); // voice: a guardian is called when an alert goes unanswered
+            row.put("calls", callLines(c));
             row.put("mayCheckIn", staff && (c.state().equals("expected") || c.state().equals("absent")));
             row.put("mayCheckOut", staff && c.state().equals("arrived"));
             row.put("mayMarkAbsent", staff && c.state().equals("expected"));

@@ -229,6 +229,12 @@ class VoiceCallTest {
         assertEquals(List.of("guardians@2026-07-15T00:30:00Z", "call@2026-07-15T00:35:00Z",
                 "call:no-answer@2026-07-15T00:35:00Z", "captain@2026-07-15T00:45:00Z"), ladder().steps());
         assertEquals(List.of(), calls(), "the captain's step calls no one again");
+
+        org.shouhu.gateway.testing.ConsoleClient captain = new org.shouhu.gateway.testing.ConsoleClient(gw);
+        captain.login(CAPTAIN);
+        String page = captain.get("/console/sites/ZT0427").body();
+        assertTrue(page.contains("📞 电话"), "the site's page marks the child whose grandfather is called: " + page);
+        assertTrue(page.contains("📞 08:35 打电话") && page.contains("📞 08:35 未接"), page);
     }
 
     @Test

@@ -112,7 +112,7 @@ public final class Demo {
 
     private void day(String base) throws Exception {
         out.println("守护 Shouhu demo — one day at 永丰小学托管点 (site ZT0427), " + DAY);
-        out.println("SMS (📱) and Telegram (💬) go to a simulated provider on 127.0.0.1; phone numbers are masked as in the logs.");
+        out.println("SMS (📱), Telegram (💬) and phone calls (📞) go to a simulated provider on 127.0.0.1; phone numbers are masked as in the logs.");
         out.println();
         setUp(base);
 
@@ -122,17 +122,20 @@ public final class Demo {
         say("08:03", "+8613912345678", "王小明的奶奶", "YQ");
         chat("08:04", "王小明的妈妈", "/start " + lastInviteCode);
         say("08:05", "+8613800000002", "李志愿者", "到 1 2 5");
-        say("08:15", "+8613912340003", "张小刚的爷爷", "2");
         tick("08:30", "no-show check: 30 minutes after opening");
+        tick("08:35", "no answer for 5 minutes: 张小刚's 爷爷, who cannot read, is phoned");
+        press("08:36", "张小刚的爷爷", "1");
         say("08:40", "+8613800000001", "张队长", "未到");
-        tick("08:45", "nobody answered for 15 minutes: the captain is told");
+        tick("08:45", "nobody answered 陈小芳's alert for 15 minutes: the captain is told");
         say("08:50", "+8613912340004", "陈小芳的妈妈", "2");
+        say("08:55", "+8613800000002", "李志愿者", "到 3");
         say("10:00", "+8613912345678", "王小明的奶奶", "４");
         say("10:30", "+8613800000001", "张队长", "课 防溺水");
         say("12:00", "+8613800000001", "张队长", "通知 明天有大雨，请8点前送到，下午提前到5点接。");
         say("16:30", "+8613912340002", "李小红的外婆", "3");
         tick("17:00", "pick-up reminder: 30 minutes before closing");
         say("17:05", "+8613800000002", "李志愿者", "走 1 奶奶");
+        say("17:06", "+8613800000002", "李志愿者", "走 3 爷爷");
         say("17:10", "+8613800000002", "李志愿者", "走 2 志愿者护送");
         say("17:12", "+8613800000002", "李志愿者", "走 9");
         say("17:15", "+8613912340002", "李小红的外婆", "TD");
@@ -159,10 +162,12 @@ public final class Demo {
         child(base, "李小红", "+8613912340002", "外婆", "李小红的外婆", null, null, null);
         child(base, "张小刚", "+8613912340003", "爷爷", "张小刚的爷爷", null, null, null);
         child(base, "陈小芳", "+8613912340004", "妈妈", "陈小芳的妈妈", null, null, null);
+        call("PUT", base + "/api/sites/ZT0427/children/" + childId(base, 3) + "/guardians/+8613912340003",
+                "{\"voiceFirst\":true}"); // he cannot read: an unanswered alert is read to him on the phone
         who.put("+8613912340005", "赵小丽的奶奶");
         who.put(MOM_TELEGRAM, "王小明的妈妈");
         who.put("+8613600000009", "陌生人");
-        out.println("   site ZT0427, captain 张队长, volunteer 李志愿者, children 1王小明 2李小红 3张小刚 4陈小芳");
+        out.println("   site ZT0427, captain 张队长, volunteer 李志愿者, children 1王小明 2李小红 3张小刚 (his 爷爷 cannot read: phoned) 4陈小芳");
         out.println();
     }
 
@@ -207,6 +212,44 @@ public final class Demo {
             out.println("   gateway answered HTTP " + response.statusCode());
         }
         delivered();
+    }
+
+    /** The child id of a roster number, from the site's day (GET /api/sites/ZT0427/today). */
+    private String childId(String base, int rosterNo) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode today = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(get(base + "/api/sites/ZT0427/today"));
+        for (com.fasterxml.jackson.databind.JsonNode c : today.get("children")) {
+            if (c.get("rosterNo").asInt() == rosterNo) {
+                return c.get("childId").asText();
+            }
+        }
+        throw new IllegalStateException("no child number " + rosterNo);
+    }
+
+    /** The person on the last voice call presses a key; prints what they hear back, then every message that follows. */
+    private void press(String time, String name, String digit) throws Exception {
+        clock.set(at(time));
+        out.println("── " + time + "  " + name + " presses " + digit + " on the call");
+        String heard = twilio.voiceKey(lastCall.gatherUrl(), lastCall.sid(), lastCall.to(), digit);
+        out.println("   📞 " + name + " hears: " + spoken(heard).get(0));
+        twilio.callEnded(lastCall.statusCallback(), lastCall.sid(), lastCall.to(), "completed");
+        delivered();
+    }
+
+    /** The last call placed: whom, and where its key and its end are posted. */
+    private record Call(String sid, String to, String gatherUrl, String statusCallback) {
+    }
+
+    private Call lastCall;
+
+    /** What a TwiML says, each {@code <Say>} in order, without its markup. */
+    private static java.util.List<String> spoken(String twiml) {
+        java.util.List<String> said = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<Say[^>]*>(.*?)</Say>").matcher(twiml);
+        while (m.find()) {
+            said.add(m.group(1).replaceAll("<[^>]+>", ""));
+        }
+        return said;
     }
 
     /** Time passes; the safety loop fires what is due, as Quartz's sweep does every few seconds. */
@@ -268,6 +311,16 @@ public final class Demo {
         gateway.drainOutbox();
         for (SimulatedProvider.Sms sms : provider.take()) {
             String to = sms.to();
+            if (to.startsWith("voice:")) { // a phone call: what it says, once, then its menu
+                String phone = to.substring("voice:".length());
+                java.util.List<String> said = spoken(sms.body());
+                out.printf("   📞 %-8s is phoned and hears twice: %s Then: %s%n", who.getOrDefault(phone, Phone.mask(phone)),
+                        said.get(0), said.get(2));
+                java.util.regex.Matcher action = java.util.regex.Pattern.compile("action=\"([^\"]+)\"").matcher(sms.body());
+                lastCall = new Call(sms.sid(), phone, action.find() ? action.group(1).replace("&amp;", "&") : null,
+                        sms.statusCallback());
+                continue;
+            }
             out.printf("   %s %-8s %s%n", to.startsWith("telegram:") ? "💬" : "📱", who.getOrDefault(to, Phone.mask(to)), sms.body());
             java.util.regex.Matcher code = java.util.regex.Pattern.compile("邀请码(\\d{8})").matcher(sms.body());
             if (code.find()) {

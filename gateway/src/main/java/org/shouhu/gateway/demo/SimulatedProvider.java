@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in for Twilio's REST API and Telegram's Bot API on loopback: accepts
- * {@code POST /2010-04-01/Accounts/{sid}/Messages.json} as Twilio does (201 with a queued message)
+ * {@code POST /2010-04-01/Accounts/{sid}/Messages.json} as Twilio does (201 with a queued message), its
+ * {@code Calls.json} (201 with a queued call, kept with its TwiML as the body)
  * and {@code POST /bot{token}/sendMessage} as Telegram does, and keeps each message, so the demo can show what
  * every phone received. Never reaches the internet.
  */
@@ -68,6 +69,15 @@ public final class SimulatedProvider implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        if ("POST".equals(exchange.getRequestMethod()) && exchange.getRequestURI().getPath().endsWith("/Calls.json")) {
+            Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            String sid = String.format("CA%032d", sequence.incrementAndGet());
+            synchronized (this) {
+                received.add(new Sms(sid, "voice:" + form.get("To"), form.get("From"), form.get("Twiml"), form.get("StatusCallback")));
+            }
+            reply(exchange, 201, "{\"sid\":\"" + sid + "\",\"status\":\"queued\",\"to\":\"" + form.get("To") + "\"}");
+            return;
+        }
         if (!"POST".equals(exchange.getRequestMethod()) || !exchange.getRequestURI().getPath().endsWith("/Messages.json")) {
             reply(exchange, 404, "{\"code\":20404,\"message\":\"not found\",\"status\":404}");
             return;

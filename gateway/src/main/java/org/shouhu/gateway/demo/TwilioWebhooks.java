@@ -16,8 +16,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Plays Twilio's side of the webhooks in the demo: posts a person's SMS to {@code /twilio/sms} and
- * a delivery report to {@code /twilio/status}, form-encoded and signed as Twilio signs them.
+ * Plays Twilio's side of the webhooks in the demo: posts a person's SMS to {@code /twilio/sms}, a
+ * delivery report to {@code /twilio/status}, and a key pressed on a voice call and the call's end to
+ * {@code /twilio/voice/…}, form-encoded and signed as Twilio signs them.
  */
 public final class TwilioWebhooks {
 
@@ -61,17 +62,39 @@ public final class TwilioWebhooks {
                 "MessageStatus", status, "AccountSid", accountSid, "To", to, "From", ourNumber));
     }
 
+    /**
+     * The person on a voice call presses a key: Twilio posts it to the call's gather URL (our public
+     * URL, {@code /twilio/voice/gather?m=…}); returns the TwiML the gateway answered.
+     */
+    public String voiceKey(String gatherUrl, String callSid, String to, String digit) throws IOException, InterruptedException {
+        return postForBody(gatherUrl.substring(publicUrl.length()), Map.of("CallSid", callSid, "AccountSid", accountSid,
+                "From", ourNumber, "To", to, "Digits", digit, "CallStatus", "in-progress"));
+    }
+
+    /** Twilio reports how a call ended to its status callback ({@code /twilio/voice/status?m=…}). */
+    public int callEnded(String statusCallback, String callSid, String to, String status) throws IOException, InterruptedException {
+        return post(statusCallback.substring(publicUrl.length()), Map.of("CallSid", callSid, "AccountSid", accountSid,
+                "From", ourNumber, "To", to, "CallStatus", status));
+    }
+
+    private String postForBody(String path, Map<String, String> fields) throws IOException, InterruptedException {
+        return http.send(request(path, fields), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     private int post(String path, Map<String, String> fields) throws IOException, InterruptedException {
+        return http.send(request(path, fields), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private HttpRequest request(String path, Map<String, String> fields) {
         StringBuilder form = new StringBuilder();
         fields.forEach((k, v) -> form.append(form.length() == 0 ? "" : "&")
                 .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayUrl + path))
+        return HttpRequest.newBuilder(URI.create(gatewayUrl + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("X-Twilio-Signature", sign(publicUrl + path, fields))
                 .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
                 .build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private String sign(String url, Map<String, String> fields) {

@@ -16,19 +16,39 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import org.shouhu.templates.TemplateKey;
+import org.shouhu.templates.Templates;
 
 /**
  * A stand-in for Twilio's REST API and Telegram's Bot API on loopback: accepts
  * {@code POST /2010-04-01/Accounts/{sid}/Messages.json} as Twilio does (201 with a queued message), its
  * {@code Calls.json} (201 with a queued call, kept with its TwiML as the body)
- * and {@code POST /bot{token}/sendMessage} as Telegram does, and keeps each message, so the demo can show what
- * every phone received. Never reaches the internet.
+ * and {@code POST /bot{token}/sendMessage} as Telegram does, and Aliyun's SendSms as the Aliyun SDK calls it
+ * ({@code POST /} with {@code x-acs-action: SendSms} and its parameters in the query; 200
+ * {@code {"Code":"OK","BizId":…,"RequestId":…}}), the text rendered from its TemplateCode's wording and TemplateParam
+ * with the SignName as 【…】, as the phone shows it; it keeps each message, so the demo can show what every phone
+ * received. Never reaches the internet.
  */
 public final class SimulatedProvider implements AutoCloseable {
 
-    /** One SMS as the provider took it. */
-    public record Sms(String sid, String to, String from, String body, String statusCallback) {
+    /**
+     * One SMS as the provider took it; {@code outId} is set only on one Aliyun took ({@link #aliyun()}): our message
+     * id, which its delivery report (SmsReport) names, {@code sid} being Aliyun's BizId.
+     */
+    public record Sms(String sid, String to, String from, String body, String statusCallback, String outId) {
+
+        public Sms(String sid, String to, String from, String body, String statusCallback) {
+            this(sid, to, from, body, statusCallback, null);
+        }
+
+        /** Whether it went by Aliyun's SendSms (not Twilio or Telegram). */
+        public boolean aliyun() {
+            return outId != null;
+        }
     }
+
+    /** The {@code from} of a message Aliyun took: it is sent under a signature, not from a number of ours. */
+    public static final String ALIYUN = "aliyun";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,6 +56,8 @@ public final class SimulatedProvider implements AutoCloseable {
     private final ExecutorService executor;
     private final List<Sms> received = new ArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final Map<String, TemplateKey> aliyunTemplates = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Templates wording = Templates.smsZh();
 
     public SimulatedProvider() throws IOException {
         // the JDK server writes headers and body apart: without this, Nagle and delayed ACKs cost 40 ms a message
@@ -43,6 +65,7 @@ public final class SimulatedProvider implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/2010-04-01/Accounts/", this::handle);
         server.createContext("/bot", this::telegram);
+        server.createContext("/", this::aliyun); // Aliyun's API is RPC-style: every action is POST / (x-acs-action)
         executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "simulated-provider");
             t.setDaemon(true);
@@ -99,6 +122,50 @@ public final class SimulatedProvider implements AutoCloseable {
             received.add(new Sms(sid, "telegram:" + body.path("chat_id").asText(), null, body.path("text").asText(), null));
         }
         reply(exchange, 200, "{\"ok\":true,\"result\":{\"message_id\":" + sequence.get() + "}}");
+    }
+
+    /**
+     * The approved wording of each TemplateCode, as registered with Aliyun: here the kind's SMS template, so the text
+     * a phone shows is the one Twilio would have sent.
+     */
+    public void aliyunTemplates(Map<String, TemplateKey> byCode) {
+        aliyunTemplates.putAll(byCode);
+    }
+
+    /**
+     * Aliyun's SendSms: the text is its TemplateCode's wording with the TemplateParam values (an empty value leaves
+     * its optional part out), signed 【SignName】; kept as a message to {@code +86…} from {@value #ALIYUN}.
+     */
+    private void aliyun(HttpExchange exchange) throws IOException {
+        String action = exchange.getRequestHeaders().getFirst("x-acs-action");
+        Map<String, String> query = form(exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery());
+        exchange.getRequestBody().readAllBytes();
+        String requestId = java.util.UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+        if (!"POST".equals(exchange.getRequestMethod()) || !"SendSms".equals(action)) {
+            reply(exchange, 404, "{\"Code\":\"InvalidAction.NotFound\",\"Message\":\"Specified api is not found\",\"RequestId\":\""
+                    + requestId + "\"}");
+            return;
+        }
+        TemplateKey key = aliyunTemplates.get(String.valueOf(query.get("TemplateCode")));
+        if (key == null) {
+            reply(exchange, 200, "{\"Code\":\"isv.SMS_TEMPLATE_ILLEGAL\",\"Message\":\"该账号下找不到对应模板\",\"RequestId\":\""
+                    + requestId + "\"}");
+            return;
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        if (query.get("TemplateParam") != null) {
+            JSON.readTree(query.get("TemplateParam")).fields().forEachRemaining(e -> {
+                if (!e.getValue().asText().isEmpty()) {
+                    values.put(e.getKey(), e.getValue().asText());
+                }
+            });
+        }
+        String text = "【" + query.get("SignName") + "】" + wording.render(key, values);
+        String bizId = String.format("9006%014d^0", sequence.incrementAndGet()); // Aliyun's shape: digits, ^0
+        synchronized (this) {
+            received.add(new Sms(bizId, "+86" + query.get("PhoneNumbers"), ALIYUN, text, null, query.get("OutId")));
+        }
+        reply(exchange, 200, "{\"Code\":\"OK\",\"Message\":\"OK\",\"BizId\":\"" + bizId + "\",\"RequestId\":\"" + requestId + "\"}");
     }
 
     /** Reads a form body ({@code To=%2B86…&Body=…}) as a provider would. */

@@ -13,17 +13,31 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.shouhu.gateway.Gateway;
 import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.config.Config;
 import org.shouhu.gateway.redis.ScratchDirectory;
+import org.shouhu.gateway.channel.aliyun.AliyunSender;
+import org.shouhu.gateway.channel.twilio.TwilioApiClient;
+import org.shouhu.gateway.channel.twilio.TwilioSender;
+import org.shouhu.gateway.channel.twilio.TwilioSettings;
+import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.Phone;
+import org.shouhu.routes.port.ChannelSender;
+import org.shouhu.templates.TemplateKey;
 
 /**
  * Plays one care-site day end to end on a simulated SMS provider: the coordinator sets up a site
  * through the admin API, then grandparents and staff text the gateway through signed Twilio
  * webhooks while the clock moves from morning to evening; every SMS is printed as the phone shows it.
+ *
+ * <p>The node runs with Aliyun SMS configured too (every message kind with a TemplateCode, SendSms answered by the
+ * simulated provider, the pushes posted by {@link AliyunPushes}). A node sends every mainland number through Aliyun;
+ * here every phone is a mainland one, so the demo narrows Aliyun to one grandmother, 赵小丽的奶奶
+ * ({@link AliyunForListedNumbers}, demo only): her texts come in as SmsUp pushes, what she is sent goes by SendSms
+ * (📩, 阿里云) and is reported delivered by SmsReport, while everyone else stays on Twilio.
  */
 public final class Demo {
 
@@ -36,6 +50,10 @@ public final class Demo {
     private static final String TELEGRAM_TOKEN = "100200300:DemoBotToken_abc";
     private static final String TELEGRAM_SECRET = "demo-telegram-secret";
     private static final String MOM_TELEGRAM = "telegram:777001";
+    /** The grandmother whose SMS go through Aliyun: she texts from a basic phone in Zhaotong. */
+    private static final String ALIYUN_GRANDMA = "+8613912340005";
+    private static final String ALIYUN_PUSH_TOKEN = "demo-aliyun-push-token-0123456789";
+    private static final String ALIYUN_SIGN_NAME = "守护托管";
     private int telegramUpdates;
     private String lastInviteCode;
 
@@ -45,6 +63,7 @@ public final class Demo {
     private SimulatedProvider provider;
     private Gateway gateway;
     private TwilioWebhooks twilio;
+    private AliyunPushes aliyun;
     private SettableClock clock;
     private String base;
 
@@ -98,9 +117,22 @@ public final class Demo {
             env.put("TELEGRAM_BOT_TOKEN", TELEGRAM_TOKEN);
             env.put("TELEGRAM_WEBHOOK_SECRET", TELEGRAM_SECRET);
             env.put("TELEGRAM_API_URL", provider.url());
-            try (redisDir; Gateway g = Gateway.start(Config.fromEnv(env), clock)) {
+            // Aliyun SMS: SendSms to the simulated provider, each message kind with a TemplateCode of its own
+            Map<String, TemplateKey> codes = aliyunTemplates();
+            env.put("ALIYUN_ACCESS_KEY_ID", "LTAI5tDemoAccessKeyId");
+            env.put("ALIYUN_ACCESS_KEY_SECRET", "demo-aliyun-access-key-secret");
+            env.put("ALIYUN_SMS_SIGN_NAME", ALIYUN_SIGN_NAME);
+            env.put("ALIYUN_SMS_TEMPLATES", codes.entrySet().stream().map(e -> e.getValue().fileName() + "=" + e.getKey())
+                    .collect(java.util.stream.Collectors.joining(",")));
+            env.put("ALIYUN_SMS_ENDPOINT", provider.url());
+            env.put("ALIYUN_PUSH_TOKEN", ALIYUN_PUSH_TOKEN);
+            provider.aliyunTemplates(codes);
+            Config config = Config.fromEnv(env);
+            try (redisDir; TwilioApiClient twilioApi = new TwilioApiClient(provider.url());
+                 Gateway g = Gateway.start(config, clock, List.of(demoSms(config, twilioApi)))) {
                 gateway = g;
                 twilio = new TwilioWebhooks(base, base, ACCOUNT, TOKEN, OUR_NUMBER);
+                aliyun = new AliyunPushes(base, ALIYUN_PUSH_TOKEN);
                 this.base = base;
                 day(base);
                 if (stay) {
@@ -110,9 +142,33 @@ public final class Demo {
         }
     }
 
+    /** A TemplateCode for every message kind that may go by SMS, as if each had been approved: SMS_1000{nn}. */
+    private static Map<String, TemplateKey> aliyunTemplates() {
+        Map<String, TemplateKey> codes = new LinkedHashMap<>();
+        for (TemplateKey key : TemplateKey.values()) {
+            if (!key.spokenOnly()) {
+                codes.put(String.format("SMS_1000%02d", key.ordinal()), key);
+            }
+        }
+        return codes;
+    }
+
+    /**
+     * The {@code sms} sender of the demo's node: Aliyun for {@link #ALIYUN_GRANDMA} only, Twilio (the simulated
+     * provider) for every other number — where a node would send every mainland number through Aliyun.
+     */
+    private static ChannelSender demoSms(Config config, TwilioApiClient twilioApi) {
+        Config.Twilio t = config.twilio();
+        TwilioSettings settings = new TwilioSettings(t.accountSid(), t.authToken(), t.from(), t.messagingServiceSid(),
+                t.apiUrl(), config.publicUrl());
+        return new AliyunForListedNumbers(java.util.Set.of(ALIYUN_GRANDMA), new AliyunSender(config.aliyun().orElseThrow()),
+                new TwilioSender(Address.SMS, settings, twilioApi));
+    }
+
     private void day(String base) throws Exception {
         out.println("守护 Shouhu demo — one day at 永丰小学托管点 (site ZT0427), " + DAY);
         out.println("SMS (📱), Telegram (💬) and phone calls (📞) go to a simulated provider on 127.0.0.1; phone numbers are masked as in the logs.");
+        out.println("赵小丽的奶奶's SMS go through Aliyun (📩 …（阿里云）: SendSms with a TemplateCode; her texts come back as SmsUp pushes).");
         out.println();
         setUp(base);
 
@@ -149,6 +205,9 @@ public final class Demo {
         out.println();
         out.println("── what the admin API says was sent to 王小明的奶奶 (GET /api/messages?to=…):");
         String json = get(base + "/api/messages?to=%2B8613912345678");
+        out.println("   " + json.split("\\},\\{").length + " messages, statuses: " + statuses(json));
+        out.println("── and to 赵小丽的奶奶, through Aliyun (delivery from its SmsReport pushes):");
+        json = get(base + "/api/messages?to=%2B8613912340005");
         out.println("   " + json.split("\\},\\{").length + " messages, statuses: " + statuses(json));
     }
 
@@ -191,8 +250,15 @@ public final class Demo {
     /** One person texts at a time of day; prints the text and every message that follows. */
     private void say(String time, String from, String name, String text) throws Exception {
         clock.set(at(time));
-        out.println("── " + time + "  " + name + " (" + Phone.mask(from) + ") texts: " + text);
-        int status = twilio.sms(from, text);
+        int status;
+        if (from.equals(ALIYUN_GRANDMA)) { // Twilio cannot take a mainland reply: Aliyun pushes it to us
+            out.println("── " + time + "  " + name + " (" + Phone.mask(from) + ") " + (text.matches("\\d") ? "replies " : "texts ")
+                    + text + " through Aliyun (SmsUp push)");
+            status = aliyun.smsUp(from, text, DAY + " " + time + ":00");
+        } else {
+            out.println("── " + time + "  " + name + " (" + Phone.mask(from) + ") texts: " + text);
+            status = twilio.sms(from, text);
+        }
         if (status != 200) {
             out.println("   gateway answered HTTP " + status);
         }
@@ -319,6 +385,12 @@ public final class Demo {
                 java.util.regex.Matcher action = java.util.regex.Pattern.compile("action=\"([^\"]+)\"").matcher(sms.body());
                 lastCall = new Call(sms.sid(), phone, action.find() ? action.group(1).replace("&amp;", "&") : null,
                         sms.statusCallback());
+                continue;
+            }
+            if (sms.aliyun()) { // as her phone shows it, signed by Aliyun; then Aliyun's delivery report
+                out.printf("   📩 %-8s %s（阿里云）%n", who.getOrDefault(to, Phone.mask(to)), sms.body());
+                String now = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(clock.instant().atZone(ZONE));
+                aliyun.delivered(to, sms.sid(), sms.outId(), now, now);
                 continue;
             }
             out.printf("   %s %-8s %s%n", to.startsWith("telegram:") ? "💬" : "📱", who.getOrDefault(to, Phone.mask(to)), sms.body());

@@ -51,6 +51,7 @@ public enum TemplateKey {
     NOTICE_PROGRESS_NONE(1),
     NOTICE_TOO_LONG(1),
     NOTICE_HAS_URL(1),
+    NOTICE_HAS_PHONE(1),
     OPTED_OUT(1),
     OPTED_IN(1),
     UNKNOWN_NUMBER(3),

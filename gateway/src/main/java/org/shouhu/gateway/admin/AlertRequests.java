@@ -7,7 +7,7 @@ import org.shouhu.routes.care.Alert;
 import org.shouhu.routes.care.AlertJob;
 import org.shouhu.routes.care.Alerts;
 import org.shouhu.routes.care.SafetyService;
-import org.shouhu.routes.care.WebAddress;
+import org.shouhu.routes.care.NoticeContent;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.port.CareStore;
 import org.shouhu.templates.SmsLength;
@@ -94,8 +94,11 @@ public final class AlertRequests {
         if (text.length() > ALERT_MAX) {
             throw new InvalidInput("text", "is " + text.length() + " characters; an alert SMS holds at most " + ALERT_MAX);
         }
-        if (WebAddress.foundIn(text)) {
+        if (NoticeContent.hasWebAddress(text)) {
             throw new InvalidInput("text", "SMS must not carry web addresses; write the words only");
+        }
+        if (NoticeContent.hasPhoneNumber(text)) {
+            throw new InvalidInput("text", "SMS to every family must not carry a phone number; write the words only");
         }
         String id = requestId == null ? alerts.newId() : "a-req-" + requestId;
         Alerts.Started started = alerts.start(new AlertJob(id, scope, kind, text, TemplateKey.ALERT, Map.of(),

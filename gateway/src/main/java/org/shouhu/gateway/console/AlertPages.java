@@ -97,7 +97,7 @@ public final class AlertPages implements ConsoleSection {
             started = requests.start(scope, r.field("kind"), r.field("text"), r.field("tap"));
         } catch (InvalidInput e) {
             throw new Refusal(400, switch (e.field()) {
-                case "text" -> "请写上警报内容：最多" + AlertRequests.ALERT_MAX + "个字，不能带网址。";
+                case "text" -> "请写上警报内容：最多" + AlertRequests.ALERT_MAX + "个字，不能带网址或电话号码。";
                 case "kind" -> "请选择警报的种类。";
                 default -> "表单缺少编号，请刷新页面后再发。";
             });

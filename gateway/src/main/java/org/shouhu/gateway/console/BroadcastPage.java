@@ -15,7 +15,7 @@ import org.shouhu.routes.care.AlertProgress;
 import org.shouhu.routes.care.CareDay;
 import org.shouhu.routes.care.Site;
 import org.shouhu.routes.care.TextBudget;
-import org.shouhu.routes.care.WebAddress;
+import org.shouhu.routes.care.NoticeContent;
 import org.shouhu.routes.command.Command;
 import org.shouhu.routes.command.CommandParser;
 import org.shouhu.routes.port.CareStore;
@@ -99,8 +99,9 @@ public final class BroadcastPage implements ConsoleSection {
             return page(400, r, site, typed, "请写上通知内容（只写“进度”是查看发送情况，不用发）。", null);
         }
         String text = command.text().strip();
-        if (WebAddress.foundIn(text)) {
-            return page(400, r, site, typed, sms.render(TemplateKey.NOTICE_HAS_URL, Map.of()), null);
+        TemplateKey refused = NoticeContent.refusal(text);
+        if (refused != null) {
+            return page(400, r, site, typed, sms.render(refused, Map.of()), null);
         }
         int max = room(site);
         if (text.length() > max) {

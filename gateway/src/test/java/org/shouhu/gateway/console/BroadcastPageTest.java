@@ -131,6 +131,10 @@ class BroadcastPageTest {
         assertTrue(refused.body().contains("通知里不能有网址，请只写文字。"), refused.body());
         assertTrue(refused.body().contains(">请看 www.example.com 的通知</textarea>"), "the text is kept to be corrected");
 
+        HttpResponse<String> phone = volunteer.post(PAGE, Map.of("text", "有事打13812345678"));
+        assertEquals(400, phone.statusCode());
+        assertTrue(phone.body().contains("通知里不能有电话号码，请去掉号码再发"), phone.body());
+
         HttpResponse<String> tooLong = volunteer.post(PAGE, Map.of("text", notice(186)));
         assertEquals(400, tooLong.statusCode());
         assertTrue(tooLong.body().contains("通知太长，请写在185字以内。"), tooLong.body());

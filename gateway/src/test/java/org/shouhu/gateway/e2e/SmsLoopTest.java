@@ -219,6 +219,9 @@ class SmsLoopTest {
         assertEquals(List.of(SIG + "这个指令只有托管点工作人员能用。回0帮助"), gw.sent().stream().map(Sms::body).toList());
         gw.text(CAPTAIN, "通知 请看 www.example.com");
         assertEquals(List.of(SIG + "通知里不能有网址，请只写文字。"), gw.sent().stream().map(Sms::body).toList());
+        gw.text(CAPTAIN, "通知 明天放假，有事打 138 1234 5678");
+        assertEquals(List.of(SIG + "通知里不能有电话号码，请去掉号码再发；要家长联系，请写“回电托管点”。"),
+                gw.sent().stream().map(Sms::body).toList(), "nobody's number goes to every family, and a domestic template's content may carry none");
 
         gw.text(STRANGER, "你好");
         assertEquals(List.of(new Sms(STRANGER, SIG + "这里是守护托管短信平台。登记孩子请发：DJ 孩子姓名 托管点代码，如 DJ 王小明 ZT0427")), gw.sent());

@@ -240,8 +240,9 @@ final class StaffActions {
     void broadcast(StaffMember member, String text, String inboundKey, Outgoing out) {
         Site site = site(member);
         String notice = text.strip();
-        if (WebAddress.foundIn(notice)) {
-            out.reply(TemplateKey.NOTICE_HAS_URL);
+        TemplateKey refused = NoticeContent.refusal(notice);
+        if (refused != null) {
+            out.reply(refused);
             return;
         }
         int max = budget.room(TemplateKey.NOTICE, "text", Map.of("site", site.name()));

@@ -37,7 +37,7 @@ class LaneTest {
                 TemplateKey.USAGE_BROADCAST, TemplateKey.USAGE_CHILD_NAME, TemplateKey.CHECKED_IN, TemplateKey.CHECKED_OUT, TemplateKey.ABSENT_MARKED, TemplateKey.USAGE_MARK_ABSENT,
                 TemplateKey.NO_SUCH_ROSTER_NO, TemplateKey.MISSING_LIST, TemplateKey.MISSING_NONE, TemplateKey.ROSTER_SUMMARY,
                 TemplateKey.NOTICE_SENT, TemplateKey.NOTICE_NONE, TemplateKey.NOTICE_PROGRESS, TemplateKey.NOTICE_PROGRESS_NONE,
-                TemplateKey.NOTICE_TOO_LONG, TemplateKey.NOTICE_HAS_URL, TemplateKey.OPTED_OUT,
+                TemplateKey.NOTICE_TOO_LONG, TemplateKey.NOTICE_HAS_URL, TemplateKey.NOTICE_HAS_PHONE, TemplateKey.OPTED_OUT,
                 TemplateKey.OPTED_IN, TemplateKey.UNKNOWN_NUMBER, TemplateKey.UNKNOWN_COMMAND, TemplateKey.STAFF_ONLY,
                 TemplateKey.GUARDIAN_ONLY, TemplateKey.ON_THE_WAY, TemplateKey.ALERT_ACKNOWLEDGED, TemplateKey.LESSON_RECORDED,
                 TemplateKey.USAGE_LESSON, TemplateKey.INVITE_CODE, TemplateKey.USAGE_INVITE, TemplateKey.BOUND,

@@ -83,7 +83,7 @@ public final class Recipients {
             if (m.kind() != MessageClass.REPLY && optedOut.contains(m.to())) {
                 messages.recordSuppressed(m, "opted-out");
             } else if (unreachable.contains(m.to())) {
-                boolean bySms = FallbackToSms.enqueue(m, care, outbox);
+                boolean bySms = Fallback.toSms(m, care, outbox);
                 if (!bySms && notice != null) {
                     notice.tell(m, outbox);
                 }

@@ -23,7 +23,11 @@ import org.slf4j.LoggerFactory;
  * it was created ({@link #giveUpAfter}: REPLY 2 h, ROUTINE 24 h, SAFETY 48 h), not by a count of
  * quick tries. Permanent failures mark the message failed, a recipient who opted out at the provider
  * (Twilio 21610) is opted out here too, and a chat account that blocked us is marked unreachable
- * and the message goes by SMS when we know a phone. A safety message that finally cannot be
+ * and the message goes by SMS when we know a phone; a phone the provider holds back for a while
+ * (Aliyun's per-number flow control, {@link SendFailedException#tryAnotherChannel}) has its message go
+ * to the person's chat account at once instead of waiting, when they have one ({@link Fallback#toChat}),
+ * and the message is recorded as settled by chat ({@code isv.BUSINESS_LIMIT_CONTROL:chat-fallback}, or
+ * {@code :in-chat} when the chat account was sent its own copy). A safety message that finally cannot be
  * delivered is never silent: the site's captain (or, for staff, the county coordinator) is told
  * through the outbox ({@link UnreachableNotice}) before the failure is recorded, so a crash in
  * between repeats the notice rather than losing it.
@@ -69,11 +73,21 @@ public final class SendFailures {
         if (failure.recipientUnreachable()) {
             LOG.warn("message {}: {} cannot be reached on this channel any more ({})", id, m.to().masked(), failure.code());
             care.setUnreachable(m.to(), true);
-            if (!FallbackToSms.enqueue(m, care, outbox)) {
+            if (!Fallback.toSms(m, care, outbox)) {
                 notice.tell(m, outbox);
             }
             messages.recordFailed(m, failure.code());
             return;
+        }
+        if (failure.tryAnotherChannel()) {
+            Fallback.ByChat byChat = Fallback.toChat(m, care, outbox);
+            if (byChat != Fallback.ByChat.NONE) {
+                String how = byChat == Fallback.ByChat.QUEUED ? "chat-fallback" : "in-chat";
+                LOG.info("message {} to {} held back ({}): goes by chat instead ({})", id, m.to().masked(),
+                        failure.code(), how);
+                messages.recordSuppressed(m, failure.code() + ":" + how);
+                return;
+            }
         }
         Instant now = clock.instant();
         Instant giveUpAt = m.createdAt().plus(giveUpAfter(m.kind()));

@@ -14,9 +14,11 @@ import org.shouhu.routes.port.SendFailedException;
  *
  * <ul>
  *   <li><b>Per-recipient flow control</b> ({@code isv.BUSINESS_LIMIT_CONTROL}: the number's minute/hour/day cap;
- *       {@code isv.DAY_LIMIT_CONTROL}): transient with a wait ({@link #RECIPIENT_WAIT}, {@link #DAY_LIMIT_WAIT},
- *       clamped by the outbox to 10 min), counted as an attempt; not a throttle, since only this one number is
- *       held back and slowing the whole sender would hold back everyone else's.</li>
+ *       {@code isv.DAY_LIMIT_CONTROL}): {@link SendFailedException#recipientLimited}: the message goes at once to
+ *       the guardian's bound chat account when they have one (the outbox's {@code SendFailures}), otherwise it
+ *       waits ({@link #RECIPIENT_WAIT}, {@link #DAY_LIMIT_WAIT}, clamped by the outbox to 10 min), counted as an
+ *       attempt; not a throttle, since only this one number is held back and slowing the whole sender would hold
+ *       back everyone else's.</li>
  *   <li><b>Throttling</b> of the account ({@code Throttling}, {@code Throttling.User}, {@code Throttling.Api}…, or
  *       HTTP 429): a throttle, not an attempt.</li>
  *   <li><b>Transient</b>: HTTP 5xx, {@code isp.SYSTEM_ERROR} and other {@code isp.*}, {@code ServiceUnavailable},
@@ -55,7 +57,7 @@ final class AliyunFailureClassifier {
         String reason = "Aliyun " + recorded + " (HTTP " + httpStatus + "): " + (message == null ? "" : Phone.maskNumbers(message));
         if (PER_RECIPIENT.contains(recorded)) {
             Duration wait = recorded.equals("isv.DAY_LIMIT_CONTROL") ? DAY_LIMIT_WAIT : RECIPIENT_WAIT;
-            return new SendFailedException(recorded, reason, true, false, wait);
+            return SendFailedException.recipientLimited(recorded, reason, wait);
         }
         if (recorded.startsWith("Throttling") || httpStatus == 429) {
             return SendFailedException.throttled(recorded, reason, null);

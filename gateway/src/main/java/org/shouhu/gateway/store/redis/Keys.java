@@ -90,6 +90,8 @@ final class Keys {
     static String ladderStepQueued(String id, int step) { return PREFIX + "ladder:" + id + ":queued:" + step; }
     /** Set, with the event's messages, by the one write that queues a timed event's messages. */
     static String eventQueued(String event) { return once(event) + ":queued"; }
+    /** Set, with the messages, by the one write that queues messages meant to go once ({@code Outbox.enqueueOnce}: a fallback copy). */
+    static String queuedOnce(String marker) { return once(marker) + ":queued"; }
     static String alert(String id) { return PREFIX + "alert:" + id; }
     static String alertQueued(String id) { return PREFIX + "alert:" + id + ":queued"; }
     static String alertRecipients(String id) { return PREFIX + "alert:" + id + ":to"; }

@@ -223,6 +223,12 @@ public final class RedisMessages implements Outbox, MessageStore {
         return enqueueOnceIf(queued, List.of(), tx -> true, messages, also);
     }
 
+    /** {@link Outbox#enqueueOnce}: the marker is a key kept as long as message records ({@code sh:once:<marker>:queued}). */
+    @Override
+    public boolean enqueueOnce(String marker, List<OutboundMessage> messages) {
+        return !messages.isEmpty() && enqueueOnce(Keys.queuedOnce(marker), messages, (tx, queued) -> { }).isPresent();
+    }
+
     /** How often {@link #enqueueOnceIf} starts again when a watched key changed under it before it gives up. */
     private static final int WATCH_TRIES = 20;
 

@@ -252,9 +252,9 @@ class AliyunSenderTest extends ChannelSenderContract {
 
     static Stream<Refusal> refusals() {
         return Stream.of(
-                new Refusal("per-number minute/hour flow control waits", 200, "isv.BUSINESS_LIMIT_CONTROL",
+                new Refusal("per-number minute/hour flow control waits (or goes by chat)", 200, "isv.BUSINESS_LIMIT_CONTROL",
                         "isv.BUSINESS_LIMIT_CONTROL", true, false, AliyunFailureClassifier.RECIPIENT_WAIT),
-                new Refusal("per-number day limit waits", 200, "isv.DAY_LIMIT_CONTROL", "isv.DAY_LIMIT_CONTROL", true,
+                new Refusal("per-number day limit waits (or goes by chat)", 200, "isv.DAY_LIMIT_CONTROL", "isv.DAY_LIMIT_CONTROL", true,
                         false, AliyunFailureClassifier.DAY_LIMIT_WAIT),
                 new Refusal("invalid number", 200, "isv.MOBILE_NUMBER_ILLEGAL", "isv.MOBILE_NUMBER_ILLEGAL", false, false, null),
                 new Refusal("template not approved", 200, "isv.SMS_TEMPLATE_ILLEGAL", "isv.SMS_TEMPLATE_ILLEGAL", false, false, null),
@@ -287,6 +287,8 @@ class AliyunSenderTest extends ChannelSenderContract {
                 () -> assertEquals(r.throttled(), failure.isThrottled(), "throttled"),
                 () -> assertEquals(Optional.ofNullable(r.retryAfter()), failure.retryAfter(), "wait"),
                 () -> assertFalse(failure.recipientOptedOut()),
+                () -> assertEquals(r.code().endsWith("LIMIT_CONTROL"), failure.tryAnotherChannel(),
+                        "only a limit on this one number sends the message to another channel of the person"),
                 () -> assertFalse(failure.getMessage().contains("13912345678"), "reason shows the full number"));
         assertEquals(1, providerCalls(), "the SDK does not retry on its own");
     }

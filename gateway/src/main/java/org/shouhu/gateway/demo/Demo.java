@@ -20,6 +20,7 @@ import org.shouhu.gateway.clock.SettableClock;
 import org.shouhu.gateway.config.Config;
 import org.shouhu.gateway.redis.ScratchDirectory;
 import org.shouhu.gateway.channel.aliyun.AliyunSender;
+import org.shouhu.gateway.channel.aliyun.MainlandSmsRouting;
 import org.shouhu.gateway.channel.twilio.TwilioApiClient;
 import org.shouhu.gateway.channel.twilio.TwilioSender;
 import org.shouhu.gateway.channel.twilio.TwilioSettings;
@@ -36,7 +37,7 @@ import org.shouhu.templates.TemplateKey;
  * <p>The node runs with Aliyun SMS configured too (every message kind with a TemplateCode, SendSms answered by the
  * simulated provider, the pushes posted by {@link AliyunPushes}). A node sends every mainland number through Aliyun;
  * here every phone is a mainland one, so the demo narrows Aliyun to one grandmother, 赵小丽的奶奶
- * ({@link AliyunForListedNumbers}, demo only): her texts come in as SmsUp pushes, what she is sent goes by SendSms
+ * (a {@code MainlandSmsRouting} narrowed to her number, demo only): her texts come in as SmsUp pushes, what she is sent goes by SendSms
  * (📩, 阿里云) and is reported delivered by SmsReport, while everyone else stays on Twilio.
  */
 public final class Demo {
@@ -161,8 +162,8 @@ public final class Demo {
         Config.Twilio t = config.twilio();
         TwilioSettings settings = new TwilioSettings(t.accountSid(), t.authToken(), t.from(), t.messagingServiceSid(),
                 t.apiUrl(), config.publicUrl());
-        return new AliyunForListedNumbers(java.util.Set.of(ALIYUN_GRANDMA), new AliyunSender(config.aliyun().orElseThrow()),
-                new TwilioSender(Address.SMS, settings, twilioApi));
+        return new MainlandSmsRouting(new AliyunSender(config.aliyun().orElseThrow()),
+                new TwilioSender(Address.SMS, settings, twilioApi), to -> ALIYUN_GRANDMA.equals(to.value()));
     }
 
     private void day(String base) throws Exception {

@@ -3,7 +3,6 @@
  * node, with {@link org.shouhu.gateway.demo.SimulatedProvider} standing in for Twilio's REST API,
  * Telegram's Bot API and Aliyun's SendSms, {@link org.shouhu.gateway.demo.TwilioWebhooks} for Twilio's
  * signed webhooks and {@link org.shouhu.gateway.demo.AliyunPushes} for Aliyun's SmsUp and SmsReport
- * pushes; {@link org.shouhu.gateway.demo.AliyunForListedNumbers} routes only the demo's Aliyun
- * grandmother through Aliyun.
+ * pushes; only the demo's Aliyun grandmother is routed through Aliyun.
  */
 package org.shouhu.gateway.demo;

@@ -1,5 +1,6 @@
 package org.shouhu.gateway.channel.aliyun;
 
+import java.util.function.Predicate;
 import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.RenderedMessage;
 import org.shouhu.routes.port.ChannelSender;
@@ -21,14 +22,24 @@ public final class MainlandSmsRouting implements ChannelSender {
 
     private final ChannelSender aliyun;
     private final ChannelSender others;
+    private final Predicate<Address> toAliyun;
 
     /** Mainland numbers to {@code aliyun}, the rest to {@code others}; both must serve {@code sms}. */
     public MainlandSmsRouting(ChannelSender aliyun, ChannelSender others) {
+        this(aliyun, others, AliyunSender::reaches);
+    }
+
+    /**
+     * The numbers {@code toAliyun} picks (of those Aliyun reaches) to {@code aliyun}, the rest to {@code others}: the
+     * demo narrows Aliyun to one grandmother this way, to show both providers in one day.
+     */
+    public MainlandSmsRouting(ChannelSender aliyun, ChannelSender others, Predicate<Address> toAliyun) {
         if (!Address.SMS.equals(aliyun.channel()) || !Address.SMS.equals(others.channel())) {
             throw new IllegalArgumentException("both senders must serve the sms channel");
         }
         this.aliyun = aliyun;
         this.others = others;
+        this.toAliyun = to -> AliyunSender.reaches(to) && toAliyun.test(to);
     }
 
     /**
@@ -60,6 +71,6 @@ public final class MainlandSmsRouting implements ChannelSender {
     }
 
     private ChannelSender senderFor(Address to) {
-        return AliyunSender.reaches(to) ? aliyun : others;
+        return toAliyun.test(to) ? aliyun : others;
     }
 }

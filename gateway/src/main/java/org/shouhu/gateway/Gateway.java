@@ -235,7 +235,8 @@ public final class Gateway implements AutoCloseable {
                         twilio.numbers().stream().findFirst().orElse("—"))
                         .page("broadcast", new org.shouhu.gateway.console.BroadcastPage(care, safetyStore, progress,
                                 commands,
-                                sms, config.smsSignature(), day, sessions, html)))
+                                sms, config.smsSignature(), day, sessions, html))
+                        .page("voice", new org.shouhu.gateway.console.VoicePage(care, sessions, html)))
                 .section("counties", new org.shouhu.gateway.console.CountyPages(care, safetyStore, day, sessions, html))
                 .section("city", new org.shouhu.gateway.console.CityPage(care, safetyStore, day, html))
                 .section("alerts", new org.shouhu.gateway.console.AlertPages(care, safetyStore,

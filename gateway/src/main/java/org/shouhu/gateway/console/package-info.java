@@ -16,6 +16,8 @@
  * {@link org.shouhu.gateway.console.SeasonPages} draws a county's or the city's season with uPlot over a
  * table of the same numbers, and {@link org.shouhu.gateway.console.ExportPages} downloads the ledger,
  * escalations and acknowledgements as the report package's CSV; both ask through {@code ReportForm}.
+ * {@link org.shouhu.gateway.console.VoicePage} lists a site's guardians with a phone and lets the captain
+ * or the county mark who is phoned when an alert goes unanswered.
  * {@link org.shouhu.gateway.console.HealthPages} shows city admins the outbox's lanes, finish estimates,
  * provider errors and dead letters ({@link org.shouhu.gateway.console.DeliveryHealth}, read through the
  * metrics' {@code RedisGauges}), and {@link org.shouhu.gateway.console.TokenPages} lets each person make and

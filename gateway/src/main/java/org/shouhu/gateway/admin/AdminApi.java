@@ -533,10 +533,7 @@ public final class AdminApi implements HttpEndpoint {
      * (a phone like +8613912345678, or a chat account like telegram:12345, URL-encoded).
      */
     private HttpReply removeGuardian(Site site, String childId, String rawAddress) {
-        // the server already decoded the path: a second decode would turn "+86…" into " 86…"
-        String typed = rawAddress.strip();
-        String address = typed.contains(":") ? typed
-                : org.shouhu.routes.model.Phone.parse(typed).map(org.shouhu.routes.model.Phone::e164).orElse(typed);
+        String address = guardianAddress(rawAddress);
         var child = childAt(care, site, childId);
         boolean linked = care.guardiansOf(child.id()).stream().anyMatch(g -> g.address().value().equals(address));
         if (!linked) {
@@ -545,6 +542,14 @@ public final class AdminApi implements HttpEndpoint {
         care.unlinkGuardian(child.id(), new org.shouhu.routes.model.Address(address));
         LOG.info("guardian {} removed from child {}", org.shouhu.routes.model.Phone.mask(address), childId);
         return reply(200, Map.of("childId", childId, "removed", address));
+    }
+
+    /** A guardian's address as a path names it: a chat account as typed, a phone in E.164. */
+    private static String guardianAddress(String rawAddress) {
+        // the server already decoded the path: a second decode would turn "+86…" into " 86…"
+        String typed = rawAddress.strip();
+        return typed.contains(":") ? typed
+                : org.shouhu.routes.model.Phone.parse(typed).map(org.shouhu.routes.model.Phone::e164).orElse(typed);
     }
 
     /**
@@ -557,8 +562,7 @@ public final class AdminApi implements HttpEndpoint {
         if (voiceFirst == null) {
             throw new InvalidInput("voiceFirst", "is missing: true or false");
         }
-        String address = org.shouhu.routes.model.Phone.parse(rawAddress.strip())
-                .map(org.shouhu.routes.model.Phone::e164).orElse(rawAddress.strip());
+        String address = guardianAddress(rawAddress);
         var child = childAt(care, site, childId);
         var guardian = care.guardiansOf(child.id()).stream().filter(g -> g.address().value().equals(address)).findFirst()
                 .orElseThrow(() -> new ApiRefusal(404, "this phone is not a guardian of child " + childId));

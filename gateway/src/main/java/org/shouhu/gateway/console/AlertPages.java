@@ -125,7 +125,7 @@ public final class AlertPages implements ConsoleSection {
         out.put("id", alert.id());
         out.put("text", alert.text());
         out.put("scope", scopeLabel(care, alert.scope()));
-        out.put("sentAt", alert.sentAt().atZone(day.zone()).toLocalDateTime().toString().replace('T', ' ').substring(0, 16));
+        out.put("sentAt", org.shouhu.gateway.report.Csv.dateTime(alert.sentAt(), day.zone()));
         AlertProgress.Progress p = progress.of(alert.id()).orElse(null);
         String state = p == null ? "pending" : p.state().name().toLowerCase(java.util.Locale.ROOT);
         out.put("state", STATES.getOrDefault(state, state));

@@ -2,7 +2,6 @@ package org.shouhu.gateway.console;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,7 +171,7 @@ public final class BroadcastPage implements ConsoleSection {
         AlertProgress.Progress p = found.get();
         String state = p.state().name().toLowerCase(Locale.ROOT);
         out.put("text", sms(site, p.alert().text()));
-        out.put("sentAt", p.alert().sentAt().atZone(day.zone()).toLocalDateTime().toString().replace('T', ' ').substring(0, 16));
+        out.put("sentAt", org.shouhu.gateway.report.Csv.dateTime(p.alert().sentAt(), day.zone()));
         out.put("state", state);
         out.put("stateLabel", STATES.getOrDefault(state, state));
         out.put("recipients", p.recipients());
@@ -191,10 +190,11 @@ public final class BroadcastPage implements ConsoleSection {
         if (p.finishEstimate() == null) {
             return "正在准备收信人名单";
         }
-        Instant now = day.clock().instant();
-        long minutes = Math.max(0, Duration.between(now, p.finishEstimate()).toSeconds() + 59) / 60;
+        Duration left = Duration.between(day.clock().instant(), p.finishEstimate());
+        Map<String, String> w = org.shouhu.routes.care.SendingTime.wording(left); // as 进度 words it by SMS
         String at = CareDay.format(p.finishEstimate().atZone(day.zone()).toLocalTime());
-        return minutes <= 1 ? "约1分钟内发完" : "约" + minutes + "分钟发完（" + at + "前）";
+        return w.containsKey("minutes") || w.containsKey("hours") ? DeliveryHealth.wording(left) + "（" + at + "前）"
+                : DeliveryHealth.wording(left);
     }
 
     private static String path(Site site) {

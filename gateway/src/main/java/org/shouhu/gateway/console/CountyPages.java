@@ -111,7 +111,7 @@ public final class CountyPages implements ConsoleSection {
             row.put("segment", Paths.segment(a.id()));
             row.put("text", a.text());
             row.put("scope", AlertPages.scopeLabel(care, a.scope()));
-            row.put("sentAt", a.sentAt().atZone(day.zone()).toLocalDateTime().toString().replace('T', ' ').substring(0, 16));
+            row.put("sentAt", org.shouhu.gateway.report.Csv.dateTime(a.sentAt(), day.zone()));
             row.put("acknowledged", c == null ? 0 : c.acknowledged());
             row.put("recipients", c == null ? 0 : c.recipients());
             rows.add(row);

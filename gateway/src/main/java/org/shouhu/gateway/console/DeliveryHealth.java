@@ -107,12 +107,10 @@ public final class DeliveryHealth {
         out.put("rate", paced ? rate : null);
         out.put("rateText", !paced ? "不限速" : rate <= 0 ? "已暂停" : "每秒" + trim(rate) + "条");
         List<Map<String, Object>> lanes = new ArrayList<>();
-        long ahead = 0;
-        long total = 0;
+        long ahead = 0; // what this lane and the lanes above it hold (lanes are served highest first)
         for (Lane lane : Lane.values()) {
             RedisGauges.LaneDepth depth = gauges.outboxLane(channel, lane);
             ahead += depth.total();
-            total += depth.total();
             Duration finish = depth.total() == 0 ? Duration.ZERO : finish(ahead, rate);
             boolean red = finish.compareTo(TOO_LONG) > 0;
             Map<String, Object> row = new LinkedHashMap<>();
@@ -129,7 +127,7 @@ public final class DeliveryHealth {
                 problems.add(label + "·" + LANES.get(lane) + "预计" + wording(finish));
             }
         }
-        out.put("depth", total);
+        out.put("depth", ahead);
         out.put("lanes", lanes);
         return out;
     }

@@ -60,7 +60,7 @@ final class ReportForm {
         if (days > ReportRange.MAX_DAYS) {
             throw new Refusal(400, "一次最多" + ReportRange.MAX_DAYS + "天，" + from + "到" + to + "是" + days + "天，请缩短日期范围。");
         }
-        return sites(v, asked, cityWide, from.toString(), to.toString());
+        return new ReportRange(sites.scope(), sites.sites(), from, to); // the sites do not depend on the days
     }
 
     /** The sites of a scope over these days, once the viewer is known to may read them. */
@@ -76,9 +76,9 @@ final class ReportForm {
                 if (!v.mayReadCounty(scope.substring(7).strip())) {
                     throw Refusal.forbidden();
                 }
-                range = cityWide ? reports.range(scope.substring(7), null, null, from, to) : reports.range(scope.substring(7), null, from, to);
+                range = reports.range(scope.substring(7), null, null, from, to);
             } else if (scope.startsWith("site:") && !blank(scope.substring(5))) {
-                range = cityWide ? reports.range(null, scope.substring(5), null, from, to) : reports.range(null, scope.substring(5), from, to);
+                range = reports.range(null, scope.substring(5), null, from, to);
                 if (!v.mayReadSite(range.sites().get(0))) {
                     throw Refusal.forbidden();
                 }

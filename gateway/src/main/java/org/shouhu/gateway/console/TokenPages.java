@@ -1,7 +1,6 @@
 package org.shouhu.gateway.console;
 
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +24,6 @@ public final class TokenPages implements ConsoleSection {
     public static final int MAX_TOKENS = 10;
     /** The longest label. */
     static final int LABEL_MAX = 40;
-    private static final DateTimeFormatter MADE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     private final RedisPersonalTokens tokens;
     private final CareDay day;
@@ -100,7 +98,7 @@ public final class TokenPages implements ConsoleSection {
 
     private String made(String instant) {
         try {
-            return MADE.format(Instant.parse(instant).atZone(day.zone()));
+            return org.shouhu.gateway.report.Csv.dateTime(Instant.parse(instant), day.zone());
         } catch (DateTimeParseException e) {
             return instant;
         }

@@ -48,9 +48,8 @@ public final class VoicePage implements ConsoleSection {
     }
 
     /** A child's guardians with a phone, in a fixed order, so a form can name one by its place. */
-    private List<Guardian> phones(Child child) {
-        return care.guardiansOf(child.id()).stream().filter(g -> g.address().isSms())
-                .sorted(Comparator.comparing(g -> g.address().value())).toList();
+    private static List<Guardian> phones(List<Guardian> guardians) {
+        return guardians.stream().filter(g -> g.address().isSms()).sorted(Comparator.comparing(g -> g.address().value())).toList();
     }
 
     private HttpReply change(ConsoleRequest r, Site site) {
@@ -60,7 +59,7 @@ public final class VoicePage implements ConsoleSection {
         String childId = r.field("child");
         Child child = care.roster(site.code()).stream().filter(c -> c.id().equals(childId)).findFirst()
                 .orElseThrow(() -> Refusal.notFound("这个孩子"));
-        List<Guardian> phones = phones(child);
+        List<Guardian> phones = phones(care.guardiansOf(child.id()));
         int place;
         try {
             place = Integer.parseInt(r.field("g") == null ? "" : r.field("g"));
@@ -82,8 +81,10 @@ public final class VoicePage implements ConsoleSection {
     private HttpReply page(ConsoleRequest r, Site site) {
         boolean may = mayChange(r.viewer());
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Child child : care.roster(site.code())) {
-            List<Guardian> phones = phones(child);
+        List<Child> roster = care.roster(site.code());
+        Map<String, List<Guardian>> guardians = care.guardiansOf(roster.stream().map(Child::id).toList()); // one read for the site
+        for (Child child : roster) {
+            List<Guardian> phones = phones(guardians.getOrDefault(child.id(), List.of()));
             for (int i = 0; i < phones.size(); i++) {
                 Guardian g = phones.get(i);
                 Map<String, Object> row = new HashMap<>();

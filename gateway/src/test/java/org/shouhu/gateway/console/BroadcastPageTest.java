@@ -96,7 +96,7 @@ class BroadcastPageTest {
         assertEquals(303, sent.statusCode(), sent.body());
         assertEquals(PAGE, sent.headers().firstValue("Location").orElseThrow());
         String page = volunteer.get(PAGE).body();
-        assertTrue(page.contains("4"), "what 通知 answers by SMS is on the page: " + page);
+        assertTrue(page.contains("已开始发送4条，约1分钟内发完。回进度查看"), "what 通知 answers by SMS is on the page: " + page);
 
         gw.gateway.drainOutbox();
         List<GatewayUnderTest.Sms> sms = gw.sent();

@@ -36,6 +36,7 @@ import org.shouhu.gateway.config.Config;
 import org.shouhu.gateway.demo.SimulatedProvider;
 import org.shouhu.gateway.demo.TwilioWebhooks;
 import org.shouhu.gateway.testing.GatewayUnderTest;
+import org.shouhu.gateway.channel.twilio.VoiceTwiml;
 import org.shouhu.gateway.testing.GatewayUnderTest.Sms;
 import org.shouhu.gateway.testing.TestRedis;
 import org.shouhu.routes.care.Ladder;
@@ -205,6 +206,18 @@ class VoiceCallTest {
     }
 
     @Test
+    void aKeyNotOnTheCallsMenuDoesNothingAndIsToldSo() throws Exception {
+        String messageId = theCall();
+        HttpResponse<String> answer = press(messageId, "CA00000000000000000000000000000009", "3"); // 3 is an overdue call's
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals(VoiceTwiml.answer("没有这个选项。托管点会再和您联系。再见。"), answer.body());
+        assertEquals(List.of(), gw.sent(), "no escort asked for a child who never came");
+        assertFalse(ladder().closed());
+        gw.tick("08:45");
+        assertTrue(gw.sent().stream().anyMatch(s -> s.to().equals(CAPTAIN)), "the captain is told on time");
+    }
+
+    @Test
     void pressingTwoRecordsTheAbsenceAsHisSmsTwoWould() throws Exception {
         String messageId = theCall();
         HttpResponse<String> answer = press(messageId, "CA00000000000000000000000000000002", "2");
@@ -215,6 +228,20 @@ class VoiceCallTest {
         assertEquals("closed:absent@2026-07-15T00:35:00Z", ladder().steps().get(ladder().steps().size() - 1));
         gw.tick("08:45");
         assertEquals(List.of(), gw.sent());
+    }
+
+    @Test
+    void aCallTwilioKeepsRefusingIsGivenUpBeforeTheCaptainsStepNotRetriedForHours() {
+        gw.twilioApi.stubFor(post(urlPathMatching(CALLS_PATH)).willReturn(aResponse().withStatus(503)));
+        theCall();
+        for (int minute = 36; minute <= 50; minute++) {
+            gw.tick("08:" + minute);
+        }
+        assertTrue(calls().size() >= 1, "retried while the call still comes before the captain's step");
+        gw.tick("12:00");
+        gw.tick("18:00");
+        assertEquals(List.of(), calls(), "no call to a grandfather hours after the captain took over");
+        assertTrue(gw.sent().stream().anyMatch(s -> s.to().equals(CAPTAIN)), "the captain was told at 08:45");
     }
 
     @Test

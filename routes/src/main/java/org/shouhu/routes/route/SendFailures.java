@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.shouhu.routes.model.Address;
 import org.shouhu.routes.model.MessageClass;
 import org.shouhu.routes.model.StoredMessage;
 import org.shouhu.routes.port.CareStore;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * provider asked — clamped to [{@link #MIN_WAIT}, {@link #MAX_WAIT}] — and is not counted as an
  * attempt; other transient failures are retried with growing backoff (30 s, 1 min, 2 min … up to
  * 30 min, or the provider's clamped {@code Retry-After}). A message is given up by the time since
- * it was created ({@link #giveUpAfter}: REPLY 2 h, ROUTINE 24 h, SAFETY 48 h), not by a count of
+ * it was created ({@link #giveUpAfter}: REPLY 2 h, ROUTINE 24 h, SAFETY 48 h, a voice call 10 min), not by a count of
  * quick tries. Permanent failures mark the message failed, a recipient who opted out at the provider
  * (Twilio 21610) is opted out here too, and a chat account that blocked us is marked unreachable
  * and the message goes by SMS when we know a phone; a phone the provider holds back for a while
@@ -90,22 +91,23 @@ public final class SendFailures {
             }
         }
         Instant now = clock.instant();
-        Instant giveUpAt = m.createdAt().plus(giveUpAfter(m.kind()));
-        if (failure.isTransient() && now.isBefore(giveUpAt)) {
+        Instant giveUpAt = m.createdAt().plus(giveUpAfter(m));
+        int attempt = m.attempts() + 1;
+        // the next try, if any: one due after the give-up time would only send late what is no longer worth sending
+        Instant at = !failure.isTransient() ? null : failure.isThrottled() ? now.plus(throttleWait(failure))
+                : now.plus(failure.retryAfter().map(SendFailures::clamp).orElse(backoff(attempt)));
+        if (at != null && at.isBefore(giveUpAt)) {
             if (failure.isThrottled()) {
-                Instant at = now.plus(throttleWait(failure));
                 LOG.info("message {} to {} throttled ({}), again at {} (not an attempt)", id, m.to().masked(),
                         failure.code(), at);
                 messages.holdUntil(List.of(m), failure.code(), at);
             } else {
-                int attempt = m.attempts() + 1;
-                Instant at = now.plus(failure.retryAfter().map(SendFailures::clamp).orElse(backoff(attempt)));
                 LOG.info("message {} to {} failed ({}), retry {} at {}", id, m.to().masked(), failure.code(), attempt, at);
                 messages.retryAt(m, failure.code(), at);
             }
         } else {
             LOG.warn("message {} to {} failed for good ({}{})", id, m.to().masked(), failure.code(),
-                    failure.isTransient() ? ", given up after " + giveUpAfter(m.kind()).toHours() + " h" : "");
+                    failure.isTransient() ? ", given up after " + giveUpAfter(m).toMinutes() + " min" : "");
             notice.tell(m, outbox);
             messages.recordFailed(m, failure.code());
         }
@@ -116,6 +118,14 @@ public final class SendFailures {
      * person waits, a routine notice for the day (it may have been held through the quiet hours), a
      * safety message longest — its recipient's captain hears when it is given up.
      */
+    static Duration giveUpAfter(StoredMessage m) {
+        // a call is worth placing only before its ladder's next step (the captain, minutes later) takes over
+        return Address.VOICE.equals(m.to().channel()) ? CALL_GIVE_UP : giveUpAfter(m.kind());
+    }
+
+    /** How long a voice call that keeps failing is tried: well within the ladder's step to the captain. */
+    static final Duration CALL_GIVE_UP = Duration.ofMinutes(10);
+
     static Duration giveUpAfter(MessageClass kind) {
         return switch (kind) {
             case REPLY -> Duration.ofHours(2);

@@ -97,10 +97,10 @@ public final class TwilioVoiceEndpoints {
             log.warn("Twilio Voice posted key {} of call {} for message {}, which is no call of ours", digits, callSid, messageId);
             return HttpReply.xml(200, VoiceTwiml.answer(VoiceTwiml.NO_DIGIT));
         }
-        if (!HEARD.containsKey(digits)) {
+        StoredMessage m = message.get();
+        if (!VoiceTwiml.keys(m.template()).contains(digits)) { // 3 after a no-show would ask to escort a child not there
             return HttpReply.xml(200, VoiceTwiml.answer(NOT_ON_MENU));
         }
-        StoredMessage m = message.get();
         String ladder = m.params().get(EscalationLadders.LADDER_PARAM);
         String child = m.params().get("child");
         if (ladder != null) {

@@ -22,6 +22,11 @@ public final class VoiceTwiml {
     static final String NO_SHOW_MENU = "在路上，请按1。今天不来，请按2。";
     /** The menu read after an overdue alert: the SMS's 回1 and 回3. */
     static final String OVERDUE_MENU = "马上来接，请按1。请志愿者护送回家，请按3。";
+    /** The keys a call's menu offers, as its SMS does: after a no-show 1 and 2, after an overdue alert 1 and 3. */
+    static java.util.Set<String> keys(TemplateKey template) {
+        return template == TemplateKey.VOICE_OVERDUE ? java.util.Set.of("1", "3") : java.util.Set.of("1", "2");
+    }
+
     /** Said when the guardian pressed nothing. */
     static final String NO_DIGIT = "没有听到按键。托管点会再和您联系。再见。";
 

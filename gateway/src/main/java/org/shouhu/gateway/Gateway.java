@@ -132,7 +132,9 @@ public final class Gateway implements AutoCloseable {
         safetyStore.adoptOpenLaddersKeptPerChild(); // before anything reads a site day's open ladders
         safetyStore.indexKeptBeforeReports(); // once per Redis: reports find what an earlier version wrote
         Templates sms = Templates.smsZh();
-        EscalationLadders ladders = new EscalationLadders(care, safetyStore, config.safety(), day);
+        List<String> voiceFrom = voiceNumbers(config, twilio); // voice: no calling number, no call scheduled to fail
+        EscalationLadders ladders = new EscalationLadders(care, safetyStore,
+                voiceFrom.isEmpty() ? config.safety().withoutCalls() : config.safety(), day);
         // Alerts started here are expanded at once on this node, behind the answer; the sweep on any
         // node expands those whose node died first. Where no workers run (tests, the demo), the
         // caller drives it: drainOutbox, runSafety, expandAlerts.
@@ -177,8 +179,8 @@ public final class Gateway implements AutoCloseable {
         config.wechat().ifPresent(w -> senders.add(new WechatSender(w)));
         // Aliyun SMS (channel.aliyun): mainland numbers of the sms channel go through Aliyun, the rest through Twilio
         config.aliyun().ifPresent(a -> senders.replaceAll(s -> org.shouhu.gateway.channel.aliyun.MainlandSmsRouting.wrap(s, a)));
-        if (!voiceNumbers(config, twilio).isEmpty()) { // voice: calls to guardians who cannot read
-            senders.add(new org.shouhu.gateway.channel.twilio.TwilioVoiceSender(twilio, voiceNumbers(config, twilio), twilioApi, clock));
+        if (!voiceFrom.isEmpty()) { // voice: calls to guardians who cannot read
+            senders.add(new org.shouhu.gateway.channel.twilio.TwilioVoiceSender(twilio, voiceFrom, twilioApi, clock));
         }
         senders.addAll(replacements); // a later sender for the same channel wins
         this.configuredSweepSeconds = config.sweepSeconds();
@@ -334,8 +336,9 @@ public final class Gateway implements AutoCloseable {
         if (rates.wechatMps() > 0 && config.wechat().isPresent()) {
             paced.put(WechatSender.CHANNEL, PacedChannel.single(rates.wechatMps()));
         }
-        if (rates.voiceCps() > 0 && !voiceNumbers(config, twilio).isEmpty()) { // voice: each calling number at TWILIO_VOICE_CPS
-            paced.put(org.shouhu.routes.model.Address.VOICE, new PacedChannel(voiceNumbers(config, twilio), rates.voiceCps(),
+        List<String> voiceFrom = voiceNumbers(config, twilio);
+        if (rates.voiceCps() > 0 && !voiceFrom.isEmpty()) { // voice: each calling number at TWILIO_VOICE_CPS
+            paced.put(org.shouhu.routes.model.Address.VOICE, new PacedChannel(voiceFrom, rates.voiceCps(),
                     null, 0));
         }
         return paced.isEmpty() ? Pacer.UNPACED : new RedisPacer(redis, clock, paced);
@@ -344,8 +347,7 @@ public final class Gateway implements AutoCloseable {
     /** The numbers voice calls come from: {@code TWILIO_VOICE_FROM}, else {@code TWILIO_FROM}'s (voice). */
     private static List<String> voiceNumbers(Config config, TwilioSettings twilio) {
         String from = config.twilio().voiceFrom();
-        return from == null || from.isBlank() ? twilio.numbers()
-                : java.util.Arrays.stream(from.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
+        return from == null || from.isBlank() ? twilio.numbers() : TwilioSettings.numbers(from);
     }
 
     /** How fast this node's channels may send, shared with every node on the Redis (lanes size their reads by it). */

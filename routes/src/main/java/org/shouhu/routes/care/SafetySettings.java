@@ -29,6 +29,11 @@ public record SafetySettings(Duration ladderStep, Duration overdueAfter, Duratio
                 LocalTime.of(21, 0), LocalTime.of(8, 0));
     }
 
+    /** The same timings with no voice call (a node that has no way to place one). */
+    public SafetySettings withoutCalls() {
+        return new SafetySettings(ladderStep, overdueAfter, drowningAfter, quietFrom, quietUntil, Duration.ZERO);
+    }
+
     /** Whether a voice call fits before the captain step. */
     public boolean callsBeforeCaptain() {
         return !voiceAfter.isNegative() && !voiceAfter.isZero() && voiceAfter.compareTo(ladderStep) < 0;

@@ -60,7 +60,13 @@ public record TwilioSettings(String accountSid, String authToken, String from, S
 
     /** Our sending numbers, in the order given ({@code from} split at commas); empty when a messaging service sends alone. */
     public List<String> numbers() {
-        return from == null ? List.of() : Arrays.stream(from.split(",")).map(String::strip).toList();
+        return numbers(from);
+    }
+
+    /** Numbers separated by commas, in order, blanks dropped; empty for null. */
+    public static List<String> numbers(String commaSeparated) {
+        return commaSeparated == null ? List.of()
+                : Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
     }
 
     /** Whether outbound messages have a sender: a number or a messaging service. */

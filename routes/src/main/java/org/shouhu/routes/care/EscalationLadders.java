@@ -51,6 +51,11 @@ public final class EscalationLadders {
      * child came meanwhile).
      */
     public List<OutboundMessage> open(LadderKind kind, Site site, Child child, LocalDate date) {
+        return open(kind, site, child, date, care.voiceForAll(site.code()));
+    }
+
+    /** The same, with the site's voice setting ({@link CareStore#voiceForAll}) read once for all its children. */
+    public List<OutboundMessage> open(LadderKind kind, Site site, Child child, LocalDate date, boolean voiceSite) {
         Instant now = day.clock().instant();
         Ladder ladder = new Ladder(site.code(), date, child.id(), kind, 0,
                 List.of(Ladder.entry(Ladder.stepName(0), now)), false);
@@ -62,7 +67,7 @@ public final class EscalationLadders {
         for (Guardian g : guardians) {
             out.add(OutboundMessage.of(g.address(), key, values, MessageClass.SAFETY));
         }
-        Instant callAt = settings.callsBeforeCaptain() && !toCall(site, guardians).isEmpty()
+        Instant callAt = settings.callsBeforeCaptain() && !toCall(voiceSite, guardians).isEmpty()
                 ? now.plus(settings.voiceAfter()) : null;
         return safety.openLadder(ladder, now.plus(settings.ladderStep()), callAt, out).orElse(List.of());
     }
@@ -84,7 +89,7 @@ public final class EscalationLadders {
         Optional<Child> child = care.child(ladder.childId());
         Optional<Site> site = care.site(ladder.siteCode());
         List<Guardian> called = child.isEmpty() || site.isEmpty() ? List.of()
-                : toCall(site.get(), care.guardiansOf(child.get().id()));
+                : toCall(care.voiceForAll(site.get().code()), care.guardiansOf(child.get().id()));
         if (called.isEmpty()) {
             safety.dropCall(ladderId);
             return List.of();
@@ -110,10 +115,9 @@ public final class EscalationLadders {
      * The guardians a ladder's voice step calls: those with a phone who are voice-first, or all of them
      * at a voice site; not one who opted out of our messages (TD).
      */
-    private List<Guardian> toCall(Site site, List<Guardian> guardians) {
-        List<Guardian> phones = guardians.stream().filter(g -> g.address().isSms()).toList();
-        boolean all = !phones.isEmpty() && care.voiceForAll(site.code());
-        return phones.stream().filter(g -> all || g.voiceFirst()).filter(g -> !care.isOptedOut(g.address())).toList();
+    private List<Guardian> toCall(boolean voiceSite, List<Guardian> guardians) {
+        return guardians.stream().filter(g -> g.address().isSms() && (voiceSite || g.voiceFirst()))
+                .filter(g -> !care.isOptedOut(g.address())).toList();
     }
 
     /**

@@ -268,8 +268,9 @@ public final class SafetyService {
 
     /** Opens a ladder per child, each in one write that checks the child's day again. */
     private void openLadders(LadderKind kind, Site site, LocalDate date, List<Child> children) {
+        boolean voiceSite = !children.isEmpty() && care.voiceForAll(site.code()); // one read for the site, not one per child
         for (Child child : children) {
-            ladders.open(kind, site, child, date);
+            ladders.open(kind, site, child, date, voiceSite);
             Failpoints.hit("safety.after-open");
         }
     }

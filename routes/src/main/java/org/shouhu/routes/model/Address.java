@@ -21,11 +21,6 @@ public record Address(String value) {
         return new Address(phone.e164());
     }
 
-    /** The phone call address of a phone: {@code voice:+8613912345678}. */
-    public static Address call(Phone phone) {
-        return new Address(VOICE + ":" + phone.e164());
-    }
-
     /** The channel this address belongs to: {@code sms} for a bare phone number, else the prefix. */
     public String channel() {
         int colon = value.indexOf(':');

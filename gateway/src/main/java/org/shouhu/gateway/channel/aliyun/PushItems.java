@@ -36,16 +36,16 @@ final class PushItems {
         return new Parsed(StreamSupport.stream(root.spliterator(), false).toList(), null);
     }
 
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\d{1,40}");
+
     /**
      * A mainland mobile number as Aliyun writes it ({@code 13912345678}, {@code 8613912345678},
      * {@code +8613912345678}, as a string or a number) in E.164; empty for anything else.
      */
     static Optional<Phone> mainlandMobile(JsonNode value) {
         String text = value == null ? null : value.isTextual() ? value.textValue() : value.isIntegralNumber() ? value.asText() : null;
-        if (text == null || !text.strip().matches("(\\+?86)?1[3-9]\\d{9}")) {
-            return Optional.empty();
-        }
-        return Phone.parse(text.strip());
+        return text == null ? Optional.empty()
+                : Phone.parse(text.strip()).filter(p -> AliyunSender.reaches(org.shouhu.routes.model.Address.of(p)));
     }
 
     /** An id written as digits, as a string or a number; null when it is neither. */
@@ -54,7 +54,7 @@ final class PushItems {
             return null;
         }
         String text = value.isIntegralNumber() ? value.asText() : value.isTextual() ? value.textValue().strip() : null;
-        return text != null && text.matches("\\d{1,40}") ? text : null;
+        return text != null && DIGITS.matcher(text).matches() ? text : null;
     }
 
     /** An item's number for logs: masked, or {@code ?}. */

@@ -113,11 +113,13 @@ public final class TwilioVoiceEndpoints {
         InboundMessage inbound = new InboundMessage(TwilioInboundEndpoint.CHANNEL, callSid, phone, body, clock.instant());
         try {
             sink.accept(inbound);
-        } catch (InboundInProgressException busy) {
-            return HttpReply.text(503, "busy: an earlier try of this call's key is still at work");
+        } catch (InboundInProgressException busy) { // an earlier try of this key is at work and acts on it
+            return HttpReply.xml(200, VoiceTwiml.answer(HEARD.get(digits)));
         } catch (RuntimeException e) {
+            // Twilio does not post a gather again (an error status would play its English error message):
+            // the ladder goes on to the captain on time, as for a call nobody answered
             log.error("Could not act on key {} of call {} from {}: {}", digits, callSid, phone.masked(), e.toString());
-            return HttpReply.text(500, "try again");
+            return HttpReply.xml(200, VoiceTwiml.answer(VoiceTwiml.NO_DIGIT_LATER));
         }
         log.info("Took key {} of call {} from {} (message {})", digits, callSid, phone.masked(), messageId);
         return HttpReply.xml(200, VoiceTwiml.answer(HEARD.get(digits)));

@@ -27,6 +27,9 @@ public final class VoiceTwiml {
         return template == TemplateKey.VOICE_OVERDUE ? java.util.Set.of("1", "3") : java.util.Set.of("1", "2");
     }
 
+    /** Said when a key could not be acted on now: the site will be in touch (the ladder climbs as without an answer). */
+    static final String NO_DIGIT_LATER = "托管点会再和您联系。再见。";
+
     /** Said when the guardian pressed nothing. */
     static final String NO_DIGIT = "没有听到按键。托管点会再和您联系。再见。";
 
